@@ -1,0 +1,10 @@
+DROP TABLE resident_reports;
+DROP TABLE resident_links;
+DROP TABLE route_stops;
+DROP TABLE routes;
+DROP TABLE rejected_events;
+DROP TABLE card_events;
+DROP TABLE cards;
+DROP TABLE refresh_tokens;
+DROP TABLE users;
+DROP TABLE offices;

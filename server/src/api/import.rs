@@ -1,0 +1,60 @@
+//! `POST /api/v1/cards/import[?dry_run=true]`: a raw CSV body, streamed.
+
+use super::error::ApiError;
+use crate::app::AppState;
+use crate::auth::Staff;
+use crate::db::{self, offices};
+use crate::domain::import::{self, ChannelReader};
+use actix_web::web::{self, Json};
+use antar_shared::wire::ImportReport;
+use futures_util::StreamExt;
+use serde::Deserialize;
+
+/// Far above the largest real batch (100,000 rows is ~15 MB).
+const MAX_BODY: usize = 256 * 1024 * 1024;
+
+#[derive(Debug, Deserialize)]
+pub struct ImportQuery {
+    #[serde(default)]
+    pub dry_run: bool,
+}
+
+pub async fn import(
+    state: web::Data<AppState>,
+    staff: Staff,
+    q: web::Query<ImportQuery>,
+    mut body: web::Payload,
+) -> Result<Json<ImportReport>, ApiError> {
+    let (tx, rx) = tokio::sync::mpsc::channel(8);
+    let dry_run = q.dry_run;
+    let pool = state.pool.clone();
+    let office_id = staff.office_id.clone();
+    let worker = web::block(move || {
+        let mut conn = pool.get().map_err(db::DbError::from)?;
+        let office = offices::get(&mut conn, &office_id)?;
+        import::import(&mut conn, &office, ChannelReader::new(rx), dry_run)
+    });
+    let mut received = 0usize;
+    let mut too_large = false;
+    while let Some(chunk) = body.next().await {
+        let chunk = chunk.map_err(|e| e.to_string());
+        if let Ok(c) = &chunk {
+            received += c.len();
+            if received > MAX_BODY {
+                too_large = true;
+                let _ = tx.send(Err("body too large".into())).await;
+                break;
+            }
+        }
+        if tx.send(chunk).await.is_err() {
+            // The worker stopped early (a missing column): its answer says why.
+            break;
+        }
+    }
+    drop(tx);
+    let report = worker.await?;
+    if too_large {
+        return Err(ApiError::PayloadTooLarge(format!("the file is over {} MB", MAX_BODY / 1024 / 1024)));
+    }
+    report.map(Json)
+}

@@ -1,0 +1,60 @@
+//! `GET /api/v1/me/routes`: the courier's own open routes, with what the
+//! doorstep needs and nothing more (no full NIK).
+
+use super::error::ApiError;
+use crate::app::AppState;
+use crate::auth::Courier;
+use crate::config::office_today;
+use crate::db::{offices, routes};
+use actix_web::web::{self, Json};
+use antar_shared::nik::mask;
+use antar_shared::wire::{CourierRoute, DoorstepStop, Items};
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize)]
+pub struct Query {
+    /// Only this day's routes (`YYYY-MM-DD`); default: every open route up to tomorrow.
+    pub date: Option<chrono::NaiveDate>,
+}
+
+pub async fn routes(
+    state: web::Data<AppState>,
+    courier: Courier,
+    q: web::Query<Query>,
+) -> Result<Json<Items<CourierRoute>>, ApiError> {
+    let only = q.date;
+    let list = state
+        .db(move |conn| {
+            let office = offices::get(conn, &courier.office_id)?;
+            let until = only.unwrap_or_else(|| office_today(&office.time_zone) + chrono::Duration::days(1));
+            let mut out = Vec::new();
+            for r in routes::open_for_courier(conn, &courier.id, &until.format("%Y-%m-%d").to_string())? {
+                if only.is_some_and(|d| d.format("%Y-%m-%d").to_string() != r.date) {
+                    continue;
+                }
+                let stops = routes::stops_with_cards(conn, &r.id)?
+                    .into_iter()
+                    .map(|(stop, card)| DoorstepStop {
+                        card_id: card.id.clone(),
+                        seq: stop.seq,
+                        nik_masked: mask(&card.nik),
+                        status: card.status(),
+                        failed_attempts: card.failed_attempts,
+                        name: card.name,
+                        address: card.address,
+                        rt: card.rt,
+                        rw: card.rw,
+                        kelurahan: card.kelurahan,
+                        kecamatan: card.kecamatan,
+                        phone: card.phone,
+                        pin_lat: card.pin_lat,
+                        pin_lon: card.pin_lon,
+                    })
+                    .collect();
+                out.push(CourierRoute { id: r.id, date: r.date, status: r.status, stops });
+            }
+            Ok(out)
+        })
+        .await?;
+    Ok(Json(Items { items: list }))
+}

@@ -1,0 +1,42 @@
+//! HTTP: each module parses, authorises, calls the domain or the database,
+//! and answers. The routes of `/api/v1` are the contract in DESIGN.md.
+
+pub mod auth;
+pub mod cards;
+pub mod error;
+pub mod health;
+pub mod import;
+pub mod me;
+pub mod routes;
+pub mod settings;
+pub mod sync;
+pub mod track;
+pub mod users;
+
+use actix_web::web;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/healthz", web::get().to(health::healthz))
+        .route("/readyz", web::get().to(health::readyz))
+        .service(
+            web::scope("/api/v1")
+                .route("/auth/login", web::post().to(auth::login))
+                .route("/auth/refresh", web::post().to(auth::refresh))
+                .route("/users", web::post().to(users::create))
+                .route("/users", web::get().to(users::list))
+                .route("/settings", web::get().to(settings::get))
+                .route("/settings", web::put().to(settings::put))
+                .route("/cards/import", web::post().to(import::import))
+                .route("/cards", web::get().to(cards::list))
+                .route("/cards/{id}", web::get().to(cards::get))
+                .route("/cards/{id}/link", web::post().to(cards::link))
+                .route("/routes", web::post().to(routes::create))
+                .route("/me/routes", web::get().to(me::routes))
+                .route("/sync", web::post().to(sync::sync))
+                .route("/track/{token}", web::get().to(track::get))
+                .route("/track/{token}/confirm", web::post().to(track::confirm))
+                .route("/track/{token}/report", web::post().to(track::report)),
+        )
+        .route("/t/{token}", web::get().to(track::page))
+        .route("/t/{token}/confirm", web::post().to(track::page_confirm));
+}

@@ -1,0 +1,45 @@
+//! `GET /api/v1/settings` (staff read) and `PUT` (admin).
+
+use super::error::ApiError;
+use crate::app::AppState;
+use crate::auth::{Admin, Staff};
+use crate::config::zone_offset_hours;
+use crate::db::offices;
+use actix_web::web::{self, Json};
+use antar_shared::wire::Settings;
+
+pub async fn get(state: web::Data<AppState>, staff: Staff) -> Result<Json<Settings>, ApiError> {
+    let office = state.db(move |conn| Ok(offices::get(conn, &staff.office_id)?)).await?;
+    Ok(Json(office.settings()))
+}
+
+fn check(s: &Settings) -> Result<(), ApiError> {
+    if s.regency_code.len() != 4 || !s.regency_code.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(ApiError::field("regency_code", "4 digits, e.g. 1871"));
+    }
+    if s.office_name.trim().is_empty() {
+        return Err(ApiError::field("office_name", "must not be blank"));
+    }
+    if zone_offset_hours(&s.time_zone).is_none() {
+        return Err(ApiError::field("time_zone", "Asia/Jakarta, Asia/Makassar or Asia/Jayapura"));
+    }
+    if !(1..=20).contains(&s.max_failed_attempts) {
+        return Err(ApiError::field("max_failed_attempts", "between 1 and 20"));
+    }
+    if !(1..=365).contains(&s.link_lifetime_days) {
+        return Err(ApiError::field("link_lifetime_days", "between 1 and 365"));
+    }
+    Ok(())
+}
+
+pub async fn put(state: web::Data<AppState>, admin: Admin, body: Json<Settings>) -> Result<Json<Settings>, ApiError> {
+    let body = body.into_inner();
+    check(&body)?;
+    let office = state
+        .db(move |conn| {
+            offices::update_settings(conn, &admin.office_id, &body)?;
+            Ok(offices::get(conn, &admin.office_id)?)
+        })
+        .await?;
+    Ok(Json(office.settings()))
+}

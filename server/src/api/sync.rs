@@ -1,0 +1,39 @@
+//! `POST /api/v1/sync`: the courier's outbox, answered after it is committed.
+
+use super::error::ApiError;
+use crate::app::AppState;
+use crate::auth::Courier;
+use crate::db::{self, offices};
+use crate::domain::sync::{self, Batch, MAX_EVENTS};
+use actix_web::web::{self, Json};
+use antar_shared::wire::{SyncRequest, SyncResponse};
+
+pub async fn sync(
+    state: web::Data<AppState>,
+    courier: Courier,
+    body: Json<SyncRequest>,
+) -> Result<Json<SyncResponse>, ApiError> {
+    let body = body.into_inner();
+    if body.events.len() > MAX_EVENTS {
+        return Err(ApiError::PayloadTooLarge(format!(
+            "at most {MAX_EVENTS} events a batch; send the rest in another"
+        )));
+    }
+    if body.device_id.trim().is_empty() {
+        return Err(ApiError::field("device_id", "must not be blank"));
+    }
+    let results = state
+        .db(move |conn| {
+            let office = offices::get(conn, &courier.office_id)?;
+            let batch =
+                Batch { office: &office, courier_id: &courier.id, device_id: &body.device_id, received_at: db::now() };
+            let skew = (batch.received_at.and_utc() - body.sent_at.to_utc()).num_milliseconds();
+            tracing::info!(courier = %courier.id, events = body.events.len(), clock_skew_ms = skew, "sync");
+            body.events
+                .iter()
+                .map(|ev| sync::handle(conn, &batch, ev).map_err(ApiError::from))
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .await?;
+    Ok(Json(SyncResponse { results, server_time: chrono::Utc::now() }))
+}

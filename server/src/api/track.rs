@@ -1,0 +1,154 @@
+//! The resident's view: `/api/v1/track/{token}` (JSON) and `/t/{token}`, a
+//! small HTML page that works without JavaScript. No login, never a NIK.
+
+use super::error::ApiError;
+use crate::app::AppState;
+use crate::domain::links;
+use actix_web::http::header;
+use actix_web::web::{self, Json};
+use actix_web::{HttpResponse, HttpResponseBuilder};
+use antar_shared::custody::ResidentAnswer;
+use antar_shared::wire::{ReportRequest, TrackView};
+use serde::Deserialize;
+
+fn private(mut res: HttpResponseBuilder) -> HttpResponseBuilder {
+    res.insert_header((header::REFERRER_POLICY, "no-referrer"))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .insert_header(("X-Robots-Tag", "noindex"));
+    res
+}
+
+pub async fn get(state: web::Data<AppState>, token: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    let token = token.into_inner();
+    let view = state.db(move |conn| links::view(conn, &token)).await?;
+    Ok(private(HttpResponse::Ok()).json(view))
+}
+
+pub async fn confirm(state: web::Data<AppState>, token: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    let token = token.into_inner();
+    let view = state.db(move |conn| links::answer(conn, &token, ResidentAnswer::Confirmed, None)).await?;
+    Ok(private(HttpResponse::Ok()).json(view))
+}
+
+fn check_message(message: &str) -> Result<String, ApiError> {
+    let m = message.trim();
+    if m.is_empty() || m.chars().count() > 1000 {
+        return Err(ApiError::field("message", "1–1000 characters"));
+    }
+    Ok(m.to_owned())
+}
+
+pub async fn report(
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+    body: Json<ReportRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let token = token.into_inner();
+    let message = check_message(&body.message)?;
+    let view = state.db(move |conn| links::answer(conn, &token, ResidentAnswer::Disputed, Some(message))).await?;
+    Ok(private(HttpResponse::Ok()).json(view))
+}
+
+pub async fn page(state: web::Data<AppState>, token: web::Path<String>) -> HttpResponse {
+    let t = token.into_inner();
+    let tk = t.clone();
+    let result = state.db(move |conn| links::view(conn, &tk)).await;
+    render(&t, result, None)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PageForm {
+    pub message: Option<String>,
+}
+
+/// The page's form: confirms, or reports a problem when a message is sent.
+pub async fn page_confirm(
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+    form: web::Form<PageForm>,
+) -> HttpResponse {
+    let t = token.into_inner();
+    let tk = t.clone();
+    let message = form.into_inner().message.filter(|m| !m.trim().is_empty());
+    let (answer, notice) = match &message {
+        Some(_) => (ResidentAnswer::Disputed, "Laporan Anda sudah kami terima. Petugas akan menghubungi Anda."),
+        None => (ResidentAnswer::Confirmed, "Terima kasih, penerimaan e-KTP sudah dikonfirmasi."),
+    };
+    let message = match message.map(|m| check_message(&m)).transpose() {
+        Ok(m) => m,
+        Err(e) => return render(&t, Err(e), None),
+    };
+    let result = state.db(move |conn| links::answer(conn, &tk, answer, message)).await;
+    render(&t, result, Some(notice))
+}
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
+}
+
+fn render(token: &str, result: Result<TrackView, ApiError>, notice: Option<&str>) -> HttpResponse {
+    let (status, body) = match result {
+        Ok(v) => (actix_web::http::StatusCode::OK, view_html(token, &v, notice)),
+        Err(ApiError::Gone(_)) => (actix_web::http::StatusCode::GONE, "<h1>Tautan kedaluwarsa</h1><p>Tautan ini sudah tidak berlaku. Hubungi kantor Disdukcapil untuk tautan baru.</p>".to_owned()),
+        Err(ApiError::NotFound(_)) => (actix_web::http::StatusCode::NOT_FOUND, "<h1>Tautan tidak ditemukan</h1><p>Periksa kembali tautan dari SMS/WhatsApp Anda.</p>".to_owned()),
+        Err(ApiError::Validation { detail, .. }) => (actix_web::http::StatusCode::BAD_REQUEST, format!("<h1>Periksa isian</h1><p>{}</p>", esc(&detail))),
+        Err(e) => {
+            tracing::error!(error = %e, "resident page");
+            (actix_web::http::StatusCode::SERVICE_UNAVAILABLE, "<h1>Sedang gangguan</h1><p>Coba lagi beberapa saat lagi.</p>".to_owned())
+        }
+    };
+    let html = format!(
+        "<!doctype html><html lang=\"id\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
+<meta name=\"referrer\" content=\"no-referrer\"><title>Status e-KTP</title><style>\
+body{{font-family:system-ui,sans-serif;max-width:32rem;margin:0 auto;padding:1rem;line-height:1.5;color:#111}}\
+h1{{font-size:1.4rem}}.status{{font-size:1.2rem;font-weight:bold;padding:.75rem;background:#e8f4ea;border-radius:.5rem}}\
+ol{{padding-left:1.2rem}}button{{font-size:1.1rem;padding:.8rem 1.2rem;min-height:48px;border-radius:.5rem;border:0;background:#0b6e2e;color:#fff;width:100%}}\
+textarea{{width:100%;min-height:5rem;font-size:1rem}}.notice{{background:#fff7d6;padding:.75rem;border-radius:.5rem}}\
+.secondary{{background:#555}}small{{color:#555}}</style></head><body>{body}</body></html>"
+    );
+    let _ = token;
+    private(HttpResponse::build(status)).content_type("text/html; charset=utf-8").body(html)
+}
+
+fn view_html(token: &str, v: &TrackView, notice: Option<&str>) -> String {
+    let mut out = String::new();
+    if let Some(n) = notice {
+        out.push_str(&format!("<p class=\"notice\" role=\"status\">{}</p>", esc(n)));
+    }
+    out.push_str(&format!(
+        "<h1>Status e-KTP untuk {}</h1><p>Disdukcapil {}</p><p class=\"status\" data-status=\"{}\">{}</p>",
+        esc(&v.name),
+        esc(&v.office_name),
+        v.status.as_str(),
+        esc(&v.status_label)
+    ));
+    if let Some(c) = &v.courier_first_name {
+        out.push_str(&format!("<p>Kurir: {}</p>", esc(c)));
+    }
+    out.push_str("<h2>Riwayat</h2><ol>");
+    for t in &v.timeline {
+        let local =
+            t.at + chrono::Duration::hours(i64::from(crate::config::zone_offset_hours(&v.time_zone).unwrap_or(7)));
+        out.push_str(&format!(
+            "<li><time datetime=\"{}\">{}</time> — {}</li>",
+            t.at.to_rfc3339(),
+            local.format("%d-%m-%Y %H:%M"),
+            esc(&t.label)
+        ));
+    }
+    out.push_str("</ol>");
+    let action = format!("/t/{}/confirm", esc(token));
+    match v.resident {
+        Some(ResidentAnswer::Confirmed) => out.push_str("<p><strong>Anda sudah mengonfirmasi penerimaan. Terima kasih.</strong></p>"),
+        Some(ResidentAnswer::Disputed) => out.push_str("<p><strong>Laporan Anda sedang ditangani petugas.</strong></p>"),
+        None => out.push_str(&format!(
+            "<form method=\"post\" action=\"{action}\"><button type=\"submit\">Ya, e-KTP sudah saya terima</button></form>"
+        )),
+    }
+    out.push_str(&format!(
+        "<h2>Ada masalah?</h2><form method=\"post\" action=\"{action}\"><label for=\"message\">Ceritakan masalahnya</label>\
+<textarea id=\"message\" name=\"message\" maxlength=\"1000\" required></textarea><button class=\"secondary\" type=\"submit\">Laporkan masalah</button></form>\
+<p><small>Halaman ini tidak menampilkan NIK Anda.</small></p>"
+    ));
+    out
+}

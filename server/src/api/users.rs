@@ -1,0 +1,62 @@
+//! `POST /api/v1/users` (admin) and `GET /api/v1/users?role=` (staff).
+
+use super::error::ApiError;
+use crate::app::AppState;
+use crate::auth::{Admin, Staff};
+use crate::db::users;
+use actix_web::web::{self, Json};
+use actix_web::HttpResponse;
+use antar_shared::wire::{Items, NewUser, Role, User};
+use serde::Deserialize;
+
+fn check(body: &NewUser) -> Result<(), ApiError> {
+    let name_ok = (3..=64).contains(&body.username.len())
+        && body.username.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
+    if !name_ok {
+        return Err(ApiError::field("username", "3–64 letters, digits, '.', '_' or '-'"));
+    }
+    if body.password.chars().count() < 10 {
+        return Err(ApiError::field("password", "at least 10 characters"));
+    }
+    if body.display_name.trim().is_empty() {
+        return Err(ApiError::field("display_name", "must not be blank"));
+    }
+    Ok(())
+}
+
+pub async fn create(state: web::Data<AppState>, admin: Admin, body: Json<NewUser>) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
+    check(&body)?;
+    let user = state
+        .db(move |conn| {
+            if users::by_username(conn, &body.username)?.is_some() {
+                return Err(ApiError::Conflict(format!("username '{}' is taken", body.username)));
+            }
+            crate::bootstrap::create_user(
+                conn,
+                &admin.office_id,
+                &body.username,
+                &body.password,
+                body.role.as_str(),
+                body.display_name.trim(),
+            )
+            .map_err(|e| ApiError::Internal(e.to_string()))
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(user.to_wire()))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ListQuery {
+    pub role: Option<Role>,
+}
+
+pub async fn list(
+    state: web::Data<AppState>,
+    staff: Staff,
+    q: web::Query<ListQuery>,
+) -> Result<Json<Items<User>>, ApiError> {
+    let role = q.role;
+    let rows = state.db(move |conn| Ok(users::list(conn, &staff.office_id, role)?)).await?;
+    Ok(Json(Items { items: rows.iter().map(users::UserRow::to_wire).collect() }))
+}

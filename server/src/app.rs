@@ -1,0 +1,89 @@
+//! Application state, the HTTP app and the server's lifecycle.
+
+use crate::api;
+use crate::auth::Keys;
+use crate::config::Config;
+use crate::db::{self, Backend, DbConnection, Pool};
+use crate::web_assets;
+use actix_web::{middleware, web, App, HttpServer};
+use std::sync::Arc;
+
+pub struct AppState {
+    pub pool: Pool,
+    pub backend: Backend,
+    pub keys: Keys,
+    pub config: Arc<Config>,
+}
+
+impl AppState {
+    /// Runs blocking database work off the async executor.
+    pub async fn db<T, F>(&self, f: F) -> Result<T, api::error::ApiError>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, api::error::ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.pool.clone();
+        web::block(move || {
+            let mut conn = pool.get().map_err(db::DbError::from)?;
+            f(&mut conn)
+        })
+        .await?
+    }
+
+    /// The base of resident links.
+    pub fn public_url(&self) -> String {
+        self.config
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", self.config.bind))
+            .trim_end_matches('/')
+            .to_owned()
+    }
+}
+
+/// Opens the database, migrates, makes the first office and admin, seeds
+/// demo data when asked, and returns the state the app runs on.
+pub fn prepare(config: Config) -> anyhow::Result<web::Data<AppState>> {
+    std::fs::create_dir_all(&config.data_dir)
+        .map_err(|e| anyhow::anyhow!("cannot create data dir {}: {e}", config.data_dir.display()))?;
+    let (pool, backend) = db::connect(&config.database_url())?;
+    let secret = crate::bootstrap::jwt_secret(&config)?;
+    let mut conn = pool.get().map_err(db::DbError::from)?;
+    crate::bootstrap::first_start(&mut conn, &config)?;
+    if config.demo {
+        crate::demo::seed(&mut conn, &config)?;
+    }
+    drop(conn);
+    Ok(web::Data::new(AppState { pool, backend, keys: Keys::new(&secret), config: Arc::new(config) }))
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.app_data(api::error::json_config())
+        .app_data(api::error::query_config())
+        .app_data(api::error::path_config())
+        .configure(api::configure)
+        .configure(web_assets::configure);
+}
+
+/// Binds and runs until SIGTERM/SIGINT; in-flight requests finish first.
+pub fn server(state: web::Data<AppState>) -> anyhow::Result<(actix_web::dev::Server, Vec<std::net::SocketAddr>)> {
+    let config = state.config.clone();
+    let factory = move || {
+        App::new()
+            .app_data(state.clone())
+            .wrap(middleware::Compress::default())
+            .wrap(middleware::from_fn(crate::access_log::log_request))
+            .configure(configure)
+    };
+    let mut builder = HttpServer::new(factory).shutdown_timeout(10);
+    if let Some(n) = config.workers {
+        builder = builder.workers(n.max(1));
+    }
+    let bound = match (&config.tls_cert, &config.tls_key) {
+        (Some(cert), Some(key)) => builder.bind_rustls_0_23(&config.bind, crate::tls::server_config(cert, key)?),
+        _ => builder.bind(&config.bind),
+    }
+    .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.bind))?;
+    let addrs = bound.addrs();
+    Ok((bound.run(), addrs))
+}

@@ -1,0 +1,120 @@
+//! Settings: environment variables, each with a matching flag. Built once
+//! and passed in, so tests make their own.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(name = "antar", version, about = "Antar: tracks printed e-KTP cards from the office to the resident's door")]
+pub struct Cli {
+    #[command(flatten)]
+    pub config: Config,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum Command {
+    /// Run the server (the default).
+    Serve,
+    /// Run pending database migrations and exit.
+    Migrate,
+    /// Create a user in the first office.
+    CreateUser {
+        #[arg(long)]
+        username: String,
+        #[arg(long, value_parser = ["admin", "staff", "courier"])]
+        role: String,
+        #[arg(long)]
+        display_name: String,
+        /// The password; a generated one is printed when omitted.
+        #[arg(long, env = "ANTAR_NEW_USER_PASSWORD", hide_env_values = true)]
+        password: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct Config {
+    /// `sqlite://PATH` or `postgres://…`; default: SQLite in the data dir.
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true, global = true)]
+    pub database_url: Option<String>,
+    #[arg(long, env = "ANTAR_BIND", default_value = "127.0.0.1:8080", global = true)]
+    pub bind: String,
+    #[arg(long, env = "ANTAR_DATA_DIR", default_value = "./data", global = true)]
+    pub data_dir: PathBuf,
+    /// Password of the `admin` user created on first start.
+    #[arg(long, env = "ANTAR_ADMIN_PASSWORD", hide_env_values = true, global = true)]
+    pub admin_password: Option<String>,
+    /// Secret for signing access tokens; generated once and kept in the data dir when unset.
+    #[arg(long, env = "ANTAR_JWT_SECRET", hide_env_values = true, global = true)]
+    pub jwt_secret: Option<String>,
+    /// Base URL of resident links, e.g. `https://antar.example.go.id`.
+    #[arg(long, env = "ANTAR_PUBLIC_URL", global = true)]
+    pub public_url: Option<String>,
+    /// PEM certificate chain; with `--tls-key`, Antar serves HTTPS itself.
+    #[arg(long, env = "ANTAR_TLS_CERT", global = true, requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    #[arg(long, env = "ANTAR_TLS_KEY", global = true, requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+    /// Regency code of the office created on first start.
+    #[arg(long, env = "ANTAR_OFFICE_REGENCY", default_value = "1871", global = true)]
+    pub office_regency: String,
+    #[arg(long, env = "ANTAR_OFFICE_NAME", default_value = "KOTA BANDAR LAMPUNG", global = true)]
+    pub office_name: String,
+    /// `Asia/Jakarta` (WIB), `Asia/Makassar` (WITA) or `Asia/Jayapura` (WIT).
+    #[arg(long, env = "ANTAR_OFFICE_TZ", default_value = "Asia/Jakarta", global = true)]
+    pub office_time_zone: String,
+    /// Seed demo users, sample cards and a route for today.
+    #[arg(long, env = "ANTAR_DEMO", global = true)]
+    pub demo: bool,
+    /// HTTP worker threads; default: one per core.
+    #[arg(long, env = "ANTAR_WORKERS", global = true)]
+    pub workers: Option<usize>,
+    /// Log filter, e.g. `info` or `antar_server=debug`.
+    #[arg(long, env = "ANTAR_LOG", default_value = "info", global = true)]
+    pub log: String,
+}
+
+impl Config {
+    /// Defaults for everything, as with no environment: for tests.
+    pub fn for_data_dir(data_dir: PathBuf) -> Config {
+        Config {
+            database_url: None,
+            bind: "127.0.0.1:0".into(),
+            data_dir,
+            admin_password: None,
+            jwt_secret: None,
+            public_url: None,
+            tls_cert: None,
+            tls_key: None,
+            office_regency: "1871".into(),
+            office_name: "KOTA BANDAR LAMPUNG".into(),
+            office_time_zone: "Asia/Jakarta".into(),
+            demo: false,
+            workers: Some(1),
+            log: "info".into(),
+        }
+    }
+
+    pub fn database_url(&self) -> String {
+        self.database_url
+            .clone()
+            .unwrap_or_else(|| format!("sqlite://{}", self.data_dir.join("antar.sqlite3").display()))
+    }
+}
+
+/// UTC offset in hours of an Indonesian office zone (no daylight saving).
+pub fn zone_offset_hours(zone: &str) -> Option<i32> {
+    match zone {
+        "Asia/Jakarta" | "Asia/Pontianak" | "WIB" => Some(7),
+        "Asia/Makassar" | "WITA" => Some(8),
+        "Asia/Jayapura" | "WIT" => Some(9),
+        _ => None,
+    }
+}
+
+/// Today's date in the office's zone, `YYYY-MM-DD`.
+pub fn office_today(zone: &str) -> chrono::NaiveDate {
+    let offset = zone_offset_hours(zone).unwrap_or(7);
+    (chrono::Utc::now() + chrono::Duration::hours(i64::from(offset))).date_naive()
+}

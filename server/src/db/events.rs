@@ -1,0 +1,127 @@
+//! The append-only custody log and the review queue of rejected events.
+
+use super::schema::{card_events, rejected_events};
+use super::DbConnection;
+use antar_shared::custody::{CustodyEvent, EventKind};
+use antar_shared::wire::EventView;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = card_events)]
+pub struct EventRow {
+    pub id: String,
+    pub card_id: String,
+    pub office_id: String,
+    pub kind: String,
+    pub occurred_at: NaiveDateTime,
+    pub received_at: NaiveDateTime,
+    pub actor_id: Option<String>,
+    pub device_id: Option<String>,
+    pub payload: String,
+    pub content_hash: String,
+    pub implied_by: Option<String>,
+    pub flag: Option<String>,
+}
+
+impl EventRow {
+    pub fn kind(&self) -> Option<EventKind> {
+        EventKind::parse(&self.kind)
+    }
+
+    /// The event as the custody rules see it; `None` for records the fold
+    /// skips (implied pick-ups are derived from the handover that implied them).
+    pub fn custody(&self) -> Option<CustodyEvent> {
+        if self.implied_by.is_some() {
+            return None;
+        }
+        let kind = self.kind()?;
+        let courier = if kind == EventKind::Assigned {
+            serde_json::from_str::<serde_json::Value>(&self.payload)
+                .ok()
+                .and_then(|v| v.get("courier_id").and_then(|c| c.as_str()).map(str::to_owned))
+        } else {
+            None
+        };
+        Some(CustodyEvent {
+            id: self.id.clone(),
+            kind,
+            occurred_at: self.occurred_at.and_utc(),
+            actor: self.actor_id.clone(),
+            courier,
+        })
+    }
+
+    pub fn view(&self) -> Option<EventView> {
+        Some(EventView {
+            id: self.id.clone(),
+            kind: self.kind()?,
+            occurred_at: self.occurred_at.and_utc(),
+            received_at: self.received_at.and_utc(),
+            actor: self.actor_id.clone(),
+            payload: serde_json::from_str(&self.payload).unwrap_or(serde_json::Value::Null),
+            flag: self.flag.clone(),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = rejected_events)]
+pub struct RejectedRow {
+    pub id: String,
+    pub office_id: String,
+    pub event_id: String,
+    pub card_id: Option<String>,
+    pub actor_id: String,
+    pub device_id: Option<String>,
+    pub code: String,
+    pub message: String,
+    pub body: String,
+    pub received_at: NaiveDateTime,
+    pub resolved_at: Option<NaiveDateTime>,
+}
+
+pub fn by_id(conn: &mut DbConnection, id: &str) -> QueryResult<Option<EventRow>> {
+    card_events::table.find(id).select(EventRow::as_select()).first(conn).optional()
+}
+
+pub fn for_card(conn: &mut DbConnection, card_id: &str) -> QueryResult<Vec<EventRow>> {
+    card_events::table
+        .filter(card_events::card_id.eq(card_id))
+        .order((card_events::occurred_at.asc(), card_events::id.asc()))
+        .select(EventRow::as_select())
+        .load(conn)
+}
+
+pub fn insert(conn: &mut DbConnection, row: &EventRow) -> QueryResult<()> {
+    diesel::insert_into(card_events::table).values(row).execute(conn).map(drop)
+}
+
+pub fn insert_many(conn: &mut DbConnection, rows: &[EventRow]) -> QueryResult<()> {
+    match conn {
+        DbConnection::Postgres(c) => {
+            for chunk in rows.chunks(1000) {
+                diesel::insert_into(card_events::table).values(chunk).execute(c)?;
+            }
+        }
+        DbConnection::Sqlite(c) => {
+            for chunk in rows.chunks(1000) {
+                diesel::insert_into(card_events::table).values(chunk).execute(c)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Removes a derived record (an implied pick-up); observed events are never deleted.
+pub fn delete(conn: &mut DbConnection, id: &str) -> QueryResult<()> {
+    diesel::delete(card_events::table.find(id).filter(card_events::implied_by.is_not_null())).execute(conn).map(drop)
+}
+
+pub fn set_flag(conn: &mut DbConnection, id: &str, flag: Option<&str>) -> QueryResult<()> {
+    diesel::update(card_events::table.find(id)).set(card_events::flag.eq(flag)).execute(conn).map(drop)
+}
+
+pub fn insert_rejected(conn: &mut DbConnection, row: &RejectedRow) -> QueryResult<()> {
+    diesel::insert_into(rejected_events::table).values(row).execute(conn).map(drop)
+}

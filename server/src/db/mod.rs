@@ -1,0 +1,217 @@
+//! The database: one connection type over SQLite and PostgreSQL, a pool, the
+//! embedded migrations and the transaction helper. Queries live in the
+//! per-resource modules beside this one.
+
+pub mod cards;
+pub mod events;
+pub mod links;
+pub mod offices;
+pub mod routes;
+pub mod schema;
+pub mod tokens;
+pub mod users;
+
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
+use diesel::prelude::*;
+use diesel::r2d2::{self, ManageConnection};
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/sqlite");
+pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/postgres");
+
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    Postgres(diesel::PgConnection),
+    Sqlite(diesel::SqliteConnection),
+}
+
+pub type Pool = r2d2::Pool<Manager>;
+pub type PooledConn = r2d2::PooledConnection<Manager>;
+
+/// Which database a `DATABASE_URL` names, decided by its scheme alone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Backend {
+    Postgres(String),
+    Sqlite(PathBuf),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("DATABASE_URL must start with sqlite:// or postgres://, got scheme '{0}'")]
+    UnknownScheme(String),
+    #[error("cannot open the database: {0}")]
+    Connect(String),
+    #[error("cannot run migrations: {0}")]
+    Migrate(String),
+    #[error(transparent)]
+    Query(#[from] diesel::result::Error),
+    #[error("no database connection available: {0}")]
+    Pool(#[from] r2d2::PoolError),
+}
+
+impl Backend {
+    pub fn from_url(url: &str) -> Result<Backend, DbError> {
+        let scheme = url.split_once(':').map_or(url, |(s, _)| s);
+        match scheme {
+            "postgres" | "postgresql" => Ok(Backend::Postgres(url.to_owned())),
+            "sqlite" => {
+                let path = url.trim_start_matches("sqlite:").trim_start_matches("//");
+                Ok(Backend::Sqlite(PathBuf::from(path)))
+            }
+            other => Err(DbError::UnknownScheme(other.to_owned())),
+        }
+    }
+
+    pub fn name(&self) -> &'static str {
+        match self {
+            Backend::Postgres(_) => "postgres",
+            Backend::Sqlite(_) => "sqlite",
+        }
+    }
+}
+
+/// Opens connections of the backend the URL's scheme names, and gives each
+/// SQLite connection the pragmas it needs.
+#[derive(Debug)]
+pub struct Manager {
+    backend: Backend,
+}
+
+impl ManageConnection for Manager {
+    type Connection = DbConnection;
+    type Error = r2d2::Error;
+
+    fn connect(&self) -> Result<DbConnection, r2d2::Error> {
+        match &self.backend {
+            Backend::Postgres(url) => {
+                diesel::PgConnection::establish(url).map(DbConnection::Postgres).map_err(r2d2::Error::ConnectionError)
+            }
+            Backend::Sqlite(path) => {
+                let mut conn = diesel::SqliteConnection::establish(&path.to_string_lossy())
+                    .map_err(r2d2::Error::ConnectionError)?;
+                // WAL lets readers work beside the one writer; the busy timeout
+                // makes a second writer wait instead of failing.
+                conn.batch_execute(
+                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                     PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;",
+                )
+                .map_err(r2d2::Error::QueryError)?;
+                Ok(DbConnection::Sqlite(conn))
+            }
+        }
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), r2d2::Error> {
+        conn.batch_execute("SELECT 1").map_err(r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
+        false
+    }
+}
+
+/// Opens the pool and runs pending migrations. Fails fast with the cause
+/// when the database cannot be reached.
+pub fn connect(url: &str) -> Result<(Pool, Backend), DbError> {
+    let backend = Backend::from_url(url)?;
+    if let Backend::Sqlite(path) = &backend {
+        ensure_parent(path)?;
+    }
+    let size = match backend {
+        Backend::Postgres(_) => 12,
+        Backend::Sqlite(_) => 8,
+    };
+    let manager = Manager { backend: backend.clone() };
+    // Try once by hand so the caller sees the real cause, not a pool timeout.
+    manager.connect().map_err(|e| DbError::Connect(e.to_string()))?;
+    let pool = r2d2::Pool::builder()
+        .max_size(size)
+        .connection_timeout(Duration::from_secs(10))
+        .build(manager)
+        .map_err(|e| DbError::Connect(e.to_string()))?;
+    let mut conn = pool.get()?;
+    migrate(&mut conn)?;
+    Ok((pool, backend))
+}
+
+fn ensure_parent(path: &Path) -> Result<(), DbError> {
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => {
+            std::fs::create_dir_all(dir).map_err(|e| DbError::Connect(format!("{}: {e}", dir.display())))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Runs the backend's pending migrations; returns how many ran.
+pub fn migrate(conn: &mut DbConnection) -> Result<usize, DbError> {
+    let ran = match conn {
+        DbConnection::Postgres(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|v| v.len()),
+        DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
+    };
+    ran.map_err(|e| DbError::Migrate(e.to_string()))
+}
+
+/// Runs `f` in a transaction that takes the write lock at its start.
+///
+/// On SQLite a deferred transaction that reads and then writes fails with
+/// "database is locked" when another writer got in between, whatever the
+/// busy timeout; `BEGIN IMMEDIATE` waits for the lock up front instead.
+pub fn write_tx<T, E>(conn: &mut DbConnection, f: impl FnOnce(&mut DbConnection) -> Result<T, E>) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    match conn {
+        DbConnection::Postgres(c) => AnsiTransactionManager::begin_transaction(c)?,
+        DbConnection::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
+    }
+    match f(conn) {
+        Ok(value) => {
+            match conn {
+                DbConnection::Postgres(c) => AnsiTransactionManager::commit_transaction(c)?,
+                DbConnection::Sqlite(c) => AnsiTransactionManager::commit_transaction(c)?,
+            }
+            Ok(value)
+        }
+        Err(e) => {
+            let rolled_back = match conn {
+                DbConnection::Postgres(c) => AnsiTransactionManager::rollback_transaction(c),
+                DbConnection::Sqlite(c) => AnsiTransactionManager::rollback_transaction(c),
+            };
+            if let Err(rb) = rolled_back {
+                tracing::error!(error = %rb, "rollback failed");
+            }
+            Err(e)
+        }
+    }
+}
+
+/// Locks a card's row for the rest of the transaction, so two syncs of the
+/// same card fold its log one after the other. SQLite's immediate
+/// transactions already serialise writers.
+pub fn lock_card(conn: &mut DbConnection, card_id: &str) -> QueryResult<()> {
+    if let DbConnection::Postgres(c) = conn {
+        diesel::sql_query("SELECT id FROM cards WHERE id = $1 FOR UPDATE")
+            .bind::<diesel::sql_types::Text, _>(card_id)
+            .execute(c)?;
+    }
+    Ok(())
+}
+
+/// The current time as stored: UTC, microsecond precision (what both
+/// backends keep), so a value read back equals the value written.
+pub fn now() -> chrono::NaiveDateTime {
+    truncate(chrono::Utc::now().naive_utc())
+}
+
+pub fn truncate(t: chrono::NaiveDateTime) -> chrono::NaiveDateTime {
+    use chrono::{SubsecRound, Timelike};
+    let micros = t.nanosecond() / 1000 * 1000;
+    t.with_nanosecond(micros).unwrap_or_else(|| t.trunc_subsecs(6))
+}
+
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}

@@ -1,0 +1,84 @@
+//! Delivery routes and their ordered stops.
+
+use super::schema::{cards, route_stops, routes};
+use super::DbConnection;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = routes)]
+pub struct RouteRow {
+    pub id: String,
+    pub office_id: String,
+    pub courier_id: String,
+    pub date: String,
+    pub status: String,
+    pub created_by: String,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = route_stops)]
+pub struct StopRow {
+    pub route_id: String,
+    pub card_id: String,
+    pub seq: i32,
+    pub active: bool,
+}
+
+pub fn insert(conn: &mut DbConnection, route: &RouteRow, stops: &[StopRow]) -> QueryResult<()> {
+    diesel::insert_into(routes::table).values(route).execute(conn)?;
+    for stop in stops {
+        diesel::insert_into(route_stops::table).values(stop).execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Which of these cards are already on an open route.
+pub fn active_cards(conn: &mut DbConnection, card_ids: &[String]) -> QueryResult<Vec<String>> {
+    route_stops::table
+        .filter(route_stops::card_id.eq_any(card_ids).and(route_stops::active.eq(true)))
+        .select(route_stops::card_id)
+        .load(conn)
+}
+
+pub fn stops(conn: &mut DbConnection, route_id: &str) -> QueryResult<Vec<StopRow>> {
+    route_stops::table
+        .filter(route_stops::route_id.eq(route_id))
+        .order(route_stops::seq.asc())
+        .select(StopRow::as_select())
+        .load(conn)
+}
+
+/// A courier's routes that are not closed, up to `to` (a date in the
+/// office's zone): earlier open routes still hold cards in the bag.
+pub fn open_for_courier(conn: &mut DbConnection, courier_id: &str, to: &str) -> QueryResult<Vec<RouteRow>> {
+    routes::table
+        .filter(routes::courier_id.eq(courier_id))
+        .filter(routes::status.eq("open"))
+        .filter(routes::date.le(to))
+        .order((routes::date.asc(), routes::created_at.asc()))
+        .select(RouteRow::as_select())
+        .load(conn)
+}
+
+/// Stops of a route with their cards, in route order.
+pub fn stops_with_cards(conn: &mut DbConnection, route_id: &str) -> QueryResult<Vec<(StopRow, super::cards::Card)>> {
+    route_stops::table
+        .inner_join(cards::table)
+        .filter(route_stops::route_id.eq(route_id))
+        .order(route_stops::seq.asc())
+        .select((StopRow::as_select(), super::cards::Card::as_select()))
+        .load(conn)
+}
+
+/// Whether the card was ever on a route of this courier.
+pub fn was_on_courier_route(conn: &mut DbConnection, card_id: &str, courier_id: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        route_stops::table
+            .inner_join(routes::table)
+            .filter(route_stops::card_id.eq(card_id))
+            .filter(routes::courier_id.eq(courier_id)),
+    ))
+    .get_result(conn)
+}

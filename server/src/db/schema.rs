@@ -1,0 +1,173 @@
+//! The tables, in portable types only, so one schema serves SQLite and
+//! PostgreSQL through the same queries.
+
+diesel::table! {
+    offices (id) {
+        id -> Text,
+        regency_code -> Text,
+        name -> Text,
+        time_zone -> Text,
+        max_failed_attempts -> Integer,
+        link_lifetime_days -> Integer,
+        require_photo -> Bool,
+        require_signature -> Bool,
+        require_id_check -> Bool,
+        require_gps -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> Text,
+        office_id -> Text,
+        username -> Text,
+        password_hash -> Text,
+        role -> Text,
+        display_name -> Text,
+        disabled -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    refresh_tokens (id) {
+        id -> Text,
+        user_id -> Text,
+        family_id -> Text,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        spent_at -> Nullable<Timestamp>,
+        successor_id -> Nullable<Text>,
+        revoked -> Bool,
+    }
+}
+
+diesel::table! {
+    cards (id) {
+        id -> Text,
+        office_id -> Text,
+        nik -> Text,
+        name -> Text,
+        address -> Text,
+        rt -> Nullable<Text>,
+        rw -> Nullable<Text>,
+        kelurahan -> Text,
+        kecamatan -> Text,
+        regency -> Nullable<Text>,
+        sex -> Nullable<Text>,
+        birth_date -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        printed_on -> Nullable<Text>,
+        batch -> Nullable<Text>,
+        lat -> Nullable<Double>,
+        lon -> Nullable<Double>,
+        pin_lat -> Nullable<Double>,
+        pin_lon -> Nullable<Double>,
+        status -> Text,
+        resident -> Nullable<Text>,
+        failed_attempts -> Integer,
+        courier_id -> Nullable<Text>,
+        replaces_card_id -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    card_events (id) {
+        id -> Text,
+        card_id -> Text,
+        office_id -> Text,
+        kind -> Text,
+        occurred_at -> Timestamp,
+        received_at -> Timestamp,
+        actor_id -> Nullable<Text>,
+        device_id -> Nullable<Text>,
+        payload -> Text,
+        content_hash -> Text,
+        implied_by -> Nullable<Text>,
+        flag -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    rejected_events (id) {
+        id -> Text,
+        office_id -> Text,
+        event_id -> Text,
+        card_id -> Nullable<Text>,
+        actor_id -> Text,
+        device_id -> Nullable<Text>,
+        code -> Text,
+        message -> Text,
+        body -> Text,
+        received_at -> Timestamp,
+        resolved_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    routes (id) {
+        id -> Text,
+        office_id -> Text,
+        courier_id -> Text,
+        date -> Text,
+        status -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    route_stops (route_id, card_id) {
+        route_id -> Text,
+        card_id -> Text,
+        seq -> Integer,
+        active -> Bool,
+    }
+}
+
+diesel::table! {
+    resident_links (id) {
+        id -> Text,
+        card_id -> Text,
+        office_id -> Text,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        revoked -> Bool,
+    }
+}
+
+diesel::table! {
+    resident_reports (id) {
+        id -> Text,
+        card_id -> Text,
+        office_id -> Text,
+        message -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(users -> offices (office_id));
+diesel::joinable!(cards -> offices (office_id));
+diesel::joinable!(card_events -> cards (card_id));
+diesel::joinable!(route_stops -> routes (route_id));
+diesel::joinable!(route_stops -> cards (card_id));
+diesel::joinable!(routes -> users (courier_id));
+diesel::joinable!(resident_links -> cards (card_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    offices,
+    users,
+    refresh_tokens,
+    cards,
+    card_events,
+    rejected_events,
+    routes,
+    route_stops,
+    resident_links,
+    resident_reports,
+);

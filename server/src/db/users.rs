@@ -1,0 +1,73 @@
+//! Users of an office: admins, staff and couriers.
+
+use super::schema::users;
+use super::DbConnection;
+use antar_shared::wire::{self, Role};
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = users)]
+pub struct UserRow {
+    pub id: String,
+    pub office_id: String,
+    pub username: String,
+    pub password_hash: String,
+    pub role: String,
+    pub display_name: String,
+    pub disabled: bool,
+    pub created_at: NaiveDateTime,
+}
+
+impl UserRow {
+    pub fn role(&self) -> Role {
+        // The column's CHECK constraint admits only the three roles.
+        Role::parse(&self.role).unwrap_or(Role::Courier)
+    }
+
+    pub fn to_wire(&self) -> wire::User {
+        wire::User {
+            id: self.id.clone(),
+            username: self.username.clone(),
+            role: self.role(),
+            display_name: self.display_name.clone(),
+        }
+    }
+}
+
+pub fn by_username(conn: &mut DbConnection, username: &str) -> QueryResult<Option<UserRow>> {
+    users::table.filter(users::username.eq(username)).select(UserRow::as_select()).first(conn).optional()
+}
+
+pub fn by_id(conn: &mut DbConnection, id: &str) -> QueryResult<Option<UserRow>> {
+    users::table.find(id).select(UserRow::as_select()).first(conn).optional()
+}
+
+/// A user of the given office, or none (never another office's).
+pub fn in_office(conn: &mut DbConnection, office_id: &str, id: &str) -> QueryResult<Option<UserRow>> {
+    users::table
+        .filter(users::id.eq(id).and(users::office_id.eq(office_id)))
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn insert(conn: &mut DbConnection, user: &UserRow) -> QueryResult<()> {
+    diesel::insert_into(users::table).values(user).execute(conn).map(drop)
+}
+
+pub fn list(conn: &mut DbConnection, office_id: &str, role: Option<Role>) -> QueryResult<Vec<UserRow>> {
+    let mut q = users::table.filter(users::office_id.eq(office_id)).into_boxed();
+    if let Some(role) = role {
+        q = q.filter(users::role.eq(role.as_str()));
+    }
+    q.order(users::username.asc()).select(UserRow::as_select()).load(conn)
+}
+
+pub fn count(conn: &mut DbConnection) -> QueryResult<i64> {
+    users::table.count().get_result(conn)
+}
+
+pub fn set_password(conn: &mut DbConnection, id: &str, hash: &str) -> QueryResult<()> {
+    diesel::update(users::table.find(id)).set(users::password_hash.eq(hash)).execute(conn).map(drop)
+}

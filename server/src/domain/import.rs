@@ -1,0 +1,269 @@
+//! Print-batch import: a CSV stream in, cards out, with a per-row report.
+//!
+//! The file is read as it arrives and handled in batches, so memory stays
+//! bounded by the batch, not the file (only the NIKs seen so far are kept, to
+//! find duplicates within the file). Each batch commits on its own: a
+//! failure late in a large file keeps what was already imported, and the
+//! report says so.
+
+use crate::api::error::ApiError;
+use crate::db::{self, cards, offices::Office, DbConnection};
+use actix_web::web::Bytes;
+use antar_shared::codes::{import as code, problem};
+use antar_shared::import::{check_row, CardRow, Layout, Problem};
+use antar_shared::wire::{FieldError, ImportReport};
+use antar_shared::Status;
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Read};
+
+const BATCH: usize = 1000;
+/// Reports list at most this many problems of each kind; counts stay exact.
+pub const MAX_LISTED: usize = 5000;
+
+/// Where a NIK was already seen: in this file, or as an existing card.
+enum Holder {
+    Line(u64),
+    Card(String),
+}
+
+struct Seen {
+    name: String,
+    holder: Holder,
+}
+
+fn same_name(a: &str, b: &str) -> bool {
+    let norm = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ").to_uppercase();
+    norm(a) == norm(b)
+}
+
+/// A card still on its way (not delivered, collected or void) blocks a new
+/// card for the same NIK; a finished one makes the new row a replacement.
+fn in_circulation(status: Status) -> bool {
+    !matches!(status, Status::Delivered | Status::Collected | Status::Void)
+}
+
+pub fn import<R: Read>(
+    conn: &mut DbConnection,
+    office: &Office,
+    input: R,
+    dry_run: bool,
+) -> Result<ImportReport, ApiError> {
+    let mut reader = BufReader::with_capacity(64 * 1024, input);
+    let mut header = Vec::new();
+    reader.read_until(b'\n', &mut header).map_err(|e| ApiError::BadRequest(format!("reading the file: {e}")))?;
+    let header = header.strip_prefix(b"\xEF\xBB\xBF".as_slice()).map(<[u8]>::to_vec).unwrap_or(header);
+    let delimiter = if header.iter().filter(|&&b| b == b';').count() > header.iter().filter(|&&b| b == b',').count() {
+        b';'
+    } else {
+        b','
+    };
+    let mut csv = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        // Lines end at '\n' alone, so record positions count physical lines
+        // for CRLF files too; the '\r' left on a last field is trimmed.
+        .terminator(csv::Terminator::Any(b'\n'))
+        .flexible(true)
+        .has_headers(true)
+        .from_reader(std::io::Cursor::new(header).chain(reader));
+    let headers: Vec<String> = csv
+        .byte_headers()
+        .map_err(|e| ApiError::BadRequest(format!("reading the header: {e}")))?
+        .iter()
+        .map(|h| String::from_utf8_lossy(h).into_owned())
+        .collect();
+    let layout = Layout::from_headers(&headers).map_err(|missing| ApiError::Unprocessable {
+        code: problem::MISSING_COLUMN,
+        detail: format!("kolom wajib {} tidak ada / required column {} is missing", missing.header(), missing.header()),
+        errors: vec![FieldError { field: missing.header().to_owned(), message: "required column is missing".into() }],
+    })?;
+
+    let mut report = ImportReport { dry_run, ..ImportReport::default() };
+    let mut seen: HashMap<String, Seen> = HashMap::new();
+    let mut batch: Vec<(u64, CardRow)> = Vec::with_capacity(BATCH);
+    let mut record = csv::ByteRecord::new();
+    loop {
+        let more = match csv.read_byte_record(&mut record) {
+            Ok(more) => more,
+            Err(e) => {
+                let line = e.position().map_or(0, csv::Position::line);
+                push(
+                    &mut report.errors,
+                    Problem {
+                        line,
+                        column: String::new(),
+                        code: code::MALFORMED.into(),
+                        message: format!("baris tidak terbaca / unreadable row: {e}"),
+                    },
+                );
+                report.rejected += 1;
+                if e.is_io_error() {
+                    break;
+                }
+                continue;
+            }
+        };
+        if !more {
+            break;
+        }
+        let line = record.position().map_or(0, csv::Position::line);
+        let fields: Vec<String> = record.iter().map(|f| String::from_utf8_lossy(f).into_owned()).collect();
+        if fields.iter().all(|f| f.trim().is_empty()) {
+            continue;
+        }
+        let outcome = check_row(&layout, &fields, line, &office.regency_code);
+        for w in outcome.warnings {
+            push(&mut report.warnings, w);
+        }
+        match outcome.row {
+            Some(row) => batch.push((line, row)),
+            None => {
+                report.rejected += 1;
+                for e in outcome.errors {
+                    push(&mut report.errors, e);
+                }
+            }
+        }
+        if batch.len() >= BATCH {
+            flush(conn, office, &layout, &mut batch, &mut seen, &mut report, dry_run)?;
+        }
+    }
+    flush(conn, office, &layout, &mut batch, &mut seen, &mut report, dry_run)?;
+    Ok(report)
+}
+
+fn push(list: &mut Vec<Problem>, p: Problem) {
+    if list.len() < MAX_LISTED {
+        list.push(p);
+    }
+}
+
+fn flush(
+    conn: &mut DbConnection,
+    office: &Office,
+    layout: &Layout,
+    batch: &mut Vec<(u64, CardRow)>,
+    seen: &mut HashMap<String, Seen>,
+    report: &mut ImportReport,
+    dry_run: bool,
+) -> Result<(), ApiError> {
+    if batch.is_empty() {
+        return Ok(());
+    }
+    let niks: Vec<String> = batch.iter().map(|(_, r)| r.nik.clone()).filter(|n| !seen.contains_key(n)).collect();
+    let existing = cards::by_niks(conn, &office.id, &niks)?;
+    let now = db::now();
+    let mut new_cards = Vec::new();
+    let nik_column = layout.written(antar_shared::import::Column::Nik);
+    for (line, row) in batch.drain(..) {
+        if let Some(prev) = seen.get(&row.nik) {
+            if same_name(&prev.name, &row.name) {
+                report.duplicates += 1;
+            } else {
+                report.rejected += 1;
+                let other = match &prev.holder {
+                    Holder::Line(l) => format!("baris {l} / line {l}"),
+                    Holder::Card(id) => format!("kartu {id} / card {id}"),
+                };
+                push(&mut report.errors, Problem { line, column: nik_column.clone(), code: code::DUPLICATE_NIK.into(), message: format!("NIK sudah dipakai atas nama lain di {other} / NIK already used under another name at {other}") });
+            }
+            continue;
+        }
+        let same_nik: Vec<&cards::Card> = existing.iter().filter(|c| c.nik == row.nik).collect();
+        let same_print = same_nik
+            .iter()
+            .find(|c| same_name(&c.name, &row.name) && c.batch == row.batch && c.printed_on == row.printed_on);
+        let active = same_nik.iter().find(|c| in_circulation(c.status()));
+        if let Some(card) = same_print.or(active.filter(|c| same_name(&c.name, &row.name))) {
+            report.duplicates += 1;
+            seen.insert(row.nik.clone(), Seen { name: row.name.clone(), holder: Holder::Card(card.id.clone()) });
+            continue;
+        }
+        if let Some(card) = active {
+            report.rejected += 1;
+            push(
+                &mut report.errors,
+                Problem {
+                    line,
+                    column: nik_column.clone(),
+                    code: code::DUPLICATE_NIK.into(),
+                    message: format!(
+                        "NIK sudah dipakai kartu {} atas nama lain / NIK held by card {} under another name",
+                        card.id, card.id
+                    ),
+                },
+            );
+            seen.insert(row.nik.clone(), Seen { name: card.name.clone(), holder: Holder::Card(card.id.clone()) });
+            continue;
+        }
+        let replaces = same_nik.iter().max_by_key(|c| c.created_at).map(|c| c.id.clone());
+        if replaces.is_some() {
+            report.replacements += 1;
+        }
+        report.imported += 1;
+        seen.insert(row.nik.clone(), Seen { name: row.name.clone(), holder: Holder::Line(line) });
+        new_cards.push(cards::Card {
+            id: db::new_id(),
+            office_id: office.id.clone(),
+            nik: row.nik,
+            name: row.name,
+            address: row.address,
+            rt: row.rt,
+            rw: row.rw,
+            kelurahan: row.village,
+            kecamatan: row.district,
+            regency: row.regency,
+            sex: row.sex,
+            birth_date: row.birth_date,
+            phone: row.phone,
+            printed_on: row.printed_on,
+            batch: row.batch,
+            lat: row.lat,
+            lon: row.lon,
+            pin_lat: None,
+            pin_lon: None,
+            status: Status::Printed.as_str().to_owned(),
+            resident: None,
+            failed_attempts: 0,
+            courier_id: None,
+            replaces_card_id: replaces,
+            created_at: now,
+            updated_at: now,
+        });
+    }
+    if !dry_run && !new_cards.is_empty() {
+        db::write_tx(conn, |conn| cards::insert_many(conn, &new_cards))?;
+    }
+    Ok(())
+}
+
+/// Feeds a blocking reader from chunks that arrive on an async channel.
+pub struct ChannelReader {
+    rx: tokio::sync::mpsc::Receiver<Result<Bytes, String>>,
+    current: Bytes,
+    pos: usize,
+}
+
+impl ChannelReader {
+    pub fn new(rx: tokio::sync::mpsc::Receiver<Result<Bytes, String>>) -> Self {
+        ChannelReader { rx, current: Bytes::new(), pos: 0 }
+    }
+}
+
+impl Read for ChannelReader {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        while self.pos >= self.current.len() {
+            match self.rx.blocking_recv() {
+                Some(Ok(chunk)) => {
+                    self.current = chunk;
+                    self.pos = 0;
+                }
+                Some(Err(e)) => return Err(std::io::Error::other(e)),
+                None => return Ok(0),
+            }
+        }
+        let n = out.len().min(self.current.len() - self.pos);
+        out[..n].copy_from_slice(&self.current[self.pos..self.pos + n]);
+        self.pos += n;
+        Ok(n)
+    }
+}

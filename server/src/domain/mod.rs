@@ -1,0 +1,7 @@
+//! Domain operations: the rules of `shared` applied to the database, one
+//! transaction per unit of work. HTTP knows nothing of these internals.
+
+pub mod custody;
+pub mod import;
+pub mod links;
+pub mod sync;

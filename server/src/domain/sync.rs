@@ -1,0 +1,233 @@
+//! `POST /api/v1/sync`: a courier's batch of events, each answered on its own.
+//!
+//! Exactly once: an event id already stored with the same content is a
+//! `duplicate`; with other content, `rejected`/`id_conflict`. Nothing a
+//! courier sends is dropped: rejected events go to the review queue, and
+//! events that contradict custody are accepted and flagged.
+
+use crate::db::{self, cards, events, offices::Office, routes, DbConnection};
+use crate::domain::custody;
+use antar_shared::codes::sync as code;
+use antar_shared::wire::{SyncEvent, SyncResult, SyncStatus};
+use antar_shared::EventKind;
+use chrono::NaiveDateTime;
+use diesel::QueryResult;
+
+/// Largest accepted batch; the phone sends smaller ones.
+pub const MAX_EVENTS: usize = 500;
+
+pub struct Batch<'a> {
+    pub office: &'a Office,
+    pub courier_id: &'a str,
+    pub device_id: &'a str,
+    pub received_at: NaiveDateTime,
+}
+
+/// Keys sorted at every level, so key order never changes the hash.
+fn canonical(v: &serde_json::Value) -> serde_json::Value {
+    match v {
+        serde_json::Value::Object(map) => {
+            let mut sorted: Vec<_> = map.iter().collect();
+            sorted.sort_by(|a, b| a.0.cmp(b.0));
+            serde_json::Value::Object(sorted.into_iter().map(|(k, v)| (k.clone(), canonical(v))).collect())
+        }
+        serde_json::Value::Array(items) => serde_json::Value::Array(items.iter().map(canonical).collect()),
+        other => other.clone(),
+    }
+}
+
+/// What makes two sends "the same event": card, kind, the instant it
+/// happened, and the payload as a JSON value.
+pub fn content_hash(ev: &SyncEvent, occurred_at: NaiveDateTime) -> String {
+    let body = serde_json::json!({
+        "card_id": ev.card_id,
+        "kind": ev.kind,
+        "occurred_at": occurred_at.and_utc().to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+        "payload": canonical(&ev.payload),
+    });
+    crate::auth::sha256_hex(canonical(&body).to_string().as_bytes())
+}
+
+fn result(id: &str, status: SyncStatus, code: Option<&str>, message: Option<String>) -> SyncResult {
+    SyncResult { id: id.to_owned(), status, code: code.map(str::to_owned), message }
+}
+
+pub const FAILURE_REASONS: [&str; 6] = ["not_home", "moved", "address_not_found", "refused", "deceased", "other"];
+
+/// Checks a payload against its kind; names the field at fault.
+pub fn check_payload(kind: EventKind, p: &serde_json::Value) -> Result<(), (String, String)> {
+    let bad = |f: &str, m: &str| Err((f.to_owned(), m.to_owned()));
+    if !(p.is_object() || p.is_null()) {
+        return bad("payload", "must be an object");
+    }
+    let text = |f: &str| p.get(f).and_then(|v| v.as_str()).map(str::trim).filter(|s| !s.is_empty());
+    let number = |f: &str| -> Result<Option<f64>, (String, String)> {
+        match p.get(f) {
+            None | Some(serde_json::Value::Null) => Ok(None),
+            Some(v) => v.as_f64().map(Some).ok_or_else(|| (format!("payload.{f}"), "must be a number".to_owned())),
+        }
+    };
+    let lat = number("lat")?;
+    let lon = number("lon")?;
+    number("accuracy_m")?;
+    if lat.is_some_and(|x| !(-90.0..=90.0).contains(&x)) {
+        return bad("payload.lat", "must be between -90 and 90");
+    }
+    if lon.is_some_and(|x| !(-180.0..=180.0).contains(&x)) {
+        return bad("payload.lon", "must be between -180 and 180");
+    }
+    match kind {
+        EventKind::Delivered => {
+            if text("recipient_name").is_none() {
+                return bad("payload.recipient_name", "is required");
+            }
+            if !matches!(text("recipient_relation"), Some("self" | "family" | "other")) {
+                return bad("payload.recipient_relation", "must be self, family or other");
+            }
+        }
+        EventKind::AttemptFailed if !matches!(text("reason"), Some(r) if FAILURE_REASONS.contains(&r)) => {
+            return bad("payload.reason", "must be not_home, moved, address_not_found, refused, deceased or other");
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// Handles one event in its own transaction; a failure here never touches
+/// the batch's other events.
+pub fn handle(conn: &mut DbConnection, batch: &Batch<'_>, ev: &SyncEvent) -> QueryResult<SyncResult> {
+    let occurred_at = db::truncate(ev.occurred_at.naive_utc());
+    let hash = content_hash(ev, occurred_at);
+    db::write_tx(conn, |conn| {
+        if let Some(stored) = events::by_id(conn, &ev.id)? {
+            return Ok(if stored.content_hash == hash && stored.actor_id.as_deref() == Some(batch.courier_id) {
+                let flagged = stored.flag.is_some();
+                result(&ev.id, SyncStatus::Duplicate, flagged.then_some(code::FLAGGED), None)
+            } else {
+                reject(
+                    conn,
+                    batch,
+                    ev,
+                    code::ID_CONFLICT,
+                    "this event id was already used for different content".into(),
+                )?
+            });
+        }
+        let kind = match EventKind::parse(&ev.kind).filter(|k| k.is_courier_kind()) {
+            Some(k) => k,
+            None => {
+                return reject(
+                    conn,
+                    batch,
+                    ev,
+                    code::UNKNOWN_KIND,
+                    format!("kind '{}' is not a courier event", ev.kind),
+                )
+            }
+        };
+        if let Err((field, message)) = check_payload(kind, &ev.payload) {
+            return reject(conn, batch, ev, code::INVALID_PAYLOAD, format!("{field}: {message}"));
+        }
+        let card = cards::get(conn, &batch.office.id, &ev.card_id)?;
+        if card.is_none() || !routes::was_on_courier_route(conn, &ev.card_id, batch.courier_id)? {
+            return reject(conn, batch, ev, code::NOT_ASSIGNED, "this card was never on your route".into());
+        }
+        let payload = canonical(&ev.payload);
+        let row = events::EventRow {
+            id: ev.id.clone(),
+            card_id: ev.card_id.clone(),
+            office_id: batch.office.id.clone(),
+            kind: kind.as_str().to_owned(),
+            occurred_at,
+            received_at: batch.received_at,
+            actor_id: Some(batch.courier_id.to_owned()),
+            device_id: Some(batch.device_id.to_owned()),
+            payload: payload.to_string(),
+            content_hash: hash.clone(),
+            implied_by: None,
+            flag: None,
+        };
+        let outcome = custody::append(conn, batch.office.rules(), &row)?;
+        remember_pin(conn, &ev.card_id, &payload)?;
+        Ok(match outcome.flag {
+            Some(_) => result(&ev.id, SyncStatus::Accepted, Some(code::FLAGGED), outcome.message),
+            None => result(&ev.id, SyncStatus::Accepted, None, None),
+        })
+    })
+}
+
+/// The first fix at a home good to 50 m is kept for the next visit.
+fn remember_pin(conn: &mut DbConnection, card_id: &str, payload: &serde_json::Value) -> QueryResult<()> {
+    let num = |f: &str| payload.get(f).and_then(serde_json::Value::as_f64);
+    if let (Some(lat), Some(lon), Some(acc)) = (num("lat"), num("lon"), num("accuracy_m")) {
+        if acc <= 50.0 {
+            cards::remember_pin(conn, card_id, lat, lon)?;
+        }
+    }
+    Ok(())
+}
+
+fn reject(
+    conn: &mut DbConnection,
+    batch: &Batch<'_>,
+    ev: &SyncEvent,
+    code: &str,
+    message: String,
+) -> QueryResult<SyncResult> {
+    events::insert_rejected(
+        conn,
+        &events::RejectedRow {
+            id: db::new_id(),
+            office_id: batch.office.id.clone(),
+            event_id: ev.id.clone(),
+            card_id: Some(ev.card_id.clone()),
+            actor_id: batch.courier_id.to_owned(),
+            device_id: Some(batch.device_id.to_owned()),
+            code: code.to_owned(),
+            message: message.clone(),
+            body: serde_json::to_string(ev).unwrap_or_default(),
+            received_at: batch.received_at,
+            resolved_at: None,
+        },
+    )?;
+    Ok(result(&ev.id, SyncStatus::Rejected, Some(code), Some(message)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ev(payload: serde_json::Value, at: &str) -> SyncEvent {
+        SyncEvent {
+            id: "e1".into(),
+            card_id: "c1".into(),
+            kind: "delivered".into(),
+            occurred_at: chrono::DateTime::parse_from_rfc3339(at).unwrap(),
+            payload,
+        }
+    }
+
+    #[test]
+    fn same_instant_in_another_zone_and_key_order_hash_the_same() {
+        let a =
+            ev(serde_json::json!({"recipient_name": "A", "recipient_relation": "self"}), "2026-11-02T08:00:00+07:00");
+        let b = ev(serde_json::json!({"recipient_relation": "self", "recipient_name": "A"}), "2026-11-02T01:00:00Z");
+        let ta = db::truncate(a.occurred_at.naive_utc());
+        let tb = db::truncate(b.occurred_at.naive_utc());
+        assert_eq!(content_hash(&a, ta), content_hash(&b, tb));
+        let c = ev(serde_json::json!({"recipient_relation": "self", "recipient_name": "B"}), "2026-11-02T01:00:00Z");
+        assert_ne!(content_hash(&a, ta), content_hash(&c, tb));
+    }
+
+    #[test]
+    fn delivered_needs_recipient_name_and_relation() {
+        let ok = serde_json::json!({"recipient_name": "Siti", "recipient_relation": "family"});
+        assert!(check_payload(EventKind::Delivered, &ok).is_ok());
+        let missing = serde_json::json!({"recipient_relation": "family"});
+        assert_eq!(check_payload(EventKind::Delivered, &missing).unwrap_err().0, "payload.recipient_name");
+        let bad_gps = serde_json::json!({"recipient_name": "Siti", "recipient_relation": "self", "lat": 123.0});
+        assert_eq!(check_payload(EventKind::Delivered, &bad_gps).unwrap_err().0, "payload.lat");
+        let reason = serde_json::json!({"reason": "lost"});
+        assert_eq!(check_payload(EventKind::AttemptFailed, &reason).unwrap_err().0, "payload.reason");
+    }
+}

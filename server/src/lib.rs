@@ -1,0 +1,70 @@
+//! Antar's server: the HTTP API over SQLite or PostgreSQL, and the host of
+//! the web app. `main.rs` is only the command line around [`run`].
+
+pub mod access_log;
+pub mod api;
+pub mod app;
+pub mod auth;
+pub mod bootstrap;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod domain;
+pub mod tls;
+pub mod web_assets;
+
+pub use app::{prepare, server, AppState};
+pub use config::{Cli, Command, Config};
+
+/// Starts logging: human-readable lines on standard error.
+pub fn init_logging(filter: &str) {
+    let filter =
+        tracing_subscriber::EnvFilter::try_new(filter).unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_ansi(ansi).with_writer(std::io::stderr).try_init();
+}
+
+/// Runs a parsed command line to completion.
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let config = cli.config;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => {
+            let state = actix_web::rt::task::spawn_blocking(move || prepare(config)).await??;
+            let (server, addrs) = server(state.clone())?;
+            let scheme = if state.config.tls_cert.is_some() { "https" } else { "http" };
+            for addr in addrs {
+                tracing::info!(backend = state.backend.name(), "Antar listening on {scheme}://{addr}");
+            }
+            server.await?;
+            tracing::info!("stopped");
+            Ok(())
+        }
+        Command::Migrate => {
+            actix_web::rt::task::spawn_blocking(move || {
+                let (_pool, backend) = db::connect(&config.database_url())?;
+                tracing::info!(backend = backend.name(), "migrations are up to date");
+                Ok(())
+            })
+            .await?
+        }
+        Command::CreateUser { username, role, display_name, password } => {
+            actix_web::rt::task::spawn_blocking(move || {
+                let (pool, _) = db::connect(&config.database_url())?;
+                let mut conn = pool.get().map_err(db::DbError::from)?;
+                bootstrap::first_start(&mut conn, &config)?;
+                let office = db::offices::first(&mut conn)?.ok_or_else(|| anyhow::anyhow!("no office"))?;
+                let (pass, generated) = match password {
+                    Some(p) => (p, false),
+                    None => (auth::password::generate(), true),
+                };
+                bootstrap::create_user(&mut conn, &office.id, &username, &pass, &role, &display_name)?;
+                println!("Created {role} '{username}'.");
+                if generated {
+                    println!("Password: {pass}");
+                }
+                Ok(())
+            })
+            .await?
+        }
+    }
+}

@@ -1,0 +1,42 @@
+//! Stable machine-readable error and warning codes. Clients match on these;
+//! the human text next to them may change.
+
+/// Codes carried by problem+json answers and per-item results.
+pub mod problem {
+    pub const VALIDATION: &str = "validation";
+    pub const UNAUTHORIZED: &str = "unauthorized";
+    pub const FORBIDDEN: &str = "forbidden";
+    pub const NOT_FOUND: &str = "not_found";
+    pub const CONFLICT: &str = "conflict";
+    pub const GONE: &str = "gone";
+    pub const PAYLOAD_TOO_LARGE: &str = "payload_too_large";
+    pub const TOO_MANY_REQUESTS: &str = "too_many_requests";
+    pub const INTERNAL: &str = "internal";
+    pub const UNAVAILABLE: &str = "unavailable";
+    pub const MISSING_COLUMN: &str = "missing_column";
+}
+
+/// Codes of per-event sync results.
+pub mod sync {
+    pub const ID_CONFLICT: &str = "id_conflict";
+    pub const NOT_ASSIGNED: &str = "not_assigned";
+    pub const FLAGGED: &str = "flagged";
+    pub const INVALID_PAYLOAD: &str = "invalid_payload";
+    pub const UNKNOWN_KIND: &str = "unknown_kind";
+}
+
+/// Codes of per-row import problems.
+pub mod import {
+    pub const NIK_INVALID: &str = "nik_invalid";
+    pub const NIK_SCIENTIFIC: &str = "nik_scientific_notation";
+    pub const NIK_PROVINCE: &str = "nik_unknown_province";
+    pub const NIK_DAY: &str = "nik_impossible_day";
+    pub const NIK_MONTH: &str = "nik_impossible_month";
+    pub const NIK_OTHER_REGENCY: &str = "nik_other_regency";
+    pub const REQUIRED: &str = "required";
+    pub const DUPLICATE_NIK: &str = "duplicate_nik";
+    pub const BIRTH_DATE_MISMATCH: &str = "birth_date_mismatch";
+    pub const BAD_VALUE: &str = "bad_value";
+    pub const FIELD_COUNT: &str = "field_count";
+    pub const MALFORMED: &str = "malformed_row";
+}

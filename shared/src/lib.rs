@@ -1,0 +1,15 @@
+//! Antar's shared vocabulary: the wire types of the HTTP contract, the card's
+//! chain-of-custody rules, NIK and print-batch validation, and error codes.
+//!
+//! Both the server and the web app (compiled to wasm32) depend on this crate,
+//! so the phone applies exactly the rules the server will. It must never
+//! depend on a database, a web framework or anything that cannot build for
+//! `wasm32-unknown-unknown`.
+
+pub mod codes;
+pub mod custody;
+pub mod import;
+pub mod nik;
+pub mod wire;
+
+pub use custody::{EventKind, Status};

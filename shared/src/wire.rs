@@ -1,0 +1,301 @@
+//! JSON bodies of the HTTP contract (`/api/v1`). Outside clients rely on
+//! these shapes: add fields, never rename or remove them.
+
+use crate::custody::{EventKind, ResidentAnswer, Status};
+use crate::import::Problem;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Admin,
+    Staff,
+    Courier,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Staff => "staff",
+            Role::Courier => "courier",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        match s {
+            "admin" => Some(Role::Admin),
+            "staff" => Some(Role::Staff),
+            "courier" => Some(Role::Courier),
+            _ => None,
+        }
+    }
+
+    /// Admins can do all that staff can.
+    pub fn is_staff(self) -> bool {
+        matches!(self, Role::Admin | Role::Staff)
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LoginRequest {
+    pub username: String,
+    pub password: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RefreshRequest {
+    pub refresh_token: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct User {
+    pub id: String,
+    pub username: String,
+    pub role: Role,
+    pub display_name: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TokenPair {
+    pub access_token: String,
+    pub refresh_token: String,
+    /// Seconds until the access token expires.
+    pub expires_in: i64,
+    pub user: User,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct NewUser {
+    pub username: String,
+    pub password: String,
+    pub role: Role,
+    pub display_name: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Items<T> {
+    pub items: Vec<T>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+/// An office's settings, read by staff and changed by its admin.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Settings {
+    pub office_name: String,
+    pub regency_code: String,
+    /// IANA zone of the office: `Asia/Jakarta` (WIB), `Asia/Makassar` (WITA), `Asia/Jayapura` (WIT).
+    pub time_zone: String,
+    pub max_failed_attempts: i32,
+    pub link_lifetime_days: i32,
+    pub require_photo: bool,
+    pub require_signature: bool,
+    pub require_id_check: bool,
+    pub require_gps: bool,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ImportReport {
+    pub imported: u64,
+    pub duplicates: u64,
+    pub rejected: u64,
+    /// Rows that became replacement cards for an earlier delivered, collected or void card.
+    #[serde(default)]
+    pub replacements: u64,
+    pub dry_run: bool,
+    pub errors: Vec<Problem>,
+    pub warnings: Vec<Problem>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CardSummary {
+    pub id: String,
+    pub nik: String,
+    pub name: String,
+    pub address: String,
+    pub rt: Option<String>,
+    pub rw: Option<String>,
+    pub kelurahan: String,
+    pub kecamatan: String,
+    pub phone: Option<String>,
+    pub batch: Option<String>,
+    pub printed_on: Option<String>,
+    pub status: Status,
+    pub resident: Option<ResidentAnswer>,
+    pub failed_attempts: i32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventView {
+    pub id: String,
+    pub kind: EventKind,
+    pub occurred_at: DateTime<Utc>,
+    pub received_at: DateTime<Utc>,
+    pub actor: Option<String>,
+    pub payload: serde_json::Value,
+    /// Set when the event did not apply to the card's custody.
+    pub flag: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CardDetail {
+    #[serde(flatten)]
+    pub card: CardSummary,
+    pub events: Vec<EventView>,
+    pub flagged: Vec<EventView>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ResidentLink {
+    pub url: String,
+    pub expires_at: DateTime<Utc>,
+    /// A `wa.me` link with the message filled in, when the card has a phone.
+    pub whatsapp_url: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct NewRoute {
+    pub courier_id: String,
+    /// The route's day, in the office's zone (`YYYY-MM-DD`).
+    pub date: String,
+    pub card_ids: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Stop {
+    pub card_id: String,
+    pub seq: i32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Route {
+    pub id: String,
+    pub courier_id: String,
+    pub date: String,
+    pub status: String,
+    pub stops: Vec<Stop>,
+}
+
+/// A stop as the courier's phone sees it: what the doorstep needs, no more.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DoorstepStop {
+    pub card_id: String,
+    pub seq: i32,
+    pub name: String,
+    pub address: String,
+    pub rt: Option<String>,
+    pub rw: Option<String>,
+    pub kelurahan: String,
+    pub kecamatan: String,
+    pub phone: Option<String>,
+    pub nik_masked: String,
+    pub status: Status,
+    pub failed_attempts: i32,
+    pub pin_lat: Option<f64>,
+    pub pin_lon: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CourierRoute {
+    pub id: String,
+    pub date: String,
+    pub status: String,
+    pub stops: Vec<DoorstepStop>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SyncEvent {
+    /// Made on the phone (UUID); resending it is harmless.
+    pub id: String,
+    pub card_id: String,
+    pub kind: String,
+    pub occurred_at: DateTime<chrono::FixedOffset>,
+    #[serde(default)]
+    pub payload: serde_json::Value,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SyncRequest {
+    pub device_id: String,
+    pub sent_at: DateTime<chrono::FixedOffset>,
+    pub events: Vec<SyncEvent>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SyncStatus {
+    Accepted,
+    Duplicate,
+    Rejected,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SyncResult {
+    pub id: String,
+    pub status: SyncStatus,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SyncResponse {
+    pub results: Vec<SyncResult>,
+    pub server_time: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TimelineEntry {
+    pub at: DateTime<Utc>,
+    pub what: String,
+    pub label: String,
+}
+
+/// What a resident's link shows: status and timeline, never the NIK.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TrackView {
+    pub status: Status,
+    pub status_label: String,
+    pub resident: Option<ResidentAnswer>,
+    /// First name only.
+    pub name: String,
+    pub office_name: String,
+    /// The office's zone, for showing times as the resident lives them.
+    pub time_zone: String,
+    pub courier_first_name: Option<String>,
+    pub timeline: Vec<TimelineEntry>,
+    pub can_confirm: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ReportRequest {
+    pub message: String,
+}
+
+/// `application/problem+json` body.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProblemDetails {
+    #[serde(rename = "type")]
+    pub type_: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    pub code: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}

@@ -1,0 +1,90 @@
+use antar_tests::{batch_csv, on_both_backends, TestApp};
+use reqwest::StatusCode;
+
+const ERRORS_SAMPLE: &str = include_str!("../../server/demo/cards-with-errors.csv");
+
+async fn a_missing_required_column_rejects_the_file_naming_it(app: TestApp) {
+    let (_, staff) = app.user("petugas1", "staff").await;
+    let a = app.post_csv("/api/v1/cards/import", &staff, "NIK,NAMA,ALAMAT,KELURAHAN\n1871010101900001,A,B,C\n").await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(a.content_type, "application/problem+json");
+    assert_eq!(a.body["errors"][0]["field"], "KECAMATAN");
+    assert_eq!(app.get("/api/v1/cards", &staff).await.body["total"], 0);
+}
+
+async fn bad_rows_are_reported_by_line_and_good_rows_still_import(app: TestApp) {
+    let (_, staff) = app.user("petugas1", "staff").await;
+    let csv = "\u{feff}nik ; Name;ALAMAT;KELURAHAN;KECAMATAN;TANGGAL_CETAK\r\n\
+        1871010101900001;ANI;JL. A;RAJABASA;RAJABASA;2026-11-01\r\n\
+        1.87101E+15;BUDI;JL. B;RAJABASA;RAJABASA;2026-11-01\r\n\
+        1871010101900003;  ;JL. C;RAJABASA;RAJABASA;2026-11-01\r\n\
+        1871010101900001;CICI;JL. D;RAJABASA;RAJABASA;2026-11-01\r\n\
+        3571010101900005;DEDI;JL. E;RAJABASA;RAJABASA;31-31-2026\r\n";
+    let a = app.post_csv("/api/v1/cards/import", &staff, csv).await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text);
+    assert_eq!(a.body["imported"], 2);
+    assert_eq!(a.body["rejected"], 3);
+    let errors: Vec<(u64, &str, &str)> = a.body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["line"].as_u64().unwrap(), e["column"].as_str().unwrap(), e["code"].as_str().unwrap()))
+        .collect();
+    assert_eq!(errors, [(3, "nik", "nik_scientific_notation"), (4, "Name", "required"), (5, "nik", "duplicate_nik")]);
+    let warnings: Vec<(u64, &str)> = a.body["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| (w["line"].as_u64().unwrap(), w["code"].as_str().unwrap()))
+        .collect();
+    assert_eq!(warnings, [(6, "nik_other_regency"), (6, "bad_value")]);
+    assert!(a.body["errors"][0]["message"].as_str().unwrap().contains("teks"));
+}
+
+async fn importing_the_same_file_twice_adds_nothing(app: TestApp) {
+    let (_, staff) = app.user("petugas1", "staff").await;
+    let csv = batch_csv(40, ';');
+    let first = app.post_csv("/api/v1/cards/import", &staff, csv.clone()).await;
+    assert_eq!(first.body["imported"], 40);
+    let second = app.post_csv("/api/v1/cards/import", &staff, csv).await;
+    assert_eq!(second.body["imported"], 0);
+    assert_eq!(second.body["duplicates"], 40);
+    assert_eq!(app.get("/api/v1/cards", &staff).await.body["total"], 40);
+}
+
+async fn dry_run_reports_exactly_and_writes_nothing(app: TestApp) {
+    let (_, staff) = app.user("petugas1", "staff").await;
+    let dry = app.post_csv("/api/v1/cards/import?dry_run=true", &staff, ERRORS_SAMPLE).await;
+    assert_eq!(dry.status, StatusCode::OK);
+    assert_eq!(dry.body["dry_run"], true);
+    assert_eq!(app.get("/api/v1/cards", &staff).await.body["total"], 0);
+    let real = app.post_csv("/api/v1/cards/import", &staff, ERRORS_SAMPLE).await;
+    for key in ["imported", "duplicates", "rejected", "errors", "warnings"] {
+        assert_eq!(dry.body[key], real.body[key], "{key}");
+    }
+    assert!(real.body["rejected"].as_u64().unwrap() > 20, "the sample has ~15% damaged rows");
+    assert_eq!(app.get("/api/v1/cards", &staff).await.body["total"], real.body["imported"]);
+}
+
+async fn cards_list_filters_and_pages(app: TestApp) {
+    let (_, staff) = app.user("petugas1", "staff").await;
+    app.post_csv("/api/v1/cards/import", &staff, batch_csv(30, ',')).await;
+    let p = app.get("/api/v1/cards?per_page=10&page=3", &staff).await.body;
+    assert_eq!(p["total"], 30);
+    assert_eq!(p["items"].as_array().unwrap().len(), 10);
+    let q = app.get("/api/v1/cards?q=uji%2017", &staff).await.body;
+    assert_eq!(q["total"], 1);
+    assert_eq!(q["items"][0]["name"], "WARGA UJI 17");
+    assert_eq!(app.get("/api/v1/cards?kecamatan=rajabasa", &staff).await.body["total"], 30);
+    let bad = app.get("/api/v1/cards?per_page=500", &staff).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert_eq!(bad.body["errors"][0]["field"], "per_page");
+}
+
+on_both_backends!(
+    a_missing_required_column_rejects_the_file_naming_it,
+    bad_rows_are_reported_by_line_and_good_rows_still_import,
+    importing_the_same_file_twice_adds_nothing,
+    dry_run_reports_exactly_and_writes_nothing,
+    cards_list_filters_and_pages,
+);

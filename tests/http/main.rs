@@ -1,0 +1,6 @@
+//! The HTTP contract, through the real server on both databases.
+
+mod auth;
+mod chain;
+mod health;
+mod import;

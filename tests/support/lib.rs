@@ -1,0 +1,185 @@
+//! Test support: the real server on a real port, over SQLite (a temp file per
+//! test) or PostgreSQL (a database per test on a throwaway cluster), and an
+//! HTTP client that logs in like the clients do.
+
+pub mod pg;
+
+use actix_web::web;
+use antar_server::{AppState, Config};
+use reqwest::{Method, StatusCode};
+use serde_json::Value;
+
+pub const ADMIN_PASSWORD: &str = "admin-test-password";
+
+/// A running server with its own database.
+pub struct TestApp {
+    pub base: String,
+    pub http: reqwest::Client,
+    pub state: web::Data<AppState>,
+    handle: actix_web::dev::ServerHandle,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        // Sends the stop command now; nobody waits for it.
+        drop(self.handle.stop(false));
+    }
+}
+
+/// An answer: status and JSON body (`Null` when the body is not JSON).
+#[derive(Debug)]
+pub struct Answer {
+    pub status: StatusCode,
+    pub content_type: String,
+    pub body: Value,
+    pub text: String,
+    pub headers: reqwest::header::HeaderMap,
+}
+
+impl TestApp {
+    pub async fn sqlite() -> TestApp {
+        Self::start(|_| {}).await
+    }
+
+    /// `None` (after saying so loudly) when no PostgreSQL can be had and
+    /// `ANTAR_REQUIRE_PG` is not set; with it set, that is a failure.
+    pub async fn postgres() -> Option<TestApp> {
+        let url = pg::fresh_database()?;
+        Some(Self::start(move |c| c.database_url = Some(url)).await)
+    }
+
+    pub async fn start(tweak: impl FnOnce(&mut Config) + Send + 'static) -> TestApp {
+        let dir = tempfile::tempdir().unwrap();
+        let mut config = Config::for_data_dir(dir.path().to_path_buf());
+        config.admin_password = Some(ADMIN_PASSWORD.into());
+        tweak(&mut config);
+        let state = actix_web::rt::task::spawn_blocking(move || antar_server::prepare(config)).await.unwrap().unwrap();
+        let (server, addrs) = antar_server::server(state.clone()).unwrap();
+        let handle = server.handle();
+        actix_web::rt::spawn(server);
+        TestApp { base: format!("http://{}", addrs[0]), http: reqwest::Client::new(), state, handle, _dir: dir }
+    }
+
+    pub async fn call(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> Answer {
+        let mut req = self.http.request(method, format!("{}{path}", self.base));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        Self::answer(req.send().await.unwrap()).await
+    }
+
+    pub async fn answer(res: reqwest::Response) -> Answer {
+        let status = res.status();
+        let headers = res.headers().clone();
+        let content_type = headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+        let text = res.text().await.unwrap();
+        let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+        Answer { status, content_type, body, text, headers }
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> Answer {
+        self.call(Method::GET, path, Some(token), None).await
+    }
+
+    pub async fn post(&self, path: &str, token: &str, body: Value) -> Answer {
+        self.call(Method::POST, path, Some(token), Some(body)).await
+    }
+
+    pub async fn post_csv(&self, path: &str, token: &str, csv: impl Into<reqwest::Body>) -> Answer {
+        let res = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .bearer_auth(token)
+            .header("content-type", "text/csv")
+            .body(csv)
+            .send()
+            .await
+            .unwrap();
+        Self::answer(res).await
+    }
+
+    pub async fn login_pair(&self, username: &str, password: &str) -> Answer {
+        self.call(
+            Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some(serde_json::json!({"username": username, "password": password})),
+        )
+        .await
+    }
+
+    /// Logs in and returns the access token.
+    pub async fn login(&self, username: &str, password: &str) -> String {
+        let a = self.login_pair(username, password).await;
+        assert_eq!(a.status, StatusCode::OK, "login {username}: {}", a.text);
+        a.body["access_token"].as_str().unwrap().to_owned()
+    }
+
+    pub async fn admin(&self) -> String {
+        self.login("admin", ADMIN_PASSWORD).await
+    }
+
+    /// Creates a user through the API and returns `(id, access token)`.
+    pub async fn user(&self, username: &str, role: &str) -> (String, String) {
+        let admin = self.admin().await;
+        let password = format!("{username}-password-1");
+        let a = self
+            .post("/api/v1/users", &admin, serde_json::json!({"username": username, "password": password, "role": role, "display_name": format!("{username} Test")}))
+            .await;
+        assert_eq!(a.status, StatusCode::CREATED, "{}", a.text);
+        let id = a.body["id"].as_str().unwrap().to_owned();
+        (id, self.login(username, &password).await)
+    }
+}
+
+/// Generates the two tests of one behaviour: on SQLite and on PostgreSQL.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[actix_rt::test]
+                async fn $name() {
+                    super::$name($crate::TestApp::sqlite().await).await
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[actix_rt::test]
+                async fn $name() {
+                    if let Some(app) = $crate::TestApp::postgres().await {
+                        super::$name(app).await
+                    }
+                }
+            )*
+        }
+    };
+}
+
+/// A small print batch: `n` good rows with distinct NIKs of Bandar Lampung.
+pub fn batch_csv(n: usize, sep: char) -> String {
+    let mut out = ["NIK", "NAMA", "ALAMAT", "RT", "RW", "KELURAHAN", "KECAMATAN", "NO_HP"].join(&sep.to_string());
+    out.push('\n');
+    for i in 0..n {
+        let day = 1 + (i % 28);
+        let nik = format!("187101{day:02}0190{:04}", i + 1);
+        let row = [
+            nik,
+            format!("WARGA UJI {i}"),
+            format!("JL. MAWAR NO. {i}"),
+            "001".into(),
+            "002".into(),
+            "RAJABASA".into(),
+            "RAJABASA".into(),
+            "081234567890".into(),
+        ];
+        out.push_str(&row.join(&sep.to_string()));
+        out.push('\n');
+    }
+    out
+}

@@ -1,0 +1,83 @@
+//! Build orchestration: `cargo xtask <command>`.
+//!
+//! - `run [ARGS…]`: build the web app, then run Antar (release) on SQLite
+//!   with demo data; extra arguments go to `antar`.
+//! - `test`: build the web app, run every Rust test, then the browser tests.
+//! - `build-web [--dev]`: build the web app into `webapp/dist`.
+//!
+//! Missing tools (the wasm target, the wasm-bindgen CLI matching Cargo.lock,
+//! wasm-opt, the browser-test packages) are installed on first use.
+
+mod web;
+
+use anyhow::{bail, Context, Result};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn main() -> Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let root = root()?;
+    match args.first().map(String::as_str) {
+        Some("run") => run(&root, &args[1..]),
+        Some("test") => test(&root),
+        Some("build-web") => web::build(&root, !args.iter().any(|a| a == "--dev")),
+        Some("bench") => bench(&root, &args[1..]),
+        _ => {
+            eprintln!("usage: cargo xtask run [ARGS…] | test | build-web [--dev] | bench");
+            std::process::exit(2);
+        }
+    }
+}
+
+fn root() -> Result<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    Ok(dir.parent().context("xtask has no parent directory")?.to_path_buf())
+}
+
+/// Runs a command, failing with its name when it fails.
+pub fn sh(cmd: &mut Command) -> Result<()> {
+    let shown = format!("{cmd:?}");
+    eprintln!("xtask: {shown}");
+    let status = cmd.status().with_context(|| format!("starting {shown}"))?;
+    if !status.success() {
+        bail!("{shown} failed: {status}");
+    }
+    Ok(())
+}
+
+fn cargo() -> Command {
+    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+}
+
+fn run(root: &Path, extra: &[String]) -> Result<()> {
+    web::build(root, true)?;
+    let mut cmd = cargo();
+    cmd.current_dir(root).args(["run", "--release", "--package", "antar-server", "--bin", "antar", "--"]);
+    if extra.is_empty() {
+        cmd.args(["serve", "--demo"]);
+    } else {
+        cmd.args(extra);
+    }
+    sh(&mut cmd)
+}
+
+fn test(root: &Path) -> Result<()> {
+    web::build(root, true)?;
+    sh(cargo().current_dir(root).args(["test", "--workspace"]))?;
+    browser_tests(root)
+}
+
+fn browser_tests(root: &Path) -> Result<()> {
+    let dir = root.join("tests/browser");
+    if !dir.join("node_modules/playwright-core").exists() {
+        sh(Command::new("npm").current_dir(&dir).args(["ci", "--no-audit", "--no-fund"]))?;
+    }
+    // The server under test is the same binary that ships.
+    sh(cargo().current_dir(root).args(["build", "--package", "antar-server", "--bin", "antar"]))?;
+    let bin = root.join("target/debug/antar");
+    sh(Command::new("node").current_dir(&dir).env("ANTAR_BIN", bin).args(["--test", "--test-concurrency=1"]))
+}
+
+fn bench(_root: &Path, _args: &[String]) -> Result<()> {
+    bail!("no benchmarks yet")
+}
