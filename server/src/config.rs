@@ -96,9 +96,11 @@ impl Config {
         }
     }
 
+    /// The database to use; an empty `DATABASE_URL` counts as unset.
     pub fn database_url(&self) -> String {
         self.database_url
             .clone()
+            .filter(|u| !u.trim().is_empty())
             .unwrap_or_else(|| format!("sqlite://{}", self.data_dir.join("antar.sqlite3").display()))
     }
 }

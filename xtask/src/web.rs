@@ -14,7 +14,16 @@ pub fn build(root: &Path, release: bool) -> Result<()> {
     ensure_target()?;
     let bindgen = ensure_wasm_bindgen(root)?;
     let profile = if release { "release-wasm" } else { "dev" };
-    sh(crate::cargo().current_dir(root).args(["build", "--package", "antar-webapp", "--lib", "--target", TARGET, "--profile", profile]))?;
+    sh(crate::cargo().current_dir(root).args([
+        "build",
+        "--package",
+        "antar-webapp",
+        "--lib",
+        "--target",
+        TARGET,
+        "--profile",
+        profile,
+    ]))?;
     let out_profile = if release { "release-wasm" } else { "debug" };
     let wasm = root.join("target").join(TARGET).join(out_profile).join("antar_webapp.wasm");
     let dist = root.join("webapp/dist");
@@ -27,7 +36,17 @@ pub fn build(root: &Path, release: bool) -> Result<()> {
     let bg = staging.join("antar_webapp_bg.wasm");
     if release {
         let opt = ensure_wasm_opt()?;
-        sh(Command::new(opt).arg(&bg).args(["-Oz", "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext", "--enable-mutable-globals", "-o"]).arg(&bg))?;
+        sh(Command::new(opt)
+            .arg(&bg)
+            .args([
+                "-Oz",
+                "--enable-bulk-memory",
+                "--enable-nontrapping-float-to-int",
+                "--enable-sign-ext",
+                "--enable-mutable-globals",
+                "-o",
+            ])
+            .arg(&bg))?;
     }
     // Fingerprinted names: the server may cache them forever.
     let wasm_bytes = std::fs::read(&bg)?;
@@ -103,9 +122,15 @@ fn locked_bindgen_version(root: &Path) -> Result<String> {
 
 fn ensure_wasm_bindgen(root: &Path) -> Result<PathBuf> {
     let version = locked_bindgen_version(root)?;
-    let home = PathBuf::from(std::env::var("CARGO_HOME").unwrap_or_else(|_| format!("{}/.cargo", std::env::var("HOME").unwrap_or_default())));
+    let home = PathBuf::from(
+        std::env::var("CARGO_HOME").unwrap_or_else(|_| format!("{}/.cargo", std::env::var("HOME").unwrap_or_default())),
+    );
     let bin = home.join("bin/wasm-bindgen");
-    let installed = Command::new(&bin).arg("--version").output().map(|o| String::from_utf8_lossy(&o.stdout).into_owned()).unwrap_or_default();
+    let installed = Command::new(&bin)
+        .arg("--version")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+        .unwrap_or_default();
     if !installed.contains(&version) {
         // Not --locked: the CLI's own lockfile names a crate version the registry lacks.
         sh(crate::cargo().args(["install", "wasm-bindgen-cli", "--version", &version]))?;
@@ -119,7 +144,11 @@ fn ensure_wasm_opt() -> Result<PathBuf> {
     if !bin.exists() {
         std::fs::create_dir_all(&dir)?;
         // Debian's binaryen is too old to read current wasm.
-        sh(Command::new("npm").current_dir(&dir).args(["install", "--no-audit", "--no-fund", "--prefix"]).arg(&dir).arg(BINARYEN))?;
+        sh(Command::new("npm")
+            .current_dir(&dir)
+            .args(["install", "--no-audit", "--no-fund", "--prefix"])
+            .arg(&dir)
+            .arg(BINARYEN))?;
     }
     Ok(bin)
 }

@@ -1,0 +1,108 @@
+// The courier's app in a real browser against the real server (SQLite).
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { api, launchBrowser, login, startServer } from "./harness.js";
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+test("the courier logs in, sees the stops, marks one delivered and the server holds the event", async () => {
+  const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
+  const page = await context.newPage();
+  await page.goto(server.base);
+  await page.getByTestId("login-username").fill("kurir");
+  await page.getByTestId("login-password").fill("kurir-demo-1871");
+  await page.getByTestId("login-submit").click();
+
+  const rows = page.getByTestId("stop-row");
+  await rows.first().waitFor();
+  assert.equal(await rows.count(), 12, "the demo route for today has 12 stops");
+  const first = rows.first();
+  const cardId = await first.getAttribute("data-card-id");
+  assert.equal(await first.getAttribute("data-status"), "assigned");
+
+  await first.getByTestId("stop-deliver").click();
+  await first.getByTestId("recipient-name").fill("Siti Aminah");
+  await first.getByTestId("delivery-submit").click();
+
+  await page.locator(`[data-testid=stop-row][data-card-id="${cardId}"][data-status=delivered]`).waitFor();
+  await page.locator("[data-testid=sync-status][data-pending='0']").waitFor({ timeout: 15_000 });
+
+  const staff = await login(server.base, "petugas", "petugas-demo-1871");
+  const card = await api(server.base, "GET", `/api/v1/cards/${cardId}`, staff);
+  assert.equal(card.status, 200);
+  assert.equal(card.json.status, "delivered");
+  const delivered = card.json.events.filter((e) => e.kind === "delivered");
+  assert.equal(delivered.length, 1, "exactly one delivery reached the server");
+  assert.equal(delivered[0].payload.recipient_name, "Siti Aminah");
+  assert.equal(delivered[0].payload.recipient_relation, "self");
+  await context.close();
+});
+
+test("the app shell is served with the right types and a service worker takes control", async () => {
+  const index = await fetch(server.base + "/");
+  assert.equal(index.status, 200);
+  const html = await index.text();
+  const wasm = html.match(/\/antar-[0-9a-f]+\.wasm/)[0];
+  const wasmRes = await fetch(server.base + wasm);
+  assert.equal(wasmRes.headers.get("content-type"), "application/wasm");
+  const manifest = await fetch(server.base + "/manifest.webmanifest");
+  assert.equal(manifest.status, 200);
+  const deep = await fetch(server.base + "/some/app/route");
+  assert.equal(deep.status, 200, "app routes fall back to index.html");
+
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(server.base);
+  await page.getByTestId("login-username").waitFor();
+  const scope = await page.evaluate(async () => (await navigator.serviceWorker.ready).scope);
+  assert.equal(scope, server.base + "/");
+  const cached = await page.evaluate(async () => {
+    const keys = await caches.keys();
+    const cache = await caches.open(keys.find((k) => k.startsWith("antar-shell-")));
+    return (await cache.keys()).map((r) => new URL(r.url).pathname);
+  });
+  assert.ok(cached.includes("/") && cached.includes(wasm), `shell precached: ${cached}`);
+  await context.close();
+});
+
+test("the interface speaks Indonesian first and switches to English", async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(server.base);
+  await page.getByTestId("login-submit").waitFor();
+  assert.equal(await page.getByTestId("login-submit").textContent(), "Masuk");
+  assert.equal(await page.locator("html").getAttribute("lang"), "id");
+  await page.getByRole("button", { name: "English" }).click();
+  assert.equal(await page.getByTestId("login-submit").textContent(), "Log in");
+  await context.close();
+});
+
+test("staff import a damaged print batch and read the per-row report", async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(server.base);
+  await page.getByTestId("login-username").fill("petugas");
+  await page.getByTestId("login-password").fill("petugas-demo-1871");
+  await page.getByTestId("login-submit").click();
+  await page.getByTestId("card-row").first().waitFor();
+  const csv = "NIK;NAMA;ALAMAT;KELURAHAN;KECAMATAN\n1871010101990001;ANI BARU;JL. A;RAJABASA;RAJABASA\n12345;BUDI;JL. B;RAJABASA;RAJABASA\n";
+  await page.getByTestId("import-file").setInputFiles({ name: "batch.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+  await page.getByTestId("import-submit").click();
+  const report = page.getByTestId("import-report");
+  await report.waitFor();
+  assert.match(await report.textContent(), /1 diimpor · 0 duplikat · 1 ditolak/);
+  const problem = page.getByTestId("import-problem").first();
+  assert.match(await problem.textContent(), /^3NIK/, "line 3, column NIK");
+  await context.close();
+});

@@ -1,0 +1,102 @@
+//! Calls to the Antar API. A 401 triggers one refresh of the session and a
+//! retry; a failed refresh ends the session but keeps unsent work.
+
+use crate::storage;
+use antar_shared::wire::{LoginRequest, ProblemDetails, RefreshRequest, TokenPair};
+use gloo_net::http::{Request, RequestBuilder, Response};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ApiError {
+    /// No answer: offline, or the server is unreachable.
+    Network,
+    /// The session is gone; log in again.
+    Unauthorized,
+    Problem(Box<ProblemDetails>),
+    Other(u16),
+}
+
+pub type Session = TokenPair;
+
+pub fn session() -> Option<Session> {
+    storage::load(storage::SESSION)
+}
+
+async fn decode<T: DeserializeOwned>(res: Response) -> Result<T, ApiError> {
+    let status = res.status();
+    if (200..300).contains(&status) {
+        return res.json::<T>().await.map_err(|_| ApiError::Other(status));
+    }
+    if status == 401 {
+        return Err(ApiError::Unauthorized);
+    }
+    match res.json::<ProblemDetails>().await {
+        Ok(p) => Err(ApiError::Problem(Box::new(p))),
+        Err(_) => Err(ApiError::Other(status)),
+    }
+}
+
+pub async fn login(username: &str, password: &str) -> Result<Session, ApiError> {
+    let body = LoginRequest { username: username.to_owned(), password: password.to_owned() };
+    let res = Request::post("/api/v1/auth/login").json(&body).map_err(|_| ApiError::Network)?.send().await;
+    let pair: Session = decode(res.map_err(|_| ApiError::Network)?).await?;
+    storage::save(storage::SESSION, &pair);
+    Ok(pair)
+}
+
+async fn refresh() -> Result<Session, ApiError> {
+    let current = session().ok_or(ApiError::Unauthorized)?;
+    let body = RefreshRequest { refresh_token: current.refresh_token };
+    let res = Request::post("/api/v1/auth/refresh").json(&body).map_err(|_| ApiError::Network)?.send().await;
+    match decode::<Session>(res.map_err(|_| ApiError::Network)?).await {
+        Ok(pair) => {
+            storage::save(storage::SESSION, &pair);
+            Ok(pair)
+        }
+        Err(ApiError::Unauthorized) => {
+            storage::remove(storage::SESSION);
+            Err(ApiError::Unauthorized)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Sends an authorised request built by `build`, refreshing once on 401.
+async fn authorised<T, F>(build: F) -> Result<T, ApiError>
+where
+    T: DeserializeOwned,
+    F: Fn(&str) -> Result<Request, ApiError>,
+{
+    let token = session().ok_or(ApiError::Unauthorized)?.access_token;
+    let res = build(&token)?.send().await.map_err(|_| ApiError::Network)?;
+    match decode(res).await {
+        Err(ApiError::Unauthorized) => {
+            let fresh = refresh().await?;
+            decode(build(&fresh.access_token)?.send().await.map_err(|_| ApiError::Network)?).await
+        }
+        other => other,
+    }
+}
+
+fn bearer(b: RequestBuilder, token: &str) -> RequestBuilder {
+    b.header("Authorization", &format!("Bearer {token}"))
+}
+
+pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
+    authorised(|t| bearer(Request::get(path), t).build().map_err(|_| ApiError::Network)).await
+}
+
+pub async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ApiError> {
+    authorised(|t| bearer(Request::post(path), t).json(body).map_err(|_| ApiError::Network)).await
+}
+
+pub async fn post_csv<T: DeserializeOwned>(path: &str, csv: &str) -> Result<T, ApiError> {
+    authorised(|t| {
+        bearer(Request::post(path), t)
+            .header("Content-Type", "text/csv")
+            .body(csv.to_owned())
+            .map_err(|_| ApiError::Network)
+    })
+    .await
+}

@@ -1,0 +1,136 @@
+//! Interface text: Bahasa Indonesia first, English second.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Lang {
+    #[default]
+    Id,
+    En,
+}
+
+impl Lang {
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::Id => Lang::En,
+            Lang::En => Lang::Id,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Id => "id",
+            Lang::En => "en",
+        }
+    }
+}
+
+macro_rules! texts {
+    ($($key:ident => ($id:literal, $en:literal),)*) => {
+        /// Every piece of interface text, by meaning.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum T { $($key,)* }
+
+        impl T {
+            pub const ALL: &'static [T] = &[$(T::$key,)*];
+        }
+
+        pub fn t(lang: Lang, key: T) -> &'static str {
+            match (lang, key) {
+                $((Lang::Id, T::$key) => $id, (Lang::En, T::$key) => $en,)*
+            }
+        }
+    };
+}
+
+texts! {
+    AppName => ("Antar e-KTP", "Antar e-KTP"),
+    SwitchLang => ("English", "Bahasa Indonesia"),
+    Username => ("Nama pengguna", "Username"),
+    Password => ("Kata sandi", "Password"),
+    Login => ("Masuk", "Log in"),
+    Logout => ("Keluar", "Log out"),
+    LoginFailed => ("Nama pengguna atau kata sandi salah", "Wrong username or password"),
+    Offline => ("Tidak ada koneksi", "No connection"),
+    NotSecure => ("Peringatan: halaman ini tidak aman (bukan HTTPS). Kamera, GPS dan mode offline tidak akan berfungsi.", "Warning: this page is not secure (not HTTPS). Camera, GPS and offline mode will not work."),
+    MyStops => ("Antaran saya", "My deliveries"),
+    NoStops => ("Tidak ada antaran untuk hari ini", "No deliveries for today"),
+    Done => ("selesai", "done"),
+    Left => ("tersisa", "left"),
+    Deliver => ("Diterima", "Delivered"),
+    Failed => ("Gagal antar", "Not delivered"),
+    Recipient => ("Penerima", "Recipient"),
+    RecipientName => ("Nama penerima", "Recipient's name"),
+    RelSelf => ("Pemilik KTP sendiri", "The card holder"),
+    RelFamily => ("Anggota keluarga", "A family member"),
+    RelOther => ("Orang lain", "Someone else"),
+    Save => ("Simpan", "Save"),
+    Cancel => ("Batal", "Cancel"),
+    Reason => ("Alasan", "Reason"),
+    Note => ("Catatan", "Note"),
+    NotHome => ("Tidak ada di rumah", "Not at home"),
+    Moved => ("Sudah pindah", "Moved away"),
+    AddressNotFound => ("Alamat tidak ditemukan", "Address not found"),
+    Refused => ("Menolak menerima", "Refused"),
+    Deceased => ("Meninggal dunia", "Deceased"),
+    Other => ("Lainnya", "Other"),
+    Pending => ("menunggu dikirim", "waiting to send"),
+    LastSync => ("sinkron terakhir", "last sync"),
+    Never => ("belum pernah", "never"),
+    SyncNow => ("Kirim sekarang", "Send now"),
+    Syncing => ("Mengirim…", "Sending…"),
+    AllSent => ("Semua terkirim", "All sent"),
+    Rejected => ("Ditolak server", "Rejected by the server"),
+    Dismiss => ("Tutup", "Dismiss"),
+    LoginAgain => ("Sesi habis: masuk lagi untuk mengirim. Data Anda tetap tersimpan.", "Session expired: log in again to send. Your data is kept."),
+    Cards => ("Kartu", "Cards"),
+    Search => ("Cari nama atau NIK", "Search name or NIK"),
+    AllStatuses => ("Semua status", "All statuses"),
+    Name => ("Nama", "Name"),
+    Address => ("Alamat", "Address"),
+    Status => ("Status", "Status"),
+    Total => ("Jumlah", "Total"),
+    Previous => ("Sebelumnya", "Previous"),
+    Next => ("Berikutnya", "Next"),
+    Import => ("Impor batch cetak (CSV)", "Import print batch (CSV)"),
+    DryRun => ("Periksa saja, jangan simpan", "Check only, do not save"),
+    Upload => ("Unggah", "Upload"),
+    Imported => ("diimpor", "imported"),
+    Duplicates => ("duplikat", "duplicates"),
+    RejectedRows => ("ditolak", "rejected"),
+    Errors => ("Kesalahan", "Errors"),
+    Warnings => ("Peringatan", "Warnings"),
+    Line => ("Baris", "Line"),
+    Column => ("Kolom", "Column"),
+    Message => ("Keterangan", "Message"),
+    Loading => ("Memuat…", "Loading…"),
+    LoadFailed => ("Gagal memuat", "Could not load"),
+}
+
+/// A custody status as the UI names it.
+pub fn status_label(lang: Lang, s: antar_shared::Status) -> &'static str {
+    match lang {
+        Lang::Id => s.label_id(),
+        Lang::En => s.label_en(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_text_exists_in_both_languages() {
+        for &key in T::ALL {
+            assert!(!t(Lang::Id, key).is_empty(), "{key:?} id");
+            assert!(!t(Lang::En, key).is_empty(), "{key:?} en");
+        }
+    }
+
+    #[test]
+    fn indonesian_is_the_default_language() {
+        assert_eq!(Lang::default(), Lang::Id);
+        assert_eq!(t(Lang::default(), T::Login), "Masuk");
+        assert_eq!(Lang::Id.other(), Lang::En);
+    }
+}

@@ -1,0 +1,223 @@
+//! The courier's outbox: actions recorded on the phone, waiting to reach the
+//! server. Pure state, so its rules are tested natively.
+//!
+//! An entry leaves the outbox only when the server answered for it
+//! (`accepted` or `duplicate`); a `rejected` one moves to a list the courier
+//! sees until dismissed. Nothing is dropped silently.
+
+use antar_shared::custody::{self, CardState, CustodyEvent, Rules};
+use antar_shared::wire::{DoorstepStop, SyncEvent, SyncResult, SyncStatus};
+use antar_shared::{EventKind, Status};
+use serde::{Deserialize, Serialize};
+
+/// Events per sync request: small enough for a weak link.
+pub const BATCH: usize = 50;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Rejected {
+    pub event: SyncEvent,
+    pub code: Option<String>,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Outbox {
+    pub pending: Vec<SyncEvent>,
+    pub rejected: Vec<Rejected>,
+    /// Answered events whose effect the routes on the phone do not show yet:
+    /// they count for the shown status until the next route download.
+    #[serde(default)]
+    pub sent: Vec<SyncEvent>,
+    /// When the server last answered a sync (ISO 8601).
+    pub last_sync: Option<String>,
+}
+
+impl Outbox {
+    pub fn push(&mut self, event: SyncEvent) {
+        self.pending.push(event);
+    }
+
+    /// The next batch to send, oldest first.
+    pub fn batch(&self) -> Vec<SyncEvent> {
+        self.pending.iter().take(BATCH).cloned().collect()
+    }
+
+    /// Takes the server's answer: answered events leave, rejected ones are
+    /// kept for the courier to read; events without an answer stay pending.
+    pub fn apply(&mut self, results: &[SyncResult], at: &str) {
+        for r in results {
+            let Some(pos) = self.pending.iter().position(|e| e.id == r.id) else { continue };
+            let event = self.pending.remove(pos);
+            if r.status == SyncStatus::Rejected {
+                self.rejected.push(Rejected {
+                    event,
+                    code: r.code.clone(),
+                    message: r.message.clone().unwrap_or_default(),
+                });
+            } else {
+                self.sent.push(event);
+            }
+        }
+        self.last_sync = Some(at.to_owned());
+    }
+
+    /// Ids of answered events, taken before a route download starts.
+    pub fn sent_ids(&self) -> Vec<String> {
+        self.sent.iter().map(|e| e.id.clone()).collect()
+    }
+
+    /// A route download that started after these events were answered
+    /// shows their effect: they need not count any more.
+    pub fn routes_refreshed(&mut self, answered_before: &[String]) {
+        self.sent.retain(|e| !answered_before.contains(&e.id));
+    }
+
+    /// Events whose effect the shown status must include.
+    pub fn unreflected(&self) -> Vec<SyncEvent> {
+        self.sent.iter().chain(self.pending.iter()).cloned().collect()
+    }
+
+    pub fn dismiss(&mut self, id: &str) {
+        self.rejected.retain(|r| r.event.id != id);
+    }
+}
+
+/// The status a stop shows: the server's, moved on by the actions still
+/// waiting in the outbox, under the same rules the server applies.
+pub fn local_status(stop: &DoorstepStop, me: &str, pending: &[SyncEvent]) -> Status {
+    let mut state = CardState {
+        status: stop.status,
+        failed_attempts: u32::try_from(stop.failed_attempts).unwrap_or(0),
+        courier: Some(me.to_owned()),
+        resident: None,
+    };
+    let mut mine: Vec<CustodyEvent> = pending
+        .iter()
+        .filter(|e| e.card_id == stop.card_id)
+        .filter_map(|e| {
+            Some(CustodyEvent {
+                id: e.id.clone(),
+                kind: EventKind::parse(&e.kind)?,
+                occurred_at: e.occurred_at.to_utc(),
+                actor: Some(me.to_owned()),
+                courier: None,
+            })
+        })
+        .collect();
+    custody::canonical_order(&mut mine);
+    for ev in &mine {
+        if let Ok(next) = custody::apply(&state, ev, Rules::default()) {
+            state = next;
+        }
+    }
+    state.status
+}
+
+/// Whether a stop still needs the courier's action today.
+pub fn is_open(status: Status) -> bool {
+    matches!(status, Status::Assigned | Status::WithCourier)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ev(id: &str, card: &str, kind: &str, at: &str) -> SyncEvent {
+        SyncEvent {
+            id: id.into(),
+            card_id: card.into(),
+            kind: kind.into(),
+            occurred_at: chrono::DateTime::parse_from_rfc3339(at).unwrap(),
+            payload: serde_json::json!({}),
+        }
+    }
+
+    fn stop(card: &str, status: Status) -> DoorstepStop {
+        DoorstepStop {
+            card_id: card.into(),
+            seq: 1,
+            name: "ANI".into(),
+            address: "JL. A".into(),
+            rt: None,
+            rw: None,
+            kelurahan: "K".into(),
+            kecamatan: "C".into(),
+            phone: None,
+            nik_masked: "************0001".into(),
+            status,
+            failed_attempts: 0,
+            pin_lat: None,
+            pin_lon: None,
+        }
+    }
+
+    fn result(id: &str, status: SyncStatus) -> SyncResult {
+        SyncResult { id: id.into(), status, code: Some("not_assigned".into()), message: Some("why".into()) }
+    }
+
+    #[test]
+    fn answered_events_leave_and_rejected_ones_stay_visible() {
+        let mut o = Outbox::default();
+        for id in ["a", "b", "c", "d"] {
+            o.push(ev(id, "c1", "picked_up", "2026-11-02T08:00:00+07:00"));
+        }
+        o.apply(
+            &[result("a", SyncStatus::Accepted), result("b", SyncStatus::Duplicate), result("c", SyncStatus::Rejected)],
+            "2026-11-02T09:00:00Z",
+        );
+        assert_eq!(o.pending.iter().map(|e| e.id.as_str()).collect::<Vec<_>>(), ["d"], "unanswered stays pending");
+        assert_eq!(o.sent_ids(), ["a", "b"]);
+        assert_eq!(o.rejected.len(), 1);
+        assert_eq!(o.rejected[0].event.id, "c");
+        assert_eq!(o.rejected[0].code.as_deref(), Some("not_assigned"));
+        assert_eq!(o.last_sync.as_deref(), Some("2026-11-02T09:00:00Z"));
+        o.dismiss("c");
+        assert!(o.rejected.is_empty());
+    }
+
+    #[test]
+    fn answered_events_count_until_a_later_route_download() {
+        let s = stop("c1", Status::Assigned);
+        let mut o = Outbox::default();
+        o.push(ev("x", "c1", "delivered", "2026-11-02T10:00:00Z"));
+        let before_sync = o.sent_ids();
+        o.apply(&[result("x", SyncStatus::Accepted)], "2026-11-02T10:01:00Z");
+        assert!(o.pending.is_empty());
+        assert_eq!(local_status(&s, "me", &o.unreflected()), Status::Delivered, "still shown delivered");
+        o.routes_refreshed(&before_sync);
+        assert_eq!(o.sent.len(), 1, "a download begun before the answer does not include it");
+        let after_sync = o.sent_ids();
+        o.routes_refreshed(&after_sync);
+        assert!(o.unreflected().is_empty());
+    }
+
+    #[test]
+    fn batches_are_capped_and_oldest_first() {
+        let mut o = Outbox::default();
+        for i in 0..(BATCH + 7) {
+            o.push(ev(&format!("e{i:03}"), "c1", "picked_up", "2026-11-02T08:00:00Z"));
+        }
+        let b = o.batch();
+        assert_eq!(b.len(), BATCH);
+        assert_eq!(b[0].id, "e000");
+    }
+
+    #[test]
+    fn a_pending_delivery_shows_as_delivered_before_it_is_sent() {
+        let s = stop("c1", Status::Assigned);
+        let pending = [
+            ev("x", "c1", "delivered", "2026-11-02T10:00:00+07:00"),
+            ev("y", "c2", "attempt_failed", "2026-11-02T10:00:00Z"),
+        ];
+        assert_eq!(local_status(&s, "me", &pending), Status::Delivered);
+        assert_eq!(local_status(&stop("c2", Status::Assigned), "me", &pending[..1]), Status::Assigned);
+        assert!(!is_open(Status::Delivered));
+    }
+
+    #[test]
+    fn an_action_the_rules_refuse_does_not_change_the_shown_status() {
+        let s = stop("c1", Status::Collected);
+        let pending = [ev("x", "c1", "delivered", "2026-11-02T10:00:00Z")];
+        assert_eq!(local_status(&s, "me", &pending), Status::Collected);
+    }
+}
