@@ -4,3 +4,5 @@ mod auth;
 mod chain;
 mod health;
 mod import;
+mod migrations;
+mod offices;
