@@ -1,5 +1,6 @@
 //! The `antar` binary as an operator meets it: start-up failures, the first
 //! start's admin password, and `--demo` on an existing installation.
+#![expect(clippy::unwrap_used, reason = "test helpers fail the test by panicking")]
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -147,7 +148,10 @@ fn login_status(addr: &str, user: &str, password: &str) -> u16 {
 fn first_start_prints_a_generated_admin_password_once() {
     let dir = temp_dir();
     let (server, printed) = serve(&dir, None, false);
-    let line = printed.iter().find(|l| l.starts_with("Created user 'admin' with password: ")).expect("printed once");
+    let line = printed
+        .iter()
+        .find(|l| l.starts_with("Created user 'admin' with password: "))
+        .unwrap_or_else(|| panic!("not printed: {printed:?}"));
     let password = line.rsplit(' ').next().unwrap();
     assert!(password.len() >= 16);
     assert_eq!(login_status(&server.addr, "admin", password), 200);
