@@ -8,6 +8,7 @@
 
 pub mod codes;
 pub mod custody;
+pub mod doorstep;
 pub mod import;
 pub mod nik;
 pub mod wire;

@@ -143,6 +143,10 @@ pub struct EventView {
     pub payload: serde_json::Value,
     /// Set when the event did not apply to the card's custody.
     pub flag: Option<String>,
+    /// The phone's own clock reading, for events from a phone; `occurred_at`
+    /// is that time moved onto the server's clock by the batch's skew.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_time: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -184,6 +188,34 @@ pub struct Route {
     pub stops: Vec<Stop>,
 }
 
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StopsUpdate {
+    /// The route's cards in their new order.
+    pub card_ids: Vec<String>,
+}
+
+/// A courier's day as the handover report (berita acara serah terima) shows
+/// it: handed out = delivered + returned + left at village office + still out.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DayReport {
+    pub courier_id: String,
+    pub date: String,
+    pub route_ids: Vec<String>,
+    pub closed: bool,
+    /// Cards the courier picked up (explicitly or by handing them over).
+    pub handed_out: usize,
+    pub delivered: Vec<CardSummary>,
+    pub returned: Vec<CardSummary>,
+    pub left_at_village_office: Vec<CardSummary>,
+    pub still_out: Vec<CardSummary>,
+    /// On the route but never picked up.
+    pub not_taken: Vec<CardSummary>,
+    /// Cards whose custody left the courier's hands otherwise (collected at
+    /// the office, void) — for staff to review.
+    pub other: Vec<CardSummary>,
+    pub balanced: bool,
+}
+
 /// A stop as the courier's phone sees it: what the doorstep needs, no more.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DoorstepStop {
@@ -197,6 +229,8 @@ pub struct DoorstepStop {
     pub kecamatan: String,
     pub phone: Option<String>,
     pub nik_masked: String,
+    /// Checks a NIK typed at the door without the phone holding the NIK.
+    pub nik_check: crate::doorstep::NikCheck,
     pub status: Status,
     pub failed_attempts: i32,
     pub pin_lat: Option<f64>,

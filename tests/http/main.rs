@@ -2,7 +2,9 @@
 
 mod auth;
 mod chain;
+mod custody;
 mod health;
 mod import;
 mod migrations;
 mod offices;
+mod routes;

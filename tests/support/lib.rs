@@ -183,3 +183,65 @@ pub fn batch_csv(n: usize, sep: char) -> String {
     }
     out
 }
+
+/// An office with staff, a courier and some printed cards.
+pub struct Seed {
+    pub staff: String,
+    pub courier_id: String,
+    pub courier: String,
+    pub cards: Vec<String>,
+}
+
+/// A courier event `ms` milliseconds from now: after the route the test
+/// made, before what the office does next.
+pub fn event(card_id: &str, kind: &str, ms: i64, payload: Value) -> Value {
+    serde_json::json!({
+        "id": uuid::Uuid::new_v4().to_string(),
+        "card_id": card_id,
+        "kind": kind,
+        "occurred_at": (chrono::Utc::now() + chrono::Duration::milliseconds(ms)).to_rfc3339(),
+        "payload": payload,
+    })
+}
+
+pub fn delivered(card_id: &str, ms: i64) -> Value {
+    event(card_id, "delivered", ms, serde_json::json!({"recipient_name": "Penerima", "recipient_relation": "self"}))
+}
+
+impl TestApp {
+    pub async fn seed(&self, cards: usize) -> Seed {
+        let (_, staff) = self.user("petugas1", "staff").await;
+        let (courier_id, courier) = self.user("kurir1", "courier").await;
+        let report = self.post_csv("/api/v1/cards/import", &staff, batch_csv(cards, ',')).await;
+        assert_eq!(report.body["imported"], cards, "{}", report.text);
+        let page = self.get(&format!("/api/v1/cards?per_page={}", cards.clamp(1, 100)), &staff).await.body;
+        let mut ids: Vec<String> =
+            page["items"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap().to_owned()).collect();
+        ids.sort();
+        Seed { staff, courier_id, courier, cards: ids }
+    }
+
+    /// Posts a sync batch and returns the per-event results.
+    pub async fn sync(&self, courier: &str, events: Vec<Value>) -> Vec<Value> {
+        let batch = serde_json::json!({"device_id": "test-phone", "sent_at": chrono::Utc::now().to_rfc3339(), "events": events});
+        let a = self.post("/api/v1/sync", courier, batch).await;
+        assert_eq!(a.status, StatusCode::OK, "{}", a.text);
+        a.body["results"].as_array().unwrap().clone()
+    }
+
+    pub async fn route(&self, seed: &Seed, date: &str, cards: &[String]) -> String {
+        let a = self
+            .post(
+                "/api/v1/routes",
+                &seed.staff,
+                serde_json::json!({"courier_id": seed.courier_id, "date": date, "card_ids": cards}),
+            )
+            .await;
+        assert_eq!(a.status, StatusCode::CREATED, "{}", a.text);
+        a.body["id"].as_str().unwrap().to_owned()
+    }
+
+    pub async fn status_of(&self, seed: &Seed, card: &str) -> String {
+        self.get(&format!("/api/v1/cards/{card}"), &seed.staff).await.body["status"].as_str().unwrap().to_owned()
+    }
+}

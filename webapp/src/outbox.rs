@@ -144,6 +144,7 @@ mod tests {
             kecamatan: "C".into(),
             phone: None,
             nik_masked: "************0001".into(),
+            nik_check: antar_shared::doorstep::NikCheck::new(b"k", "1871110211750001"),
             status,
             failed_attempts: 0,
             pin_lat: None,

@@ -4,11 +4,12 @@
 use super::error::ApiError;
 use crate::app::AppState;
 use crate::auth::Staff;
-use crate::db::{cards, events};
+use crate::db::{cards, events, offices};
+use crate::domain::custody;
 use crate::domain::links;
 use actix_web::web::{self, Json};
 use antar_shared::wire::{CardDetail, CardSummary, Page, ResidentLink};
-use antar_shared::Status;
+use antar_shared::{EventKind, Status};
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize)]
@@ -60,6 +61,46 @@ pub async fn get(
             Ok(Json(CardDetail { card: card.summary(), events: views, flagged }))
         })
         .await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct StaffEvent {
+    pub kind: String,
+    pub reason: Option<String>,
+    pub note: Option<String>,
+}
+
+/// `POST /api/v1/cards/{id}/events`: collected at the office, held for
+/// pickup, or void with a reason.
+pub async fn record(
+    state: web::Data<AppState>,
+    staff: Staff,
+    id: web::Path<String>,
+    body: Json<StaffEvent>,
+) -> Result<Json<CardDetail>, ApiError> {
+    let body = body.into_inner();
+    let kind = EventKind::parse(&body.kind)
+        .filter(|k| custody::STAFF_KINDS.contains(k))
+        .ok_or_else(|| ApiError::field("kind", "collected, held_for_pickup or void"))?;
+    let mut payload = serde_json::json!({});
+    if kind == EventKind::Void {
+        match body.reason.as_deref() {
+            Some(r) if custody::VOID_REASONS.contains(&r) => payload["reason"] = r.into(),
+            _ => return Err(ApiError::field("reason", "reprinted, damaged, deceased or other")),
+        }
+    }
+    if let Some(note) = body.note.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
+        payload["note"] = note.into();
+    }
+    let card_id = id.into_inner();
+    let (office_id, actor, cid) = (staff.office_id.clone(), staff.id.clone(), card_id.clone());
+    state
+        .db(move |conn| {
+            let office = offices::get(conn, &office_id)?;
+            custody::record_staff_event(conn, &office, &cid, kind, &actor, payload)
+        })
+        .await?;
+    get(state, staff, web::Path::from(card_id)).await
 }
 
 pub async fn link(

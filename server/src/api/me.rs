@@ -7,6 +7,7 @@ use crate::auth::Courier;
 use crate::config::office_today;
 use crate::db::{offices, routes};
 use actix_web::web::{self, Json};
+use antar_shared::doorstep::NikCheck;
 use antar_shared::nik::mask;
 use antar_shared::wire::{CourierRoute, DoorstepStop, Items};
 use serde::Deserialize;
@@ -23,7 +24,8 @@ pub async fn routes(
     q: web::Query<Query>,
 ) -> Result<Json<Items<CourierRoute>>, ApiError> {
     let only = q.date;
-    let list = state
+    let st = state.clone();
+    let list = st
         .db(move |conn| {
             let office = offices::get(conn, &courier.office_id)?;
             let until = only.unwrap_or_else(|| office_today(&office.time_zone) + chrono::Duration::days(1));
@@ -38,6 +40,7 @@ pub async fn routes(
                         card_id: card.id.clone(),
                         seq: stop.seq,
                         nik_masked: mask(&card.nik),
+                        nik_check: NikCheck::new(&state.keys.card_check_key(&card.id), &card.nik),
                         status: card.status(),
                         failed_attempts: card.failed_attempts,
                         name: card.name,

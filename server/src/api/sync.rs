@@ -25,10 +25,19 @@ pub async fn sync(
     let results = state
         .db(move |conn| {
             let office = offices::get(conn, &courier.office_id)?;
-            let batch =
-                Batch { office: &office, courier_id: &courier.id, device_id: &body.device_id, received_at: db::now() };
-            let skew = (batch.received_at.and_utc() - body.sent_at.to_utc()).num_milliseconds();
-            tracing::info!(courier = %courier.id, events = body.events.len(), clock_skew_ms = skew, "sync");
+            let received_at = db::now();
+            let sent_at = db::truncate(body.sent_at.naive_utc());
+            let batch = Batch {
+                id: db::new_id(),
+                office: &office,
+                courier_id: &courier.id,
+                device_id: &body.device_id,
+                received_at,
+                skew: received_at - sent_at,
+            };
+            batch.record(conn, sent_at, body.events.len())?;
+            let skew_ms = batch.skew.num_milliseconds();
+            tracing::info!(courier = %courier.id, events = body.events.len(), clock_skew_ms = skew_ms, "sync");
             body.events
                 .iter()
                 .map(|ev| sync::handle(conn, &batch, ev).map_err(ApiError::from))

@@ -1,6 +1,6 @@
 //! The append-only custody log and the review queue of rejected events.
 
-use super::schema::{card_events, rejected_events};
+use super::schema::{card_events, rejected_events, sync_batches};
 use super::DbConnection;
 use antar_shared::custody::{CustodyEvent, EventKind};
 use antar_shared::wire::EventView;
@@ -22,6 +22,25 @@ pub struct EventRow {
     pub content_hash: String,
     pub implied_by: Option<String>,
     pub flag: Option<String>,
+    pub device_time: Option<NaiveDateTime>,
+    pub batch_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = sync_batches)]
+pub struct BatchRow {
+    pub id: String,
+    pub office_id: String,
+    pub courier_id: String,
+    pub device_id: String,
+    pub sent_at: NaiveDateTime,
+    pub received_at: NaiveDateTime,
+    pub skew_ms: i64,
+    pub events: i32,
+}
+
+pub fn insert_batch(conn: &mut DbConnection, row: &BatchRow) -> QueryResult<()> {
+    diesel::insert_into(sync_batches::table).values(row).execute(conn).map(drop)
 }
 
 impl EventRow {
@@ -61,6 +80,7 @@ impl EventRow {
             actor: self.actor_id.clone(),
             payload: serde_json::from_str(&self.payload).unwrap_or(serde_json::Value::Null),
             flag: self.flag.clone(),
+            device_time: self.device_time.map(|t| t.and_utc()),
         })
     }
 }

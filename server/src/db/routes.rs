@@ -34,6 +34,51 @@ pub fn insert(conn: &mut DbConnection, route: &RouteRow, stops: &[StopRow]) -> Q
     Ok(())
 }
 
+pub fn get(conn: &mut DbConnection, office_id: &str, id: &str) -> QueryResult<Option<RouteRow>> {
+    routes::table
+        .filter(routes::id.eq(id).and(routes::office_id.eq(office_id)))
+        .select(RouteRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn list(
+    conn: &mut DbConnection,
+    office_id: &str,
+    date: Option<&str>,
+    courier_id: Option<&str>,
+) -> QueryResult<Vec<RouteRow>> {
+    let mut q = routes::table.filter(routes::office_id.eq(office_id)).into_boxed();
+    if let Some(d) = date {
+        q = q.filter(routes::date.eq(d.to_owned()));
+    }
+    if let Some(c) = courier_id {
+        q = q.filter(routes::courier_id.eq(c.to_owned()));
+    }
+    q.order((routes::date.desc(), routes::created_at.asc())).select(RouteRow::as_select()).load(conn)
+}
+
+/// A route leaving `open` frees its cards for other routes.
+pub fn set_status(conn: &mut DbConnection, id: &str, status: &str) -> QueryResult<()> {
+    diesel::update(routes::table.find(id)).set(routes::status.eq(status)).execute(conn)?;
+    diesel::update(route_stops::table.filter(route_stops::route_id.eq(id)))
+        .set(route_stops::active.eq(status == "open"))
+        .execute(conn)
+        .map(drop)
+}
+
+pub fn insert_stop(conn: &mut DbConnection, stop: &StopRow) -> QueryResult<()> {
+    diesel::insert_into(route_stops::table).values(stop).execute(conn).map(drop)
+}
+
+pub fn delete_stop(conn: &mut DbConnection, route_id: &str, card_id: &str) -> QueryResult<()> {
+    diesel::delete(route_stops::table.find((route_id, card_id))).execute(conn).map(drop)
+}
+
+pub fn set_seq(conn: &mut DbConnection, route_id: &str, card_id: &str, seq: i32) -> QueryResult<()> {
+    diesel::update(route_stops::table.find((route_id, card_id))).set(route_stops::seq.eq(seq)).execute(conn).map(drop)
+}
+
 /// Which of these cards are already on an open route.
 pub fn active_cards(conn: &mut DbConnection, card_ids: &[String]) -> QueryResult<Vec<String>> {
     route_stops::table

@@ -89,6 +89,21 @@ diesel::table! {
         content_hash -> Text,
         implied_by -> Nullable<Text>,
         flag -> Nullable<Text>,
+        device_time -> Nullable<Timestamp>,
+        batch_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    sync_batches (id) {
+        id -> Text,
+        office_id -> Text,
+        courier_id -> Text,
+        device_id -> Text,
+        sent_at -> Timestamp,
+        received_at -> Timestamp,
+        skew_ms -> BigInt,
+        events -> Integer,
     }
 }
 
@@ -166,6 +181,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     cards,
     card_events,
     rejected_events,
+    sync_batches,
     routes,
     route_stops,
     resident_links,

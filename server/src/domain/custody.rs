@@ -66,6 +66,8 @@ pub fn reproject(conn: &mut DbConnection, rules: Rules, card_id: &str, focus: &s
                     payload,
                     implied_by: Some(id.clone()),
                     flag: None,
+                    device_time: None,
+                    batch_id: source.batch_id.clone(),
                 },
             )?;
         }
@@ -101,6 +103,34 @@ pub fn record_office_event(
         payload,
         implied_by: None,
         flag: None,
+        device_time: None,
+        batch_id: None,
     };
     append(conn, rules, &row)
+}
+
+/// Kinds staff record at the office, and the reasons a card is voided.
+pub const STAFF_KINDS: [EventKind; 3] = [EventKind::Collected, EventKind::Void, EventKind::HeldForPickup];
+pub const VOID_REASONS: [&str; 4] = ["reprinted", "damaged", "deceased", "other"];
+
+/// Records a staff action on a card. Unlike field data, a staff action the
+/// card's custody does not allow is refused (409) and not stored: the person
+/// is there to read why.
+pub fn record_staff_event(
+    conn: &mut DbConnection,
+    office: &crate::db::offices::Office,
+    card_id: &str,
+    kind: EventKind,
+    actor: &str,
+    payload: serde_json::Value,
+) -> Result<(), crate::api::error::ApiError> {
+    use crate::api::error::ApiError;
+    db::write_tx(conn, |conn| {
+        cards::get(conn, &office.id, card_id)?.ok_or_else(|| ApiError::not_found("card"))?;
+        let outcome = record_office_event(conn, office.rules(), &office.id, card_id, kind, Some(actor), payload)?;
+        match outcome.message {
+            Some(why) => Err(ApiError::Conflict(why)),
+            None => Ok(()),
+        }
+    })
 }

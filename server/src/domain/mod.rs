@@ -4,4 +4,5 @@
 pub mod custody;
 pub mod import;
 pub mod links;
+pub mod routes;
 pub mod sync;

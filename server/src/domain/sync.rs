@@ -17,10 +17,33 @@ use diesel::QueryResult;
 pub const MAX_EVENTS: usize = 500;
 
 pub struct Batch<'a> {
+    pub id: String,
     pub office: &'a Office,
     pub courier_id: &'a str,
     pub device_id: &'a str,
     pub received_at: NaiveDateTime,
+    /// Server clock minus phone clock, from the batch's `sent_at`.
+    pub skew: chrono::Duration,
+}
+
+impl Batch<'_> {
+    /// Records the batch itself: when the phone sent it by its own clock,
+    /// when it arrived, and the difference.
+    pub fn record(&self, conn: &mut DbConnection, sent_at: NaiveDateTime, count: usize) -> QueryResult<()> {
+        events::insert_batch(
+            conn,
+            &events::BatchRow {
+                id: self.id.clone(),
+                office_id: self.office.id.clone(),
+                courier_id: self.courier_id.to_owned(),
+                device_id: self.device_id.to_owned(),
+                sent_at,
+                received_at: self.received_at,
+                skew_ms: self.skew.num_milliseconds(),
+                events: i32::try_from(count).unwrap_or(i32::MAX),
+            },
+        )
+    }
 }
 
 /// Keys sorted at every level, so key order never changes the hash.
@@ -96,8 +119,10 @@ pub fn check_payload(kind: EventKind, p: &serde_json::Value) -> Result<(), (Stri
 /// Handles one event in its own transaction; a failure here never touches
 /// the batch's other events.
 pub fn handle(conn: &mut DbConnection, batch: &Batch<'_>, ev: &SyncEvent) -> QueryResult<SyncResult> {
-    let occurred_at = db::truncate(ev.occurred_at.naive_utc());
-    let hash = content_hash(ev, occurred_at);
+    let device_time = db::truncate(ev.occurred_at.naive_utc());
+    let hash = content_hash(ev, device_time);
+    // Cheap phones keep poor time: the log is ordered on the server's clock.
+    let occurred_at = db::truncate(device_time + batch.skew);
     db::write_tx(conn, |conn| {
         if let Some(stored) = events::by_id(conn, &ev.id)? {
             return Ok(if stored.content_hash == hash && stored.actor_id.as_deref() == Some(batch.courier_id) {
@@ -146,6 +171,8 @@ pub fn handle(conn: &mut DbConnection, batch: &Batch<'_>, ev: &SyncEvent) -> Que
             content_hash: hash.clone(),
             implied_by: None,
             flag: None,
+            device_time: Some(device_time),
+            batch_id: Some(batch.id.clone()),
         };
         let outcome = custody::append(conn, batch.office.rules(), &row)?;
         remember_pin(conn, &ev.card_id, &payload)?;

@@ -1,0 +1,289 @@
+//! Routes: a courier's ordered stops for a day. A card is on one open route
+//! at most; putting it on a route is an `assigned` event, taking it off
+//! before pick-up an `unassigned` one. Closing a courier's day gives the
+//! handover report: handed out = delivered + returned + left at the village
+//! office + still out.
+
+use crate::api::error::ApiError;
+use crate::db::{self, cards, events, offices::Office, routes, users, DbConnection};
+use crate::domain::custody;
+use antar_shared::wire::{DayReport, Role, Route, Stop};
+use antar_shared::{EventKind, Status};
+
+fn check_courier(conn: &mut DbConnection, office: &Office, courier_id: &str) -> Result<(), ApiError> {
+    match users::in_office(conn, &office.id, courier_id)? {
+        Some(u) if u.role() == Role::Courier && !u.disabled => Ok(()),
+        _ => Err(ApiError::field("courier_id", "no such courier in this office")),
+    }
+}
+
+fn check_cards(conn: &mut DbConnection, office: &Office, card_ids: &[String]) -> Result<(), ApiError> {
+    let mut unique = card_ids.to_vec();
+    unique.sort();
+    unique.dedup();
+    if unique.len() != card_ids.len() {
+        return Err(ApiError::field("card_ids", "a card may appear once"));
+    }
+    for id in card_ids {
+        if cards::get(conn, &office.id, id)?.is_none() {
+            return Err(ApiError::field("card_ids", format!("no such card: {id}")));
+        }
+    }
+    Ok(())
+}
+
+fn assign(
+    conn: &mut DbConnection,
+    office: &Office,
+    route: &routes::RouteRow,
+    card_id: &str,
+    actor: &str,
+) -> Result<(), ApiError> {
+    let payload = serde_json::json!({ "route_id": route.id, "courier_id": route.courier_id, "date": route.date });
+    let outcome = custody::record_office_event(
+        conn,
+        office.rules(),
+        &office.id,
+        card_id,
+        EventKind::Assigned,
+        Some(actor),
+        payload,
+    )?;
+    match outcome.message {
+        Some(why) => Err(ApiError::Conflict(format!("card {card_id} cannot be assigned: {why}"))),
+        None => Ok(()),
+    }
+}
+
+/// Takes a card off a route: back to `printed` if the courier never took it;
+/// refused once it is in the courier's bag.
+fn unassign(
+    conn: &mut DbConnection,
+    office: &Office,
+    route_id: &str,
+    card_id: &str,
+    actor: &str,
+) -> Result<(), ApiError> {
+    let card = cards::get(conn, &office.id, card_id)?.ok_or_else(|| ApiError::not_found("card"))?;
+    if card.status() == Status::WithCourier {
+        return Err(ApiError::Conflict(format!("card {card_id} is already with the courier")));
+    }
+    if card.status() == Status::Assigned {
+        let payload = serde_json::json!({ "route_id": route_id });
+        custody::record_office_event(
+            conn,
+            office.rules(),
+            &office.id,
+            card_id,
+            EventKind::Unassigned,
+            Some(actor),
+            payload,
+        )?;
+    }
+    Ok(())
+}
+
+fn to_wire(route: routes::RouteRow, stops: Vec<routes::StopRow>) -> Route {
+    Route {
+        id: route.id,
+        courier_id: route.courier_id,
+        date: route.date,
+        status: route.status,
+        stops: stops.into_iter().map(|s| Stop { card_id: s.card_id, seq: s.seq }).collect(),
+    }
+}
+
+pub fn create(
+    conn: &mut DbConnection,
+    office: &Office,
+    actor: &str,
+    courier_id: &str,
+    date: &str,
+    card_ids: &[String],
+) -> Result<Route, ApiError> {
+    db::write_tx(conn, |conn| {
+        check_courier(conn, office, courier_id)?;
+        check_cards(conn, office, card_ids)?;
+        let busy = routes::active_cards(conn, card_ids)?;
+        if !busy.is_empty() {
+            return Err(ApiError::Conflict(format!("already on another active route: {}", busy.join(", "))));
+        }
+        let route = routes::RouteRow {
+            id: db::new_id(),
+            office_id: office.id.clone(),
+            courier_id: courier_id.to_owned(),
+            date: date.to_owned(),
+            status: "open".into(),
+            created_by: actor.to_owned(),
+            created_at: db::now(),
+        };
+        let stops: Vec<routes::StopRow> = card_ids
+            .iter()
+            .zip(1..)
+            .map(|(card_id, seq)| routes::StopRow {
+                route_id: route.id.clone(),
+                card_id: card_id.clone(),
+                seq,
+                active: true,
+            })
+            .collect();
+        routes::insert(conn, &route, &stops)?;
+        for stop in &stops {
+            assign(conn, office, &route, &stop.card_id, actor)?;
+        }
+        Ok(to_wire(route, stops))
+    })
+}
+
+fn open_route(conn: &mut DbConnection, office: &Office, id: &str) -> Result<routes::RouteRow, ApiError> {
+    let route = routes::get(conn, &office.id, id)?.ok_or_else(|| ApiError::not_found("route"))?;
+    if route.status != "open" {
+        return Err(ApiError::Conflict(format!("the route is {}", route.status)));
+    }
+    Ok(route)
+}
+
+pub fn get(conn: &mut DbConnection, office: &Office, id: &str) -> Result<Route, ApiError> {
+    let route = routes::get(conn, &office.id, id)?.ok_or_else(|| ApiError::not_found("route"))?;
+    let stops = routes::stops(conn, &route.id)?;
+    Ok(to_wire(route, stops))
+}
+
+pub fn list(
+    conn: &mut DbConnection,
+    office: &Office,
+    date: Option<&str>,
+    courier_id: Option<&str>,
+) -> Result<Vec<Route>, ApiError> {
+    let mut out = Vec::new();
+    for route in routes::list(conn, &office.id, date, courier_id)? {
+        let stops = routes::stops(conn, &route.id)?;
+        out.push(to_wire(route, stops));
+    }
+    Ok(out)
+}
+
+/// Sets a route's stops to `card_ids`, in that order: new cards are
+/// assigned, missing ones taken off, the rest renumbered.
+pub fn replace_stops(
+    conn: &mut DbConnection,
+    office: &Office,
+    actor: &str,
+    id: &str,
+    card_ids: &[String],
+) -> Result<Route, ApiError> {
+    db::write_tx(conn, |conn| {
+        let route = open_route(conn, office, id)?;
+        check_cards(conn, office, card_ids)?;
+        let current = routes::stops(conn, &route.id)?;
+        for stop in current.iter().filter(|s| !card_ids.contains(&s.card_id)) {
+            unassign(conn, office, &route.id, &stop.card_id, actor)?;
+            routes::delete_stop(conn, &route.id, &stop.card_id)?;
+        }
+        let added: Vec<String> =
+            card_ids.iter().filter(|c| !current.iter().any(|s| &s.card_id == *c)).cloned().collect();
+        let busy = routes::active_cards(conn, &added)?;
+        if !busy.is_empty() {
+            return Err(ApiError::Conflict(format!("already on another active route: {}", busy.join(", "))));
+        }
+        for (card_id, seq) in card_ids.iter().zip(1..) {
+            if added.contains(card_id) {
+                routes::insert_stop(
+                    conn,
+                    &routes::StopRow { route_id: route.id.clone(), card_id: card_id.clone(), seq, active: true },
+                )?;
+                assign(conn, office, &route, card_id, actor)?;
+            } else {
+                routes::set_seq(conn, &route.id, card_id, seq)?;
+            }
+        }
+        let stops = routes::stops(conn, &route.id)?;
+        Ok(to_wire(route, stops))
+    })
+}
+
+/// Cancels a route none of whose cards the courier has taken yet.
+pub fn cancel(conn: &mut DbConnection, office: &Office, actor: &str, id: &str) -> Result<Route, ApiError> {
+    db::write_tx(conn, |conn| {
+        let route = open_route(conn, office, id)?;
+        let stops = routes::stops(conn, &route.id)?;
+        for stop in &stops {
+            unassign(conn, office, &route.id, &stop.card_id, actor)?;
+        }
+        routes::set_status(conn, &route.id, "cancelled")?;
+        get(conn, office, id)
+    })
+}
+
+/// The handover balance of a courier's day, with the cards behind each number.
+pub fn day_report(
+    conn: &mut DbConnection,
+    office: &Office,
+    courier_id: &str,
+    date: &str,
+) -> Result<DayReport, ApiError> {
+    check_courier(conn, office, courier_id)?;
+    let mut report = DayReport { courier_id: courier_id.to_owned(), date: date.to_owned(), ..DayReport::default() };
+    for route in routes::list(conn, &office.id, Some(date), Some(courier_id))? {
+        if route.status == "cancelled" {
+            continue;
+        }
+        report.route_ids.push(route.id.clone());
+        for (_, card) in routes::stops_with_cards(conn, &route.id)? {
+            let picked = events::for_card(conn, &card.id)?.iter().any(|e| {
+                e.kind() == Some(EventKind::PickedUp) && e.flag.is_none() && e.occurred_at >= route.created_at
+            });
+            let summary = card.summary();
+            match card.status() {
+                Status::Delivered => report.delivered.push(summary),
+                Status::ReturnedToOffice | Status::HeldForPickup if picked => report.returned.push(summary),
+                Status::LeftAtVillageOffice => report.left_at_village_office.push(summary),
+                Status::WithCourier => report.still_out.push(summary),
+                Status::Assigned => {
+                    report.not_taken.push(summary);
+                    continue;
+                }
+                _ => {
+                    report.other.push(summary);
+                    continue;
+                }
+            }
+            if picked {
+                report.handed_out += 1;
+            }
+        }
+    }
+    let accounted =
+        report.delivered.len() + report.returned.len() + report.left_at_village_office.len() + report.still_out.len();
+    report.balanced = report.handed_out == accounted;
+    Ok(report)
+}
+
+/// Closes the courier's open routes of the day: cards never taken go back
+/// to `printed`; the report is the handover record.
+pub fn close_day(
+    conn: &mut DbConnection,
+    office: &Office,
+    actor: &str,
+    courier_id: &str,
+    date: &str,
+) -> Result<DayReport, ApiError> {
+    db::write_tx(conn, |conn| {
+        check_courier(conn, office, courier_id)?;
+        for route in routes::list(conn, &office.id, Some(date), Some(courier_id))? {
+            if route.status != "open" {
+                continue;
+            }
+            for stop in routes::stops(conn, &route.id)? {
+                let card = cards::get(conn, &office.id, &stop.card_id)?;
+                if card.is_some_and(|c| c.status() == Status::Assigned) {
+                    unassign(conn, office, &route.id, &stop.card_id, actor)?;
+                }
+            }
+            routes::set_status(conn, &route.id, "closed")?;
+        }
+        let mut report = day_report(conn, office, courier_id, date)?;
+        report.closed = true;
+        Ok(report)
+    })
+}

@@ -1,0 +1,168 @@
+//! Custody through the API: staff actions, failures, flags, the doorstep check.
+
+use antar_shared::doorstep::NikCheck;
+use antar_tests::{delivered, event, on_both_backends, TestApp};
+use reqwest::StatusCode;
+use serde_json::json;
+
+const DAY: &str = "2026-11-23";
+
+async fn staff_collect_and_void_cards_with_reasons(app: TestApp) {
+    let s = app.seed(3).await;
+    let ev = |card: &str| format!("/api/v1/cards/{card}/events");
+    let a = app.post(&ev(&s.cards[0]), &s.staff, json!({"kind": "collected"})).await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text);
+    assert_eq!(a.body["status"], "collected");
+    let no_reason = app.post(&ev(&s.cards[1]), &s.staff, json!({"kind": "void"})).await;
+    assert_eq!(no_reason.status, StatusCode::BAD_REQUEST);
+    assert_eq!(no_reason.body["errors"][0]["field"], "reason");
+    let void =
+        app.post(&ev(&s.cards[1]), &s.staff, json!({"kind": "void", "reason": "damaged", "note": "tertekuk"})).await;
+    assert_eq!(void.body["status"], "void");
+    let last = void.body["events"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["payload"], json!({"reason": "damaged", "note": "tertekuk"}));
+    let refused = app.post(&ev(&s.cards[1]), &s.staff, json!({"kind": "collected"})).await;
+    assert_eq!(refused.status, StatusCode::CONFLICT, "a void card cannot be collected");
+    assert_eq!(
+        app.get(&format!("/api/v1/cards/{}", s.cards[1]), &s.staff).await.body["events"].as_array().unwrap().len(),
+        1
+    );
+    let courier_kind = app.post(&ev(&s.cards[2]), &s.staff, json!({"kind": "delivered"})).await;
+    assert_eq!(courier_kind.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        app.post(&ev(&s.cards[2]), &s.courier, json!({"kind": "collected"})).await.status,
+        StatusCode::FORBIDDEN
+    );
+}
+
+async fn the_third_failed_attempt_holds_the_card_for_pickup(app: TestApp) {
+    let s = app.seed(1).await;
+    let card = &s.cards[0];
+    for day in ["2026-11-23", "2026-11-24", "2026-11-25"] {
+        app.route(&s, day, std::slice::from_ref(card)).await;
+        let r = app
+            .sync(
+                &s.courier,
+                vec![
+                    event(
+                        card,
+                        "attempt_failed",
+                        1,
+                        json!({"reason": "not_home", "lat": -5.37, "lon": 105.24, "accuracy_m": 80.0}),
+                    ),
+                    event(card, "returned_to_office", 2, json!({})),
+                ],
+            )
+            .await;
+        assert!(r.iter().all(|x| x["status"] == "accepted" && x.get("code").is_none()), "{r:?}");
+        app.post(&format!("/api/v1/couriers/{}/days/{day}/close", s.courier_id), &s.staff, json!({})).await;
+        tokio::time::sleep(std::time::Duration::from_millis(30)).await;
+    }
+    let card_now = app.get(&format!("/api/v1/cards/{card}"), &s.staff).await.body;
+    assert_eq!(card_now["status"], "held_for_pickup");
+    assert_eq!(card_now["failed_attempts"], 3);
+}
+
+async fn a_delivery_after_collection_at_the_office_is_kept_and_flagged(app: TestApp) {
+    let s = app.seed(1).await;
+    let card = &s.cards[0];
+    app.route(&s, DAY, std::slice::from_ref(card)).await;
+    app.post(&format!("/api/v1/cards/{card}/events"), &s.staff, json!({"kind": "collected"})).await;
+    let r = app.sync(&s.courier, vec![delivered(card, 5)]).await;
+    assert_eq!(r[0]["status"], "accepted");
+    assert_eq!(r[0]["code"], "flagged");
+    let detail = app.get(&format!("/api/v1/cards/{card}"), &s.staff).await.body;
+    assert_eq!(detail["status"], "collected");
+    assert_eq!(detail["flagged"][0]["kind"], "delivered");
+    assert_eq!(detail["flagged"][0]["flag"], "not_allowed");
+}
+
+async fn a_late_pickup_reapplies_history_in_time_order(app: TestApp) {
+    let s = app.seed(1).await;
+    let card = &s.cards[0];
+    app.route(&s, DAY, std::slice::from_ref(card)).await;
+    let (fail, pick) =
+        (event(card, "attempt_failed", 10, json!({"reason": "moved"})), event(card, "picked_up", 2, json!({})));
+    app.sync(&s.courier, vec![fail]).await;
+    app.sync(&s.courier, vec![pick]).await;
+    let detail = app.get(&format!("/api/v1/cards/{card}"), &s.staff).await.body;
+    let kinds: Vec<&str> = detail["events"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["assigned", "picked_up", "attempt_failed"], "the implied pick-up gave way to the real one");
+    assert_eq!(detail["status"], "with_courier");
+    assert_eq!(detail["failed_attempts"], 1);
+}
+
+async fn the_phone_checks_a_typed_nik_without_holding_it(app: TestApp) {
+    let s = app.seed(1).await;
+    app.route(&s, DAY, &s.cards).await;
+    let nik =
+        app.get(&format!("/api/v1/cards/{}", s.cards[0]), &s.staff).await.body["nik"].as_str().unwrap().to_owned();
+    let routes = app.get("/api/v1/me/routes", &s.courier).await;
+    assert!(!routes.text.contains(&nik));
+    let check: NikCheck = serde_json::from_value(routes.body["items"][0]["stops"][0]["nik_check"].clone()).unwrap();
+    assert!(check.matches(&nik));
+    let mut wrong = nik.clone();
+    wrong.replace_range(15.., if nik.ends_with('9') { "8" } else { "9" });
+    assert!(!check.matches(&wrong));
+}
+
+async fn a_good_gps_fix_is_remembered_for_the_next_visit(app: TestApp) {
+    let s = app.seed(1).await;
+    let card = &s.cards[0];
+    app.route(&s, DAY, std::slice::from_ref(card)).await;
+    let rough =
+        event(card, "attempt_failed", 1, json!({"reason": "not_home", "lat": -5.1, "lon": 105.1, "accuracy_m": 120.0}));
+    let good = event(
+        card,
+        "attempt_failed",
+        2,
+        json!({"reason": "not_home", "lat": -5.37, "lon": 105.24, "accuracy_m": 15.0}),
+    );
+    let later =
+        event(card, "attempt_failed", 3, json!({"reason": "not_home", "lat": -5.99, "lon": 105.99, "accuracy_m": 5.0}));
+    app.sync(&s.courier, vec![rough, good, later]).await;
+    let stop = app.get("/api/v1/me/routes", &s.courier).await.body["items"][0]["stops"][0].clone();
+    assert_eq!(
+        (stop["pin_lat"].as_f64(), stop["pin_lon"].as_f64()),
+        (Some(-5.37), Some(105.24)),
+        "the first fix within 50 m"
+    );
+}
+
+async fn a_phone_with_a_slow_clock_is_ordered_on_the_servers_time(app: TestApp) {
+    let s = app.seed(1).await;
+    let card = &s.cards[0];
+    app.route(&s, DAY, std::slice::from_ref(card)).await;
+    // The phone's clock is two hours behind: by its own time, it delivered
+    // before the card was even assigned.
+    let slow = chrono::Utc::now() - chrono::Duration::hours(2);
+    let mut ev = delivered(card, 0);
+    ev["occurred_at"] = json!((slow + chrono::Duration::milliseconds(5)).to_rfc3339());
+    let batch = json!({"device_id": "slow-phone", "sent_at": (slow + chrono::Duration::milliseconds(10)).to_rfc3339(), "events": [ev]});
+    let r = app.post("/api/v1/sync", &s.courier, batch.clone()).await.body;
+    assert_eq!(r["results"][0]["status"], "accepted");
+    assert!(r["results"][0].get("code").is_none(), "not flagged: {r}");
+    let detail = app.get(&format!("/api/v1/cards/{card}"), &s.staff).await.body;
+    assert_eq!(detail["status"], "delivered");
+    let d = detail["events"].as_array().unwrap().iter().find(|e| e["kind"] == "delivered").unwrap().clone();
+    let device = chrono::DateTime::parse_from_rfc3339(d["device_time"].as_str().unwrap()).unwrap();
+    let server = chrono::DateTime::parse_from_rfc3339(d["occurred_at"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        device.timestamp_millis() / 1000,
+        (slow + chrono::Duration::milliseconds(5)).timestamp_millis() / 1000,
+        "the phone's time is kept"
+    );
+    assert!((server - device).num_minutes() >= 119, "ordered on the server's clock");
+    let again = app.post("/api/v1/sync", &s.courier, batch).await.body;
+    assert_eq!(again["results"][0]["status"], "duplicate", "the phone's own time identifies the event");
+}
+
+on_both_backends!(
+    a_phone_with_a_slow_clock_is_ordered_on_the_servers_time,
+    staff_collect_and_void_cards_with_reasons,
+    the_third_failed_attempt_holds_the_card_for_pickup,
+    a_delivery_after_collection_at_the_office_is_kept_and_flagged,
+    a_late_pickup_reapplies_history_in_time_order,
+    the_phone_checks_a_typed_nik_without_holding_it,
+    a_good_gps_fix_is_remembered_for_the_next_visit,
+);
