@@ -13,6 +13,7 @@ pub struct AppState {
     pub backend: Backend,
     pub keys: Keys,
     pub config: Arc<Config>,
+    pub limits: crate::limits::Limits,
 }
 
 impl AppState {
@@ -28,6 +29,15 @@ impl AppState {
             f(&mut conn)
         })
         .await?
+    }
+
+    pub fn client_addr(&self, req: &actix_web::HttpRequest) -> String {
+        crate::limits::client_addr(req, self.config.trust_proxy)
+    }
+
+    /// Counts a resident-link request from this client.
+    pub fn resident_request(&self, req: &actix_web::HttpRequest) -> Result<(), api::error::ApiError> {
+        self.limits.resident_addr.hit(&self.client_addr(req)).map_err(too_many)
     }
 
     /// The base of resident links.
@@ -54,7 +64,13 @@ pub fn prepare(config: Config) -> anyhow::Result<web::Data<AppState>> {
         crate::demo::seed(&mut conn, &config)?;
     }
     drop(conn);
-    Ok(web::Data::new(AppState { pool, backend, keys: Keys::new(&secret), config: Arc::new(config) }))
+    Ok(web::Data::new(AppState {
+        pool,
+        backend,
+        keys: Keys::new(&secret),
+        config: Arc::new(config),
+        limits: crate::limits::Limits::default(),
+    }))
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -86,4 +102,11 @@ pub fn server(state: web::Data<AppState>) -> anyhow::Result<(actix_web::dev::Ser
     .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.bind))?;
     let addrs = bound.addrs();
     Ok((bound.run(), addrs))
+}
+
+pub fn too_many(retry_after_secs: u64) -> api::error::ApiError {
+    api::error::ApiError::TooManyRequests {
+        detail: format!("terlalu banyak percobaan, coba lagi dalam {retry_after_secs} detik / too many attempts, retry in {retry_after_secs} s"),
+        retry_after_secs,
+    }
 }

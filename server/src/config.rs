@@ -67,6 +67,10 @@ pub struct Config {
     /// Seed demo users, sample cards and a route for today.
     #[arg(long, env = "ANTAR_DEMO", global = true)]
     pub demo: bool,
+    /// Behind a reverse proxy: take the client address from its
+    /// `X-Forwarded-For`/`Forwarded` header for rate limits.
+    #[arg(long, env = "ANTAR_TRUST_PROXY", global = true)]
+    pub trust_proxy: bool,
     /// HTTP worker threads; default: one per core.
     #[arg(long, env = "ANTAR_WORKERS", global = true)]
     pub workers: Option<usize>,
@@ -92,6 +96,7 @@ impl Config {
             office_time_zone: "Asia/Jakarta".into(),
             demo: false,
             workers: Some(1),
+            trust_proxy: false,
             log: "info".into(),
         }
     }

@@ -10,6 +10,7 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod domain;
+pub mod limits;
 pub mod tls;
 pub mod web_assets;
 

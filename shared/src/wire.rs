@@ -155,6 +155,10 @@ pub struct CardDetail {
     pub card: CardSummary,
     pub events: Vec<EventView>,
     pub flagged: Vec<EventView>,
+    /// Photos and signatures that events name but that have not arrived yet:
+    /// the proof is incomplete while this is not empty.
+    #[serde(default)]
+    pub missing_media: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -332,4 +336,33 @@ pub struct ProblemDetails {
 pub struct FieldError {
     pub field: String,
     pub message: String,
+}
+
+/// A flagged event with its card, for staff review.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FlaggedEvent {
+    pub card_id: String,
+    #[serde(flatten)]
+    pub event: EventView,
+}
+
+/// An event the server would not apply, kept whole for staff review.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RejectedEvent {
+    pub id: String,
+    pub event_id: String,
+    pub card_id: Option<String>,
+    pub actor: String,
+    pub device_id: Option<String>,
+    pub code: String,
+    pub message: String,
+    /// The event as the phone sent it.
+    pub body: serde_json::Value,
+    pub received_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ReviewQueue {
+    pub flagged: Vec<FlaggedEvent>,
+    pub rejected: Vec<RejectedEvent>,
 }

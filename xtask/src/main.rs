@@ -72,9 +72,12 @@ fn browser_tests(root: &Path) -> Result<()> {
     if !dir.join("node_modules/playwright-core").exists() {
         sh(Command::new("npm").current_dir(&dir).args(["ci", "--no-audit", "--no-fund"]))?;
     }
-    // The server under test is the same binary that ships.
-    sh(cargo().current_dir(root).args(["build", "--package", "antar-server", "--bin", "antar"]))?;
+    // `cargo test --workspace` built the binary (its start-up tests run it);
+    // building it alone would resolve features anew and rebuild everything.
     let bin = root.join("target/debug/antar");
+    if !bin.exists() {
+        sh(cargo().current_dir(root).args(["build", "--workspace", "--bins"]))?;
+    }
     sh(Command::new("node").current_dir(&dir).env("ANTAR_BIN", bin).args(["--test", "--test-concurrency=1"]))
 }
 

@@ -1,14 +1,36 @@
 //! `POST /api/v1/auth/login` and `/auth/refresh`.
 
 use super::error::ApiError;
-use crate::app::AppState;
+use crate::app::{too_many, AppState};
 use actix_web::web::{self, Json};
+use actix_web::HttpRequest;
 use antar_shared::wire::{LoginRequest, RefreshRequest, TokenPair};
 
-pub async fn login(state: web::Data<AppState>, body: Json<LoginRequest>) -> Result<Json<TokenPair>, ApiError> {
+/// Failed logins are counted per username and, more loosely, per address;
+/// over either allowance the answer is 429 before any password is checked.
+/// A correct login is never delayed, and it clears its username's count.
+pub async fn login(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: Json<LoginRequest>,
+) -> Result<Json<TokenPair>, ApiError> {
     let body = body.into_inner();
+    let user_key = body.username.trim().to_lowercase();
+    let addr = state.client_addr(&req);
+    state.limits.login_user.check(&user_key).map_err(too_many)?;
+    state.limits.login_addr.check(&addr).map_err(too_many)?;
     let st = state.clone();
-    state.db(move |conn| crate::auth::refresh::login(conn, &st.keys, &body.username, &body.password)).await.map(Json)
+    let result =
+        state.db(move |conn| crate::auth::refresh::login(conn, &st.keys, &body.username, &body.password)).await;
+    match &result {
+        Ok(_) => state.limits.login_user.reset(&user_key),
+        Err(ApiError::Unauthorized(_)) => {
+            let _ = state.limits.login_user.hit(&user_key);
+            let _ = state.limits.login_addr.hit(&addr);
+        }
+        Err(_) => {}
+    }
+    result.map(Json)
 }
 
 pub async fn refresh(state: web::Data<AppState>, body: Json<RefreshRequest>) -> Result<Json<TokenPair>, ApiError> {

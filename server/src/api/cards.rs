@@ -4,9 +4,10 @@
 use super::error::ApiError;
 use crate::app::AppState;
 use crate::auth::Staff;
+use crate::db::media as db_media;
 use crate::db::{cards, events, offices};
-use crate::domain::custody;
 use crate::domain::links;
+use crate::domain::{custody, media};
 use actix_web::web::{self, Json};
 use antar_shared::wire::{CardDetail, CardSummary, Page, ResidentLink};
 use antar_shared::{EventKind, Status};
@@ -58,7 +59,10 @@ pub async fn get(
             let log = events::for_card(conn, &card.id)?;
             let views: Vec<_> = log.iter().filter_map(events::EventRow::view).collect();
             let flagged = views.iter().filter(|v| v.flag.is_some()).cloned().collect();
-            Ok(Json(CardDetail { card: card.summary(), events: views, flagged }))
+            let named: Vec<String> = views.iter().flat_map(|v| media::named_by(&v.payload)).collect();
+            let present = db_media::present(conn, &staff.office_id, &named)?;
+            let missing_media = named.into_iter().filter(|h| !present.contains(h)).collect();
+            Ok(Json(CardDetail { card: card.summary(), events: views, flagged, missing_media }))
         })
         .await
 }

@@ -7,6 +7,8 @@ pub mod error;
 pub mod health;
 pub mod import;
 pub mod me;
+pub mod media;
+pub mod review;
 pub mod routes;
 pub mod settings;
 pub mod sync;
@@ -39,7 +41,15 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route("/couriers/{id}/days/{date}", web::get().to(routes::day))
                 .route("/couriers/{id}/days/{date}/close", web::post().to(routes::close_day))
                 .route("/me/routes", web::get().to(me::routes))
-                .route("/sync", web::post().to(sync::sync))
+                .service(
+                    web::resource("/sync")
+                        .app_data(error::json_config().limit(crate::domain::sync::MAX_BODY))
+                        .route(web::post().to(sync::sync)),
+                )
+                .route("/review", web::get().to(review::list))
+                .route("/review/rejected/{id}/resolve", web::post().to(review::resolve))
+                .route("/media/{sha256}", web::put().to(media::put))
+                .route("/media/{sha256}", web::get().to(media::get))
                 .route("/track/{token}", web::get().to(track::get))
                 .route("/track/{token}/confirm", web::post().to(track::confirm))
                 .route("/track/{token}/report", web::post().to(track::report)),

@@ -6,7 +6,7 @@ use crate::app::AppState;
 use crate::domain::links;
 use actix_web::http::header;
 use actix_web::web::{self, Json};
-use actix_web::{HttpResponse, HttpResponseBuilder};
+use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder};
 use antar_shared::custody::ResidentAnswer;
 use antar_shared::wire::{ReportRequest, TrackView};
 use serde::Deserialize;
@@ -18,13 +18,23 @@ fn private(mut res: HttpResponseBuilder) -> HttpResponseBuilder {
     res
 }
 
-pub async fn get(state: web::Data<AppState>, token: web::Path<String>) -> Result<HttpResponse, ApiError> {
+pub async fn get(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    token: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    state.resident_request(&req)?;
     let token = token.into_inner();
     let view = state.db(move |conn| links::view(conn, &token)).await?;
     Ok(private(HttpResponse::Ok()).json(view))
 }
 
-pub async fn confirm(state: web::Data<AppState>, token: web::Path<String>) -> Result<HttpResponse, ApiError> {
+pub async fn confirm(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    token: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    state.resident_request(&req)?;
     let token = token.into_inner();
     let view = state.db(move |conn| links::answer(conn, &token, ResidentAnswer::Confirmed, None)).await?;
     Ok(private(HttpResponse::Ok()).json(view))
@@ -49,8 +59,11 @@ pub async fn report(
     Ok(private(HttpResponse::Ok()).json(view))
 }
 
-pub async fn page(state: web::Data<AppState>, token: web::Path<String>) -> HttpResponse {
+pub async fn page(state: web::Data<AppState>, req: HttpRequest, token: web::Path<String>) -> HttpResponse {
     let t = token.into_inner();
+    if let Err(e) = state.resident_request(&req) {
+        return render(&t, Err(e), None);
+    }
     let tk = t.clone();
     let result = state.db(move |conn| links::view(conn, &tk)).await;
     render(&t, result, None)
@@ -91,6 +104,7 @@ fn render(token: &str, result: Result<TrackView, ApiError>, notice: Option<&str>
         Ok(v) => (actix_web::http::StatusCode::OK, view_html(token, &v, notice)),
         Err(ApiError::Gone(_)) => (actix_web::http::StatusCode::GONE, "<h1>Tautan kedaluwarsa</h1><p>Tautan ini sudah tidak berlaku. Hubungi kantor Disdukcapil untuk tautan baru.</p>".to_owned()),
         Err(ApiError::NotFound(_)) => (actix_web::http::StatusCode::NOT_FOUND, "<h1>Tautan tidak ditemukan</h1><p>Periksa kembali tautan dari SMS/WhatsApp Anda.</p>".to_owned()),
+        Err(ApiError::TooManyRequests { .. }) => (actix_web::http::StatusCode::TOO_MANY_REQUESTS, "<h1>Terlalu banyak permintaan</h1><p>Tunggu sebentar lalu muat ulang halaman ini.</p>".to_owned()),
         Err(ApiError::Validation { detail, .. }) => (actix_web::http::StatusCode::BAD_REQUEST, format!("<h1>Periksa isian</h1><p>{}</p>", esc(&detail))),
         Err(e) => {
             tracing::error!(error = %e, "resident page");

@@ -145,3 +145,36 @@ pub fn set_flag(conn: &mut DbConnection, id: &str, flag: Option<&str>) -> QueryR
 pub fn insert_rejected(conn: &mut DbConnection, row: &RejectedRow) -> QueryResult<()> {
     diesel::insert_into(rejected_events::table).values(row).execute(conn).map(drop)
 }
+
+/// Flagged events of an office, newest first.
+pub fn flagged(conn: &mut DbConnection, office_id: &str, limit: i64) -> QueryResult<Vec<EventRow>> {
+    card_events::table
+        .filter(card_events::office_id.eq(office_id).and(card_events::flag.is_not_null()))
+        .order(card_events::received_at.desc())
+        .limit(limit)
+        .select(EventRow::as_select())
+        .load(conn)
+}
+
+/// Unresolved rejected events of an office, newest first.
+pub fn rejected_open(conn: &mut DbConnection, office_id: &str, limit: i64) -> QueryResult<Vec<RejectedRow>> {
+    rejected_events::table
+        .filter(rejected_events::office_id.eq(office_id).and(rejected_events::resolved_at.is_null()))
+        .order(rejected_events::received_at.desc())
+        .limit(limit)
+        .select(RejectedRow::as_select())
+        .load(conn)
+}
+
+/// Marks a rejected event as dealt with; false when the office has no such
+/// unresolved row.
+pub fn resolve_rejected(conn: &mut DbConnection, office_id: &str, id: &str) -> QueryResult<bool> {
+    let open = rejected_events::id
+        .eq(id)
+        .and(rejected_events::office_id.eq(office_id))
+        .and(rejected_events::resolved_at.is_null());
+    diesel::update(rejected_events::table.filter(open))
+        .set(rejected_events::resolved_at.eq(super::now()))
+        .execute(conn)
+        .map(|n| n == 1)
+}

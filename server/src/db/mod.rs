@@ -5,6 +5,7 @@
 pub mod cards;
 pub mod events;
 pub mod links;
+pub mod media;
 pub mod offices;
 pub mod routes;
 pub mod schema;

@@ -166,6 +166,17 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    media (office_id, sha256) {
+        office_id -> Text,
+        sha256 -> Text,
+        content_type -> Text,
+        size_bytes -> BigInt,
+        uploaded_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> offices (office_id));
 diesel::joinable!(cards -> offices (office_id));
 diesel::joinable!(card_events -> cards (card_id));
@@ -182,6 +193,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     card_events,
     rejected_events,
     sync_batches,
+    media,
     routes,
     route_stops,
     resident_links,

@@ -4,5 +4,6 @@
 pub mod custody;
 pub mod import;
 pub mod links;
+pub mod media;
 pub mod routes;
 pub mod sync;

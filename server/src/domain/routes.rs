@@ -17,6 +17,11 @@ fn check_courier(conn: &mut DbConnection, office: &Office, courier_id: &str) -> 
     }
 }
 
+/// A courier named in the path: another office's, or no one, is not found.
+fn courier_in_path(conn: &mut DbConnection, office: &Office, courier_id: &str) -> Result<(), ApiError> {
+    check_courier(conn, office, courier_id).map_err(|_| ApiError::not_found("courier"))
+}
+
 fn check_cards(conn: &mut DbConnection, office: &Office, card_ids: &[String]) -> Result<(), ApiError> {
     let mut unique = card_ids.to_vec();
     unique.sort();
@@ -269,7 +274,7 @@ pub fn close_day(
     date: &str,
 ) -> Result<DayReport, ApiError> {
     db::write_tx(conn, |conn| {
-        check_courier(conn, office, courier_id)?;
+        courier_in_path(conn, office, courier_id)?;
         for route in routes::list(conn, &office.id, Some(date), Some(courier_id))? {
             if route.status != "open" {
                 continue;

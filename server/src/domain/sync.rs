@@ -15,6 +15,8 @@ use diesel::QueryResult;
 
 /// Largest accepted batch; the phone sends smaller ones.
 pub const MAX_EVENTS: usize = 500;
+/// Largest accepted request body: 500 events with generous payloads.
+pub const MAX_BODY: usize = 1024 * 1024;
 
 pub struct Batch<'a> {
     pub id: String,
@@ -90,6 +92,11 @@ pub fn check_payload(kind: EventKind, p: &serde_json::Value) -> Result<(), (Stri
             Some(v) => v.as_f64().map(Some).ok_or_else(|| (format!("payload.{f}"), "must be a number".to_owned())),
         }
     };
+    for key in ["photo_sha256", "signature_sha256"] {
+        if p.get(key).is_some_and(|v| !v.as_str().is_some_and(crate::domain::media::is_sha256)) {
+            return bad(&format!("payload.{key}"), "must be a SHA-256, 64 lowercase hex digits");
+        }
+    }
     let lat = number("lat")?;
     let lon = number("lon")?;
     number("accuracy_m")?;

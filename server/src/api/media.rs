@@ -1,0 +1,88 @@
+//! `PUT /api/v1/media/{sha256}` (courier): a proof image, content-addressed.
+//! `GET /api/v1/media/{sha256}` (staff): view it.
+
+use super::error::ApiError;
+use crate::app::AppState;
+use crate::auth::{Courier, Staff};
+use crate::db::{self, media as rows};
+use crate::domain::media::{self, MAX_BYTES};
+use actix_web::http::header;
+use actix_web::{web, HttpResponse};
+use futures_util::StreamExt;
+use sha2::{Digest, Sha256};
+
+pub async fn put(
+    state: web::Data<AppState>,
+    courier: Courier,
+    sha: web::Path<String>,
+    mut body: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    let sha = sha.into_inner();
+    if !media::is_sha256(&sha) {
+        return Err(ApiError::field("sha256", "64 lowercase hex digits"));
+    }
+    let mut bytes = Vec::new();
+    let mut hasher = Sha256::new();
+    while let Some(chunk) = body.next().await {
+        let chunk = chunk.map_err(|e| ApiError::BadRequest(format!("reading the upload: {e}")))?;
+        if bytes.len() + chunk.len() > MAX_BYTES {
+            return Err(ApiError::PayloadTooLarge(format!("images up to {} MB", MAX_BYTES / 1024 / 1024)));
+        }
+        hasher.update(&chunk);
+        bytes.extend_from_slice(&chunk);
+    }
+    if hex::encode(hasher.finalize()) != sha {
+        return Err(ApiError::Unprocessable {
+            code: "hash_mismatch",
+            detail: "the body's SHA-256 is not the one in the path (a broken upload?)".into(),
+            errors: vec![],
+        });
+    }
+    let content_type = media::sniff(&bytes).ok_or_else(|| ApiError::Unprocessable {
+        code: "unsupported_media",
+        detail: "only JPEG, PNG and WebP images".into(),
+        errors: vec![],
+    })?;
+    let target = media::path(&state.config.data_dir, &courier.office_id, &sha);
+    let created = state
+        .db(move |conn| {
+            if rows::get(conn, &courier.office_id, &sha)?.is_some() {
+                return Ok(false);
+            }
+            media::store(&target, &bytes).map_err(|e| ApiError::Internal(format!("storing media: {e}")))?;
+            rows::insert(
+                conn,
+                &rows::MediaRow {
+                    office_id: courier.office_id.clone(),
+                    sha256: sha,
+                    content_type: content_type.to_owned(),
+                    size_bytes: i64::try_from(bytes.len()).unwrap_or(i64::MAX),
+                    uploaded_by: courier.id.clone(),
+                    created_at: db::now(),
+                },
+            )?;
+            Ok(true)
+        })
+        .await?;
+    Ok(if created { HttpResponse::Created() } else { HttpResponse::Ok() }.json(serde_json::json!({ "stored": true })))
+}
+
+pub async fn get(state: web::Data<AppState>, staff: Staff, sha: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    let sha = sha.into_inner();
+    if !media::is_sha256(&sha) {
+        return Err(ApiError::not_found("media"));
+    }
+    let office = staff.office_id.clone();
+    let (s, o) = (sha.clone(), office.clone());
+    let row = state.db(move |conn| Ok(rows::get(conn, &o, &s)?)).await?.ok_or_else(|| ApiError::not_found("media"))?;
+    let bytes = web::block({
+        let path = media::path(&state.config.data_dir, &office, &sha);
+        move || std::fs::read(path)
+    })
+    .await?
+    .map_err(|e| ApiError::Internal(format!("reading media: {e}")))?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, row.content_type))
+        .insert_header((header::CACHE_CONTROL, "private, max-age=31536000, immutable"))
+        .body(bytes))
+}

@@ -1,0 +1,50 @@
+//! The review queue (staff): field data the server kept but did not apply.
+//! `GET /api/v1/review`, `POST /api/v1/review/rejected/{id}/resolve`.
+
+use super::error::ApiError;
+use crate::app::AppState;
+use crate::auth::Staff;
+use crate::db::events;
+use actix_web::web::{self, Json};
+use antar_shared::wire::{FlaggedEvent, RejectedEvent, ReviewQueue};
+
+const LIMIT: i64 = 500;
+
+pub async fn list(state: web::Data<AppState>, staff: Staff) -> Result<Json<ReviewQueue>, ApiError> {
+    state
+        .db(move |conn| {
+            let flagged = events::flagged(conn, &staff.office_id, LIMIT)?
+                .into_iter()
+                .filter_map(|row| Some(FlaggedEvent { card_id: row.card_id.clone(), event: row.view()? }))
+                .collect();
+            let rejected = events::rejected_open(conn, &staff.office_id, LIMIT)?
+                .into_iter()
+                .map(|r| RejectedEvent {
+                    id: r.id,
+                    event_id: r.event_id,
+                    card_id: r.card_id,
+                    actor: r.actor_id,
+                    device_id: r.device_id,
+                    code: r.code,
+                    message: r.message,
+                    body: serde_json::from_str(&r.body).unwrap_or(serde_json::Value::Null),
+                    received_at: r.received_at.and_utc(),
+                })
+                .collect();
+            Ok(Json(ReviewQueue { flagged, rejected }))
+        })
+        .await
+}
+
+pub async fn resolve(
+    state: web::Data<AppState>,
+    staff: Staff,
+    id: web::Path<String>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let id = id.into_inner();
+    let done = state.db(move |conn| Ok(events::resolve_rejected(conn, &staff.office_id, &id)?)).await?;
+    if !done {
+        return Err(ApiError::not_found("rejected event"));
+    }
+    Ok(Json(serde_json::json!({ "resolved": true })))
+}

@@ -1,0 +1,65 @@
+//! Proof media: photos and signatures uploaded apart from the events that
+//! name them, addressed by SHA-256 so a retried upload is harmless.
+
+use std::path::{Path, PathBuf};
+
+/// A phone shrinks photos to a few hundred KB; this leaves ample room.
+pub const MAX_BYTES: usize = 8 * 1024 * 1024;
+
+pub fn is_sha256(s: &str) -> bool {
+    s.len() == 64 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// The image type from the file's first bytes: JPEG, PNG or WebP only.
+pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
+    match bytes {
+        [0xFF, 0xD8, 0xFF, ..] => Some("image/jpeg"),
+        [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, ..] => Some("image/png"),
+        [b'R', b'I', b'F', b'F', _, _, _, _, b'W', b'E', b'B', b'P', ..] => Some("image/webp"),
+        _ => None,
+    }
+}
+
+pub fn path(data_dir: &Path, office_id: &str, sha256: &str) -> PathBuf {
+    data_dir.join("media").join(office_id).join(&sha256[..2]).join(sha256)
+}
+
+/// Writes the file whole or not at all (a temp file renamed into place).
+pub fn store(target: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = target.parent().ok_or_else(|| std::io::Error::other("media path has no parent"))?;
+    std::fs::create_dir_all(dir)?;
+    let tmp = dir.join(format!(".{}.tmp", uuid::Uuid::new_v4().simple()));
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, target)
+}
+
+/// Hashes named by an event's payload (`photo_sha256`, `signature_sha256`).
+pub fn named_by(payload: &serde_json::Value) -> Vec<String> {
+    ["photo_sha256", "signature_sha256"]
+        .iter()
+        .filter_map(|k| payload.get(*k).and_then(|v| v.as_str()))
+        .filter(|h| is_sha256(h))
+        .map(str::to_owned)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_jpeg_png_and_webp_are_recognised() {
+        assert_eq!(sniff(&[0xFF, 0xD8, 0xFF, 0xE0, 0]), Some("image/jpeg"));
+        assert_eq!(sniff(b"\x89PNG\r\n\x1a\n...."), Some("image/png"));
+        assert_eq!(sniff(b"RIFF\x10\x00\x00\x00WEBPVP8 "), Some("image/webp"));
+        assert_eq!(sniff(b"GIF89a"), None);
+        assert_eq!(sniff(b"<svg"), None);
+    }
+
+    #[test]
+    fn hashes_are_64_lowercase_hex() {
+        assert!(is_sha256(&"ab".repeat(32)));
+        assert!(!is_sha256(&"AB".repeat(32)));
+        assert!(!is_sha256("abc"));
+    }
+}

@@ -1,0 +1,58 @@
+//! Sync limits and the review queue: nothing a courier sends is lost.
+
+use antar_tests::{delivered, on_both_backends, TestApp};
+use reqwest::StatusCode;
+use serde_json::json;
+
+async fn oversized_batches_are_refused_whole(app: TestApp) {
+    let s = app.seed(1).await;
+    app.route(&s, "2026-11-23", &s.cards).await;
+    let many: Vec<_> = (0..501).map(|i| delivered(&s.cards[0], i)).collect();
+    let a = app
+        .post(
+            "/api/v1/sync",
+            &s.courier,
+            json!({"device_id": "p", "sent_at": chrono::Utc::now().to_rfc3339(), "events": many}),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(a.content_type, "application/problem+json");
+    let mut fat = delivered(&s.cards[0], 1);
+    fat["payload"]["note"] = json!("x".repeat(1_100_000));
+    let a = app
+        .post(
+            "/api/v1/sync",
+            &s.courier,
+            json!({"device_id": "p", "sent_at": chrono::Utc::now().to_rfc3339(), "events": [fat]}),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(app.status_of(&s, &s.cards[0]).await, "assigned", "nothing of a refused batch was applied");
+}
+
+async fn rejected_and_flagged_events_wait_in_the_review_queue(app: TestApp) {
+    let s = app.seed(2).await;
+    app.route(&s, "2026-11-23", &s.cards[..1]).await;
+    app.post(&format!("/api/v1/cards/{}/events", s.cards[0]), &s.staff, json!({"kind": "collected"})).await;
+    let stranger = delivered(&s.cards[1], 1);
+    let late = delivered(&s.cards[0], 2);
+    let r = app.sync(&s.courier, vec![stranger.clone(), late.clone()]).await;
+    assert_eq!((r[0]["status"].as_str(), r[1]["code"].as_str()), (Some("rejected"), Some("flagged")));
+
+    let q = app.get("/api/v1/review", &s.staff).await.body;
+    assert_eq!(q["rejected"].as_array().unwrap().len(), 1);
+    let rejected = &q["rejected"][0];
+    assert_eq!(rejected["event_id"], stranger["id"]);
+    assert_eq!(rejected["code"], "not_assigned");
+    assert_eq!(rejected["body"]["payload"], stranger["payload"], "kept whole, as the phone sent it");
+    assert_eq!(q["flagged"][0]["id"], late["id"]);
+    assert_eq!(q["flagged"][0]["card_id"], s.cards[0].as_str());
+
+    assert_eq!(app.get("/api/v1/review", &s.courier).await.status, StatusCode::FORBIDDEN);
+    let path = format!("/api/v1/review/rejected/{}/resolve", rejected["id"].as_str().unwrap());
+    assert_eq!(app.post(&path, &s.staff, json!({})).await.status, StatusCode::OK);
+    assert_eq!(app.get("/api/v1/review", &s.staff).await.body["rejected"], json!([]));
+    assert_eq!(app.post(&path, &s.staff, json!({})).await.status, StatusCode::NOT_FOUND);
+}
+
+on_both_backends!(oversized_batches_are_refused_whole, rejected_and_flagged_events_wait_in_the_review_queue);
