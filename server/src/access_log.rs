@@ -8,15 +8,40 @@ use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::Next;
 use tracing::Instrument;
 
-/// Path as it may be logged: resident tokens replaced by `***`.
+/// Path as it may be logged: resident tokens replaced by `***`, and any run
+/// of ten or more digits (a NIK, a family-card or phone number someone put in
+/// a URL) by `#`.
 pub fn loggable_path(path: &str) -> String {
     for prefix in ["/api/v1/track/", "/t/"] {
         if let Some(rest) = path.strip_prefix(prefix) {
             let tail = rest.find('/').map_or("", |i| &rest[i..]);
-            return format!("{prefix}***{tail}");
+            return format!("{prefix}***{}", mask_digit_runs(tail));
         }
     }
-    path.to_owned()
+    mask_digit_runs(path)
+}
+
+fn mask_digit_runs(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut run = String::new();
+    let flush = |run: &mut String, out: &mut String| {
+        if run.len() >= 10 {
+            out.push('#');
+        } else {
+            out.push_str(run);
+        }
+        run.clear();
+    };
+    for c in s.chars() {
+        if c.is_ascii_digit() {
+            run.push(c);
+        } else {
+            flush(&mut run, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut run, &mut out);
+    out
 }
 
 pub async fn log_request(
@@ -56,5 +81,12 @@ mod tests {
         assert_eq!(loggable_path("/t/abcdef"), "/t/***");
         assert_eq!(loggable_path("/api/v1/track/abcdef/confirm"), "/api/v1/track/***/confirm");
         assert_eq!(loggable_path("/api/v1/cards"), "/api/v1/cards");
+    }
+
+    #[test]
+    fn nik_shaped_numbers_are_masked_in_logged_paths() {
+        assert_eq!(loggable_path("/api/v1/cards/1871010101900001"), "/api/v1/cards/#");
+        assert_eq!(loggable_path("/api/v1/cards/01a204f0-f441-71f3"), "/api/v1/cards/01a204f0-f441-71f3");
+        assert_eq!(loggable_path("/x/081234567890/y"), "/x/#/y");
     }
 }

@@ -14,6 +14,9 @@ before(async () => {
 after(async () => {
   await browser?.close();
   await server?.stop();
+  // A NIK stands alone; request ids and uuids are hex and may hold digit runs.
+  const leaks = (server?.log.join("") ?? "").split("\n").filter((line) => /(?<![0-9a-z])\d{16}(?![0-9a-z])/i.test(line));
+  assert.deepEqual(leaks, [], "no NIK-shaped number in the server's log");
 });
 
 test("the courier logs in, sees the stops, marks one delivered and the server holds the event", async () => {

@@ -1,6 +1,7 @@
 //! The HTTP contract, through the real server on both databases.
 
 mod auth;
+mod authz;
 mod chain;
 mod custody;
 mod health;

@@ -227,7 +227,7 @@ pub fn day_report(
     courier_id: &str,
     date: &str,
 ) -> Result<DayReport, ApiError> {
-    check_courier(conn, office, courier_id)?;
+    courier_in_path(conn, office, courier_id)?;
     let mut report = DayReport { courier_id: courier_id.to_owned(), date: date.to_owned(), ..DayReport::default() };
     for route in routes::list(conn, &office.id, Some(date), Some(courier_id))? {
         if route.status == "cancelled" {
