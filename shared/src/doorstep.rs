@@ -18,6 +18,7 @@ use sha2::Sha256;
 
 pub const TAG_BITS: u32 = 20;
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NikCheck {
     /// The card's check key, hex.

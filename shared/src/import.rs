@@ -120,6 +120,7 @@ impl Layout {
 }
 
 /// One problem found in a file.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Problem {
     /// Physical line in the file; the header is line 1.
@@ -131,6 +132,7 @@ pub struct Problem {
 }
 
 /// A row that passed its own checks, ready to become a card.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CardRow {
     pub nik: String,

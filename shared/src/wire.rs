@@ -6,6 +6,7 @@ use crate::import::Problem;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
@@ -38,17 +39,20 @@ impl Role {
     }
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct LoginRequest {
     pub username: String,
     pub password: String,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RefreshRequest {
     pub refresh_token: String,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct User {
     pub id: String,
@@ -57,6 +61,7 @@ pub struct User {
     pub display_name: String,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TokenPair {
     pub access_token: String,
@@ -66,6 +71,7 @@ pub struct TokenPair {
     pub user: User,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct NewUser {
     pub username: String,
@@ -74,11 +80,13 @@ pub struct NewUser {
     pub display_name: String,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Items<T> {
     pub items: Vec<T>,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Page<T> {
     pub items: Vec<T>,
@@ -88,6 +96,7 @@ pub struct Page<T> {
 }
 
 /// An office's settings, read by staff and changed by its admin.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Settings {
     pub office_name: String,
@@ -102,6 +111,7 @@ pub struct Settings {
     pub require_gps: bool,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ImportReport {
     pub imported: u64,
@@ -115,6 +125,7 @@ pub struct ImportReport {
     pub warnings: Vec<Problem>,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CardSummary {
     pub id: String,
@@ -133,6 +144,7 @@ pub struct CardSummary {
     pub failed_attempts: i32,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EventView {
     pub id: String,
@@ -149,6 +161,7 @@ pub struct EventView {
     pub device_time: Option<DateTime<Utc>>,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CardDetail {
     #[serde(flatten)]
@@ -161,6 +174,7 @@ pub struct CardDetail {
     pub missing_media: Vec<String>,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ResidentLink {
     pub url: String,
@@ -169,6 +183,7 @@ pub struct ResidentLink {
     pub whatsapp_url: Option<String>,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct NewRoute {
     pub courier_id: String,
@@ -177,12 +192,14 @@ pub struct NewRoute {
     pub card_ids: Vec<String>,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Stop {
     pub card_id: String,
     pub seq: i32,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Route {
     pub id: String,
@@ -192,6 +209,7 @@ pub struct Route {
     pub stops: Vec<Stop>,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct StopsUpdate {
     /// The route's cards in their new order.
@@ -200,6 +218,7 @@ pub struct StopsUpdate {
 
 /// A courier's day as the handover report (berita acara serah terima) shows
 /// it: handed out = delivered + returned + left at village office + still out.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DayReport {
     pub courier_id: String,
@@ -221,6 +240,7 @@ pub struct DayReport {
 }
 
 /// A stop as the courier's phone sees it: what the doorstep needs, no more.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DoorstepStop {
     pub card_id: String,
@@ -241,6 +261,7 @@ pub struct DoorstepStop {
     pub pin_lon: Option<f64>,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CourierRoute {
     pub id: String,
@@ -249,6 +270,7 @@ pub struct CourierRoute {
     pub stops: Vec<DoorstepStop>,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SyncEvent {
     /// Made on the phone (UUID); resending it is harmless.
@@ -260,6 +282,7 @@ pub struct SyncEvent {
     pub payload: serde_json::Value,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SyncRequest {
     pub device_id: String,
@@ -267,6 +290,7 @@ pub struct SyncRequest {
     pub events: Vec<SyncEvent>,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SyncStatus {
@@ -275,6 +299,7 @@ pub enum SyncStatus {
     Rejected,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SyncResult {
     pub id: String,
@@ -285,12 +310,14 @@ pub struct SyncResult {
     pub message: Option<String>,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SyncResponse {
     pub results: Vec<SyncResult>,
     pub server_time: DateTime<Utc>,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TimelineEntry {
     pub at: DateTime<Utc>,
@@ -299,6 +326,7 @@ pub struct TimelineEntry {
 }
 
 /// What a resident's link shows: status and timeline, never the NIK.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TrackView {
     pub status: Status,
@@ -314,12 +342,14 @@ pub struct TrackView {
     pub can_confirm: bool,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ReportRequest {
     pub message: String,
 }
 
 /// `application/problem+json` body.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProblemDetails {
     #[serde(rename = "type")]
@@ -332,6 +362,7 @@ pub struct ProblemDetails {
     pub errors: Vec<FieldError>,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FieldError {
     pub field: String,
@@ -339,6 +370,7 @@ pub struct FieldError {
 }
 
 /// A flagged event with its card, for staff review.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FlaggedEvent {
     pub card_id: String,
@@ -347,6 +379,7 @@ pub struct FlaggedEvent {
 }
 
 /// An event the server would not apply, kept whole for staff review.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RejectedEvent {
     pub id: String,
@@ -361,6 +394,7 @@ pub struct RejectedEvent {
     pub received_at: DateTime<Utc>,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ReviewQueue {
     pub flagged: Vec<FlaggedEvent>,

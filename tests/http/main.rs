@@ -10,5 +10,6 @@ mod limits;
 mod media;
 mod migrations;
 mod offices;
+mod openapi;
 mod routes;
 mod sync;

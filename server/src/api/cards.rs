@@ -9,11 +9,12 @@ use crate::db::{cards, events, offices};
 use crate::domain::links;
 use crate::domain::{custody, media};
 use actix_web::web::{self, Json};
+use antar_shared::wire::ProblemDetails;
 use antar_shared::wire::{CardDetail, CardSummary, Page, ResidentLink};
 use antar_shared::{EventKind, Status};
 use serde::Deserialize;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams, utoipa::ToSchema)]
 pub struct ListQuery {
     pub status: Option<String>,
     pub kecamatan: Option<String>,
@@ -23,6 +24,7 @@ pub struct ListQuery {
     pub per_page: Option<i64>,
 }
 
+#[utoipa::path(get, path = "/api/v1/cards", tag = "cards", security(("bearer" = [])), params(ListQuery), responses((status = 200, body = Page<CardSummary>), (status = 400, description = "invalid request (the field and the reason)", body = ProblemDetails, content_type = "application/problem+json"), (status = 401, description = "no valid token", body = ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "not allowed for this role", body = ProblemDetails, content_type = "application/problem+json")))]
 pub async fn list(
     state: web::Data<AppState>,
     staff: Staff,
@@ -47,6 +49,7 @@ pub async fn list(
     Ok(Json(Page { items: rows.iter().map(cards::Card::summary).collect(), total, page, per_page }))
 }
 
+#[utoipa::path(get, path = "/api/v1/cards/{id}", tag = "cards", security(("bearer" = [])), params(("id" = String, Path)), responses((status = 200, body = CardDetail), (status = 401, description = "no valid token", body = ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "not allowed for this role", body = ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "not found (or another office's)", body = ProblemDetails, content_type = "application/problem+json")))]
 pub async fn get(
     state: web::Data<AppState>,
     staff: Staff,
@@ -67,7 +70,7 @@ pub async fn get(
         .await
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams, utoipa::ToSchema)]
 pub struct StaffEvent {
     pub kind: String,
     pub reason: Option<String>,
@@ -76,6 +79,7 @@ pub struct StaffEvent {
 
 /// `POST /api/v1/cards/{id}/events`: collected at the office, held for
 /// pickup, or void with a reason.
+#[utoipa::path(post, path = "/api/v1/cards/{id}/events", tag = "cards", security(("bearer" = [])), params(("id" = String, Path)), request_body = StaffEvent, responses((status = 200, body = CardDetail), (status = 400, description = "invalid request (the field and the reason)", body = ProblemDetails, content_type = "application/problem+json"), (status = 401, description = "no valid token", body = ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "not allowed for this role", body = ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "not found (or another office's)", body = ProblemDetails, content_type = "application/problem+json"), (status = 409, description = "conflicts with the card's custody or a route", body = ProblemDetails, content_type = "application/problem+json")))]
 pub async fn record(
     state: web::Data<AppState>,
     staff: Staff,
@@ -107,6 +111,7 @@ pub async fn record(
     get(state, staff, web::Path::from(card_id)).await
 }
 
+#[utoipa::path(post, path = "/api/v1/cards/{id}/link", tag = "cards", security(("bearer" = [])), params(("id" = String, Path)), responses((status = 200, body = ResidentLink), (status = 401, description = "no valid token", body = ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "not allowed for this role", body = ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "not found (or another office's)", body = ProblemDetails, content_type = "application/problem+json")))]
 pub async fn link(
     state: web::Data<AppState>,
     staff: Staff,

@@ -7,18 +7,20 @@ use crate::db::{self, offices};
 use crate::domain::import::{self, ChannelReader};
 use actix_web::web::{self, Json};
 use antar_shared::wire::ImportReport;
+use antar_shared::wire::ProblemDetails;
 use futures_util::StreamExt;
 use serde::Deserialize;
 
 /// Far above the largest real batch (100,000 rows is ~15 MB).
 const MAX_BODY: usize = 256 * 1024 * 1024;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams, utoipa::ToSchema)]
 pub struct ImportQuery {
     #[serde(default)]
     pub dry_run: bool,
 }
 
+#[utoipa::path(post, path = "/api/v1/cards/import", tag = "cards", security(("bearer" = [])), params(ImportQuery), request_body(content = String, content_type = "text/csv", description = "the print batch, streamed"), responses((status = 200, body = ImportReport), (status = 400, description = "invalid request (the field and the reason)", body = ProblemDetails, content_type = "application/problem+json"), (status = 401, description = "no valid token", body = ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "not allowed for this role", body = ProblemDetails, content_type = "application/problem+json"), (status = 413, description = "body too large", body = ProblemDetails, content_type = "application/problem+json"), (status = 422, description = "unprocessable content", body = ProblemDetails, content_type = "application/problem+json")))]
 pub async fn import(
     state: web::Data<AppState>,
     staff: Staff,

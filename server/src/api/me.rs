@@ -9,15 +9,17 @@ use crate::db::{offices, routes};
 use actix_web::web::{self, Json};
 use antar_shared::doorstep::NikCheck;
 use antar_shared::nik::mask;
+use antar_shared::wire::ProblemDetails;
 use antar_shared::wire::{CourierRoute, DoorstepStop, Items};
 use serde::Deserialize;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams, utoipa::ToSchema)]
 pub struct Query {
     /// Only this day's routes (`YYYY-MM-DD`); default: every open route up to tomorrow.
     pub date: Option<chrono::NaiveDate>,
 }
 
+#[utoipa::path(get, path = "/api/v1/me/routes", tag = "courier", security(("bearer" = [])), params(Query), responses((status = 200, body = Items<CourierRoute>), (status = 400, description = "invalid request (the field and the reason)", body = ProblemDetails, content_type = "application/problem+json"), (status = 401, description = "no valid token", body = ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "not allowed for this role", body = ProblemDetails, content_type = "application/problem+json")))]
 pub async fn routes(
     state: web::Data<AppState>,
     courier: Courier,

@@ -8,6 +8,7 @@ pub mod health;
 pub mod import;
 pub mod me;
 pub mod media;
+pub mod openapi;
 pub mod review;
 pub mod routes;
 pub mod settings;
@@ -18,6 +19,7 @@ pub mod users;
 use actix_web::web;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.configure(openapi::configure);
     cfg.route("/healthz", web::get().to(health::healthz))
         .route("/readyz", web::get().to(health::readyz))
         .service(

@@ -6,10 +6,12 @@ use crate::app::AppState;
 use crate::auth::Staff;
 use crate::db::events;
 use actix_web::web::{self, Json};
+use antar_shared::wire::ProblemDetails;
 use antar_shared::wire::{FlaggedEvent, RejectedEvent, ReviewQueue};
 
 const LIMIT: i64 = 500;
 
+#[utoipa::path(get, path = "/api/v1/review", tag = "review", security(("bearer" = [])), responses((status = 200, body = ReviewQueue), (status = 401, description = "no valid token", body = ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "not allowed for this role", body = ProblemDetails, content_type = "application/problem+json")))]
 pub async fn list(state: web::Data<AppState>, staff: Staff) -> Result<Json<ReviewQueue>, ApiError> {
     state
         .db(move |conn| {
@@ -36,6 +38,7 @@ pub async fn list(state: web::Data<AppState>, staff: Staff) -> Result<Json<Revie
         .await
 }
 
+#[utoipa::path(post, path = "/api/v1/review/rejected/{id}/resolve", tag = "review", security(("bearer" = [])), params(("id" = String, Path)), responses((status = 200, description = "resolved"), (status = 401, description = "no valid token", body = ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "not allowed for this role", body = ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "not found (or another office's)", body = ProblemDetails, content_type = "application/problem+json")))]
 pub async fn resolve(
     state: web::Data<AppState>,
     staff: Staff,

@@ -6,8 +6,10 @@ use crate::auth::{Admin, Staff};
 use crate::config::zone_offset_hours;
 use crate::db::offices;
 use actix_web::web::{self, Json};
+use antar_shared::wire::ProblemDetails;
 use antar_shared::wire::Settings;
 
+#[utoipa::path(get, path = "/api/v1/settings", tag = "settings", security(("bearer" = [])), responses((status = 200, body = Settings), (status = 401, description = "no valid token", body = ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "not allowed for this role", body = ProblemDetails, content_type = "application/problem+json")))]
 pub async fn get(state: web::Data<AppState>, staff: Staff) -> Result<Json<Settings>, ApiError> {
     let office = state.db(move |conn| Ok(offices::get(conn, &staff.office_id)?)).await?;
     Ok(Json(office.settings()))
@@ -32,6 +34,7 @@ fn check(s: &Settings) -> Result<(), ApiError> {
     Ok(())
 }
 
+#[utoipa::path(put, path = "/api/v1/settings", tag = "settings", security(("bearer" = [])), request_body = Settings, responses((status = 200, body = Settings), (status = 400, description = "invalid request (the field and the reason)", body = ProblemDetails, content_type = "application/problem+json"), (status = 401, description = "no valid token", body = ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "not allowed for this role", body = ProblemDetails, content_type = "application/problem+json")))]
 pub async fn put(state: web::Data<AppState>, admin: Admin, body: Json<Settings>) -> Result<Json<Settings>, ApiError> {
     let body = body.into_inner();
     check(&body)?;

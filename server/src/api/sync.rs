@@ -6,8 +6,10 @@ use crate::auth::Courier;
 use crate::db::{self, offices};
 use crate::domain::sync::{self, Batch, MAX_EVENTS};
 use actix_web::web::{self, Json};
+use antar_shared::wire::ProblemDetails;
 use antar_shared::wire::{SyncRequest, SyncResponse};
 
+#[utoipa::path(post, path = "/api/v1/sync", tag = "courier", security(("bearer" = [])), request_body = SyncRequest, responses((status = 200, description = "a result per event, sent after they are committed", body = SyncResponse), (status = 400, description = "invalid request (the field and the reason)", body = ProblemDetails, content_type = "application/problem+json"), (status = 401, description = "no valid token", body = ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "not allowed for this role", body = ProblemDetails, content_type = "application/problem+json"), (status = 413, description = "body too large", body = ProblemDetails, content_type = "application/problem+json")))]
 pub async fn sync(
     state: web::Data<AppState>,
     courier: Courier,

@@ -8,6 +8,7 @@ use actix_web::http::header;
 use actix_web::web::{self, Json};
 use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder};
 use antar_shared::custody::ResidentAnswer;
+use antar_shared::wire::ProblemDetails;
 use antar_shared::wire::{ReportRequest, TrackView};
 use serde::Deserialize;
 
@@ -18,6 +19,7 @@ fn private(mut res: HttpResponseBuilder) -> HttpResponseBuilder {
     res
 }
 
+#[utoipa::path(get, path = "/api/v1/track/{token}", tag = "resident", params(("token" = String, Path)), responses((status = 200, body = TrackView), (status = 404, description = "not found (or another office's)", body = ProblemDetails, content_type = "application/problem+json"), (status = 410, description = "the link expired", body = ProblemDetails, content_type = "application/problem+json"), (status = 429, description = "too many requests (see Retry-After)", body = ProblemDetails, content_type = "application/problem+json")))]
 pub async fn get(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -29,6 +31,7 @@ pub async fn get(
     Ok(private(HttpResponse::Ok()).json(view))
 }
 
+#[utoipa::path(post, path = "/api/v1/track/{token}/confirm", tag = "resident", params(("token" = String, Path)), responses((status = 200, description = "confirmed (a second confirmation answers like the first)", body = TrackView), (status = 404, description = "not found (or another office's)", body = ProblemDetails, content_type = "application/problem+json"), (status = 410, description = "the link expired", body = ProblemDetails, content_type = "application/problem+json"), (status = 429, description = "too many requests (see Retry-After)", body = ProblemDetails, content_type = "application/problem+json")))]
 pub async fn confirm(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -48,6 +51,7 @@ fn check_message(message: &str) -> Result<String, ApiError> {
     Ok(m.to_owned())
 }
 
+#[utoipa::path(post, path = "/api/v1/track/{token}/report", tag = "resident", params(("token" = String, Path)), request_body = ReportRequest, responses((status = 200, body = TrackView), (status = 400, description = "invalid request (the field and the reason)", body = ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "not found (or another office's)", body = ProblemDetails, content_type = "application/problem+json"), (status = 410, description = "the link expired", body = ProblemDetails, content_type = "application/problem+json"), (status = 429, description = "too many requests (see Retry-After)", body = ProblemDetails, content_type = "application/problem+json")))]
 pub async fn report(
     state: web::Data<AppState>,
     token: web::Path<String>,
@@ -59,6 +63,7 @@ pub async fn report(
     Ok(private(HttpResponse::Ok()).json(view))
 }
 
+#[utoipa::path(get, path = "/t/{token}", tag = "resident", params(("token" = String, Path)), responses((status = 200, description = "the status page, no JavaScript needed", content_type = "text/html"), (status = 404, description = "unknown link", content_type = "text/html"), (status = 410, description = "expired", content_type = "text/html"), (status = 429, description = "too many requests", content_type = "text/html")))]
 pub async fn page(state: web::Data<AppState>, req: HttpRequest, token: web::Path<String>) -> HttpResponse {
     let t = token.into_inner();
     if let Err(e) = state.resident_request(&req) {
@@ -69,12 +74,13 @@ pub async fn page(state: web::Data<AppState>, req: HttpRequest, token: web::Path
     render(&t, result, None)
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams, utoipa::ToSchema)]
 pub struct PageForm {
     pub message: Option<String>,
 }
 
 /// The page's form: confirms, or reports a problem when a message is sent.
+#[utoipa::path(post, path = "/t/{token}/confirm", tag = "resident", params(("token" = String, Path)), responses((status = 200, description = "confirmed, or a problem reported when the form has a message", content_type = "text/html")))]
 pub async fn page_confirm(
     state: web::Data<AppState>,
     token: web::Path<String>,

@@ -6,6 +6,7 @@ use crate::auth::{Admin, Staff};
 use crate::db::users;
 use actix_web::web::{self, Json};
 use actix_web::HttpResponse;
+use antar_shared::wire::ProblemDetails;
 use antar_shared::wire::{Items, NewUser, Role, User};
 use serde::Deserialize;
 
@@ -24,6 +25,7 @@ fn check(body: &NewUser) -> Result<(), ApiError> {
     Ok(())
 }
 
+#[utoipa::path(post, path = "/api/v1/users", tag = "users", security(("bearer" = [])), request_body = NewUser, responses((status = 201, body = User), (status = 400, description = "invalid request (the field and the reason)", body = ProblemDetails, content_type = "application/problem+json"), (status = 401, description = "no valid token", body = ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "not allowed for this role", body = ProblemDetails, content_type = "application/problem+json"), (status = 409, description = "conflicts with the card's custody or a route", body = ProblemDetails, content_type = "application/problem+json")))]
 pub async fn create(state: web::Data<AppState>, admin: Admin, body: Json<NewUser>) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     check(&body)?;
@@ -46,11 +48,12 @@ pub async fn create(state: web::Data<AppState>, admin: Admin, body: Json<NewUser
     Ok(HttpResponse::Created().json(user.to_wire()))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams, utoipa::ToSchema)]
 pub struct ListQuery {
     pub role: Option<Role>,
 }
 
+#[utoipa::path(get, path = "/api/v1/users", tag = "users", security(("bearer" = [])), params(ListQuery), responses((status = 200, body = Items<User>), (status = 400, description = "invalid request (the field and the reason)", body = ProblemDetails, content_type = "application/problem+json"), (status = 401, description = "no valid token", body = ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "not allowed for this role", body = ProblemDetails, content_type = "application/problem+json")))]
 pub async fn list(
     state: web::Data<AppState>,
     staff: Staff,
