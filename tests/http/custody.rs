@@ -133,8 +133,10 @@ async fn a_phone_with_a_slow_clock_is_ordered_on_the_servers_time(app: TestApp) 
     let s = app.seed(1).await;
     let card = &s.cards[0];
     app.route(&s, DAY, std::slice::from_ref(card)).await;
-    // The phone's clock is two hours behind: by its own time, it delivered
-    // before the card was even assigned.
+    // The delivery comes a while after the route was made…
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    // …but the phone's clock is two hours behind: by its own time, it
+    // delivered before the card was even assigned.
     let slow = chrono::Utc::now() - chrono::Duration::hours(2);
     let mut ev = delivered(card, 0);
     ev["occurred_at"] = json!((slow + chrono::Duration::milliseconds(5)).to_rfc3339());
