@@ -55,4 +55,22 @@ async fn rejected_and_flagged_events_wait_in_the_review_queue(app: TestApp) {
     assert_eq!(app.post(&path, &s.staff, json!({})).await.status, StatusCode::NOT_FOUND);
 }
 
-on_both_backends!(oversized_batches_are_refused_whole, rejected_and_flagged_events_wait_in_the_review_queue);
+async fn the_same_event_twice_in_one_batch_is_applied_once(app: TestApp) {
+    let s = app.seed(1).await;
+    app.route(&s, "2026-11-23", &s.cards).await;
+    let ev = delivered(&s.cards[0], 1);
+    let mut changed = ev.clone();
+    changed["payload"]["recipient_name"] = json!("Orang Lain");
+    let r = app.sync(&s.courier, vec![ev.clone(), ev.clone(), changed]).await;
+    let statuses: Vec<(&str, Option<&str>)> =
+        r.iter().map(|x| (x["status"].as_str().unwrap(), x["code"].as_str())).collect();
+    assert_eq!(statuses, [("accepted", None), ("duplicate", None), ("rejected", Some("id_conflict"))]);
+    let detail = app.get(&format!("/api/v1/cards/{}", s.cards[0]), &s.staff).await.body;
+    assert_eq!(detail["events"].as_array().unwrap().iter().filter(|e| e["kind"] == "delivered").count(), 1);
+}
+
+on_both_backends!(
+    the_same_event_twice_in_one_batch_is_applied_once,
+    oversized_batches_are_refused_whole,
+    rejected_and_flagged_events_wait_in_the_review_queue
+);

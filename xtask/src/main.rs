@@ -81,6 +81,16 @@ fn browser_tests(root: &Path) -> Result<()> {
     sh(Command::new("node").current_dir(&dir).env("ANTAR_BIN", bin).args(["--test", "--test-concurrency=1"]))
 }
 
-fn bench(_root: &Path, _args: &[String]) -> Result<()> {
-    bail!("no benchmarks yet")
+/// Builds the release server and runs the benchmark against it; the figures
+/// go into BENCHMARKS.md by hand, with the machine they came from.
+fn bench(root: &Path, _args: &[String]) -> Result<()> {
+    sh(cargo().current_dir(root).args(["build", "--release", "--package", "antar-server", "--bin", "antar"]))?;
+    sh(cargo().current_dir(root).env("ANTAR_BIN", root.join("target/release/antar")).args([
+        "run",
+        "--release",
+        "--package",
+        "antar-tests",
+        "--bin",
+        "antar-bench",
+    ]))
 }

@@ -40,10 +40,7 @@ pub async fn sync(
             batch.record(conn, sent_at, body.events.len())?;
             let skew_ms = batch.skew.num_milliseconds();
             tracing::info!(courier = %courier.id, events = body.events.len(), clock_skew_ms = skew_ms, "sync");
-            body.events
-                .iter()
-                .map(|ev| sync::handle(conn, &batch, ev).map_err(ApiError::from))
-                .collect::<Result<Vec<_>, _>>()
+            Ok(sync::handle_batch(conn, &batch, &body.events)?)
         })
         .await?;
     Ok(Json(SyncResponse { results, server_time: chrono::Utc::now() }))

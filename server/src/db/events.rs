@@ -178,3 +178,14 @@ pub fn resolve_rejected(conn: &mut DbConnection, office_id: &str, id: &str) -> Q
         .execute(conn)
         .map(|n| n == 1)
 }
+
+pub fn by_ids(conn: &mut DbConnection, ids: &[String]) -> QueryResult<Vec<EventRow>> {
+    card_events::table.filter(card_events::id.eq_any(ids)).select(EventRow::as_select()).load(conn)
+}
+
+pub fn insert_rejected_many(conn: &mut DbConnection, rows: &[RejectedRow]) -> QueryResult<()> {
+    for row in rows {
+        insert_rejected(conn, row)?;
+    }
+    Ok(())
+}

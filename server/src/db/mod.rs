@@ -201,6 +201,18 @@ pub fn lock_card(conn: &mut DbConnection, card_id: &str) -> QueryResult<()> {
     Ok(())
 }
 
+/// Locks many cards' rows, in the order given (callers sort it).
+pub fn lock_cards(conn: &mut DbConnection, card_ids: &[String]) -> QueryResult<()> {
+    if let DbConnection::Postgres(c) = conn {
+        if !card_ids.is_empty() {
+            diesel::sql_query("SELECT id FROM cards WHERE id = ANY($1) ORDER BY id FOR UPDATE")
+                .bind::<diesel::sql_types::Array<diesel::sql_types::Text>, _>(card_ids)
+                .execute(c)?;
+        }
+    }
+    Ok(())
+}
+
 /// The current time as stored: UTC, microsecond precision (what both
 /// backends keep), so a value read back equals the value written.
 pub fn now() -> chrono::NaiveDateTime {

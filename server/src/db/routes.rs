@@ -127,3 +127,20 @@ pub fn was_on_courier_route(conn: &mut DbConnection, card_id: &str, courier_id: 
     ))
     .get_result(conn)
 }
+
+/// Of these cards, the ones that were ever on a route of this courier.
+pub fn cards_ever_on_courier_routes(
+    conn: &mut DbConnection,
+    office_id: &str,
+    courier_id: &str,
+    card_ids: &[String],
+) -> QueryResult<std::collections::HashSet<String>> {
+    let found: Vec<String> = route_stops::table
+        .inner_join(routes::table)
+        .filter(route_stops::card_id.eq_any(card_ids))
+        .filter(routes::courier_id.eq(courier_id).and(routes::office_id.eq(office_id)))
+        .select(route_stops::card_id)
+        .distinct()
+        .load(conn)?;
+    Ok(found.into_iter().collect())
+}

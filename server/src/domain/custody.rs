@@ -24,9 +24,17 @@ pub fn append(conn: &mut DbConnection, rules: Rules, row: &events::EventRow) -> 
     reproject(conn, rules, &row.card_id, &row.id)
 }
 
-/// Folds the card's log, stores the flags, implied pick-ups and projection;
-/// returns the outcome for `focus`.
+/// Folds the card's log and stores the flags, implied pick-ups and
+/// projection; returns the outcome for `focus`.
 pub fn reproject(conn: &mut DbConnection, rules: Rules, card_id: &str, focus: &str) -> QueryResult<Outcome> {
+    let flags = refold(conn, rules, card_id)?;
+    let focus_flag = flags.iter().find(|(id, _)| id == focus);
+    Ok(Outcome { flag: focus_flag.map(|(_, r)| r.code().to_owned()), message: focus_flag.map(|(_, r)| r.message()) })
+}
+
+/// Folds the card's log and stores what follows from it; returns every
+/// event that did not apply, with the reason.
+pub fn refold(conn: &mut DbConnection, rules: Rules, card_id: &str) -> QueryResult<Vec<(String, custody::Refusal)>> {
     let rows = events::for_card(conn, card_id)?;
     let log: Vec<_> = rows.iter().filter_map(events::EventRow::custody).collect();
     let replay = custody::replay(&log, rules);
@@ -73,8 +81,7 @@ pub fn reproject(conn: &mut DbConnection, rules: Rules, card_id: &str, focus: &s
         }
     }
     cards::set_projection(conn, card_id, &replay.state)?;
-    let focus_flag = replay.flags.iter().find(|(id, _)| id == focus);
-    Ok(Outcome { flag: focus_flag.map(|(_, r)| r.code().to_owned()), message: focus_flag.map(|(_, r)| r.message()) })
+    Ok(replay.flags)
 }
 
 /// Records an event made at the office (assignment, collection, a

@@ -12,6 +12,7 @@ use antar_shared::wire::{SyncEvent, SyncResult, SyncStatus};
 use antar_shared::EventKind;
 use chrono::NaiveDateTime;
 use diesel::QueryResult;
+use std::collections::{HashMap, HashSet};
 
 /// Largest accepted batch; the phone sends smaller ones.
 pub const MAX_EVENTS: usize = 500;
@@ -123,70 +124,107 @@ pub fn check_payload(kind: EventKind, p: &serde_json::Value) -> Result<(), (Stri
     Ok(())
 }
 
-/// Handles one event in its own transaction; a failure here never touches
-/// the batch's other events.
-pub fn handle(conn: &mut DbConnection, batch: &Batch<'_>, ev: &SyncEvent) -> QueryResult<SyncResult> {
-    let device_time = db::truncate(ev.occurred_at.naive_utc());
-    let hash = content_hash(ev, device_time);
-    // Cheap phones keep poor time: the log is ordered on the server's clock.
-    let occurred_at = db::truncate(device_time + batch.skew);
+/// Handles a whole batch in one transaction: bulk look-ups, one insert, and
+/// one re-fold per card rather than per event. Each event still gets its own
+/// answer: a bad one is rejected (and kept) while the rest go through.
+pub fn handle_batch(conn: &mut DbConnection, batch: &Batch<'_>, sent: &[SyncEvent]) -> QueryResult<Vec<SyncResult>> {
     db::write_tx(conn, |conn| {
-        if let Some(stored) = events::by_id(conn, &ev.id)? {
-            return Ok(if stored.content_hash == hash && stored.actor_id.as_deref() == Some(batch.courier_id) {
-                let flagged = stored.flag.is_some();
-                result(&ev.id, SyncStatus::Duplicate, flagged.then_some(code::FLAGGED), None)
-            } else {
-                reject(
-                    conn,
-                    batch,
-                    ev,
-                    code::ID_CONFLICT,
-                    "this event id was already used for different content".into(),
-                )?
-            });
-        }
-        let kind = match EventKind::parse(&ev.kind).filter(|k| k.is_courier_kind()) {
-            Some(k) => k,
-            None => {
-                return reject(
-                    conn,
-                    batch,
-                    ev,
-                    code::UNKNOWN_KIND,
-                    format!("kind '{}' is not a courier event", ev.kind),
-                )
+        let mut results: Vec<Option<SyncResult>> = vec![None; sent.len()];
+        let mut rejected = Vec::new();
+        let mut reject =
+            |results: &mut Vec<Option<SyncResult>>, i: usize, ev: &SyncEvent, code: &str, message: String| {
+                rejected.push(rejected_row(batch, ev, code, &message));
+                results[i] = Some(result(&ev.id, SyncStatus::Rejected, Some(code), Some(message)));
+            };
+        let ids: Vec<String> = sent.iter().map(|e| e.id.clone()).collect();
+        let stored: HashMap<String, events::EventRow> =
+            events::by_ids(conn, &ids)?.into_iter().map(|r| (r.id.clone(), r)).collect();
+        let card_ids: Vec<String> = sent.iter().map(|e| e.card_id.clone()).collect();
+        let mine: HashSet<String> =
+            routes::cards_ever_on_courier_routes(conn, &batch.office.id, batch.courier_id, &card_ids)?;
+        let mut fresh: Vec<(usize, events::EventRow)> = Vec::new();
+        let mut seen: HashMap<&str, String> = HashMap::new();
+        for (i, ev) in sent.iter().enumerate() {
+            let device_time = db::truncate(ev.occurred_at.naive_utc());
+            let hash = content_hash(ev, device_time);
+            let earlier = stored
+                .get(&ev.id)
+                .map(|row| {
+                    (row.content_hash.clone(), row.actor_id.as_deref() == Some(batch.courier_id), row.flag.is_some())
+                })
+                .or_else(|| seen.get(ev.id.as_str()).map(|h| (h.clone(), true, false)));
+            if let Some((earlier_hash, same_actor, flagged)) = earlier {
+                if earlier_hash == hash && same_actor {
+                    results[i] = Some(result(&ev.id, SyncStatus::Duplicate, flagged.then_some(code::FLAGGED), None));
+                } else {
+                    reject(
+                        &mut results,
+                        i,
+                        ev,
+                        code::ID_CONFLICT,
+                        "this event id was already used for different content".into(),
+                    );
+                }
+                continue;
             }
-        };
-        if let Err((field, message)) = check_payload(kind, &ev.payload) {
-            return reject(conn, batch, ev, code::INVALID_PAYLOAD, format!("{field}: {message}"));
+            let Some(kind) = EventKind::parse(&ev.kind).filter(|k| k.is_courier_kind()) else {
+                reject(&mut results, i, ev, code::UNKNOWN_KIND, format!("kind '{}' is not a courier event", ev.kind));
+                continue;
+            };
+            if let Err((field, message)) = check_payload(kind, &ev.payload) {
+                reject(&mut results, i, ev, code::INVALID_PAYLOAD, format!("{field}: {message}"));
+                continue;
+            }
+            if !mine.contains(&ev.card_id) {
+                reject(&mut results, i, ev, code::NOT_ASSIGNED, "this card was never on your route".into());
+                continue;
+            }
+            seen.insert(ev.id.as_str(), hash.clone());
+            fresh.push((
+                i,
+                events::EventRow {
+                    id: ev.id.clone(),
+                    card_id: ev.card_id.clone(),
+                    office_id: batch.office.id.clone(),
+                    kind: kind.as_str().to_owned(),
+                    // Cheap phones keep poor time: the log is ordered on the server's clock.
+                    occurred_at: db::truncate(device_time + batch.skew),
+                    received_at: batch.received_at,
+                    actor_id: Some(batch.courier_id.to_owned()),
+                    device_id: Some(batch.device_id.to_owned()),
+                    payload: canonical(&ev.payload).to_string(),
+                    content_hash: hash,
+                    implied_by: None,
+                    flag: None,
+                    device_time: Some(device_time),
+                    batch_id: Some(batch.id.clone()),
+                },
+            ));
         }
-        let card = cards::get(conn, &batch.office.id, &ev.card_id)?;
-        if card.is_none() || !routes::was_on_courier_route(conn, &ev.card_id, batch.courier_id)? {
-            return reject(conn, batch, ev, code::NOT_ASSIGNED, "this card was never on your route".into());
+        events::insert_rejected_many(conn, &rejected)?;
+        let mut touched: Vec<String> = fresh.iter().map(|(_, r)| r.card_id.clone()).collect();
+        touched.sort();
+        touched.dedup();
+        // Locked in a fixed order, so two batches never wait on each other in a circle.
+        db::lock_cards(conn, &touched)?;
+        let rows: Vec<events::EventRow> = fresh.iter().map(|(_, r)| r.clone()).collect();
+        events::insert_many(conn, &rows)?;
+        let mut flags = HashMap::new();
+        for card in &touched {
+            flags.extend(custody::refold(conn, batch.office.rules(), card)?);
         }
-        let payload = canonical(&ev.payload);
-        let row = events::EventRow {
-            id: ev.id.clone(),
-            card_id: ev.card_id.clone(),
-            office_id: batch.office.id.clone(),
-            kind: kind.as_str().to_owned(),
-            occurred_at,
-            received_at: batch.received_at,
-            actor_id: Some(batch.courier_id.to_owned()),
-            device_id: Some(batch.device_id.to_owned()),
-            payload: payload.to_string(),
-            content_hash: hash.clone(),
-            implied_by: None,
-            flag: None,
-            device_time: Some(device_time),
-            batch_id: Some(batch.id.clone()),
-        };
-        let outcome = custody::append(conn, batch.office.rules(), &row)?;
-        remember_pin(conn, &ev.card_id, &payload)?;
-        Ok(match outcome.flag {
-            Some(_) => result(&ev.id, SyncStatus::Accepted, Some(code::FLAGGED), outcome.message),
-            None => result(&ev.id, SyncStatus::Accepted, None, None),
-        })
+        for (i, row) in &fresh {
+            results[*i] = Some(match flags.get(&row.id) {
+                Some(r) => result(&row.id, SyncStatus::Accepted, Some(code::FLAGGED), Some(r.message())),
+                None => result(&row.id, SyncStatus::Accepted, None, None),
+            });
+            remember_pin(conn, &row.card_id, &serde_json::from_str(&row.payload).unwrap_or_default())?;
+        }
+        Ok(results
+            .into_iter()
+            .zip(sent)
+            .map(|(r, ev)| r.unwrap_or_else(|| result(&ev.id, SyncStatus::Rejected, None, None)))
+            .collect())
     })
 }
 
@@ -201,30 +239,20 @@ fn remember_pin(conn: &mut DbConnection, card_id: &str, payload: &serde_json::Va
     Ok(())
 }
 
-fn reject(
-    conn: &mut DbConnection,
-    batch: &Batch<'_>,
-    ev: &SyncEvent,
-    code: &str,
-    message: String,
-) -> QueryResult<SyncResult> {
-    events::insert_rejected(
-        conn,
-        &events::RejectedRow {
-            id: db::new_id(),
-            office_id: batch.office.id.clone(),
-            event_id: ev.id.clone(),
-            card_id: Some(ev.card_id.clone()),
-            actor_id: batch.courier_id.to_owned(),
-            device_id: Some(batch.device_id.to_owned()),
-            code: code.to_owned(),
-            message: message.clone(),
-            body: serde_json::to_string(ev).unwrap_or_default(),
-            received_at: batch.received_at,
-            resolved_at: None,
-        },
-    )?;
-    Ok(result(&ev.id, SyncStatus::Rejected, Some(code), Some(message)))
+fn rejected_row(batch: &Batch<'_>, ev: &SyncEvent, code: &str, message: &str) -> events::RejectedRow {
+    events::RejectedRow {
+        id: db::new_id(),
+        office_id: batch.office.id.clone(),
+        event_id: ev.id.clone(),
+        card_id: Some(ev.card_id.clone()),
+        actor_id: batch.courier_id.to_owned(),
+        device_id: Some(batch.device_id.to_owned()),
+        code: code.to_owned(),
+        message: message.to_owned(),
+        body: serde_json::to_string(ev).unwrap_or_default(),
+        received_at: batch.received_at,
+        resolved_at: None,
+    }
 }
 
 #[cfg(test)]

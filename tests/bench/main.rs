@@ -1,0 +1,423 @@
+//! `cargo xtask bench`: Antar's throughput beside raw database baselines
+//! measured in the same run on the same database, median of 3.
+//!
+//! - sync ingest over HTTP (batches of 50 events, 8 couriers at once) vs
+//!   100-row `INSERT … ON CONFLICT DO NOTHING` of the same rows;
+//! - the same on SQLite;
+//! - CSV import of 100,000 rows vs PostgreSQL `COPY` of the same file;
+//! - the server's peak RSS (VmHWM) while ingesting.
+//!
+//! The server is the release `antar` binary in its own process.
+
+use antar_tests::pg;
+use diesel::{Connection, RunQueryDsl};
+use serde_json::{json, Value};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const COURIERS: usize = 8;
+const BATCH: usize = 50;
+const PASSWORD: &str = "bench-password-1";
+
+struct Server {
+    child: Child,
+    base: String,
+    _dir: tempfile::TempDir,
+}
+
+impl Server {
+    fn start(bin: &str, database_url: Option<&str>) -> Server {
+        let dir = tempfile::tempdir().unwrap();
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let mut cmd = Command::new(bin);
+        cmd.env_clear()
+            .env("ANTAR_DATA_DIR", dir.path())
+            .env("ANTAR_BIND", format!("127.0.0.1:{port}"))
+            .env("ANTAR_ADMIN_PASSWORD", PASSWORD)
+            .env("ANTAR_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit());
+        if let Some(url) = database_url {
+            cmd.env("DATABASE_URL", url);
+        }
+        let child = cmd.spawn().unwrap();
+        let server = Server { child, base: format!("http://127.0.0.1:{port}"), _dir: dir };
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "antar did not start");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        server
+    }
+
+    /// Peak resident memory so far, in MB.
+    fn peak_rss_mb(&self) -> f64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap_or_default();
+        let kb: f64 = status
+            .lines()
+            .find(|l| l.starts_with("VmHWM:"))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0.0);
+        kb / 1024.0
+    }
+}
+
+impl Server {
+    /// Stops the process; its data dir stays until the value is dropped.
+    fn stop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+struct Client {
+    http: reqwest::Client,
+    base: String,
+}
+
+impl Client {
+    async fn call(&self, method: reqwest::Method, path: &str, token: Option<&str>, body: Option<Value>) -> Value {
+        let mut req = self.http.request(method, format!("{}{path}", self.base));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let res = req.send().await.unwrap();
+        let status = res.status();
+        let body: Value = res.json().await.unwrap_or(Value::Null);
+        assert!(status.is_success(), "{path}: {status} {body}");
+        body
+    }
+
+    async fn login(&self, user: &str) -> String {
+        let b = self
+            .call(
+                reqwest::Method::POST,
+                "/api/v1/auth/login",
+                None,
+                Some(json!({"username": user, "password": PASSWORD})),
+            )
+            .await;
+        b["access_token"].as_str().unwrap().to_owned()
+    }
+}
+
+/// A print batch of `n` distinct, valid rows.
+fn csv(n: usize) -> String {
+    let mut out = String::from("NIK,NAMA,ALAMAT,RT,RW,KELURAHAN,KECAMATAN,NO_HP,TANGGAL_CETAK,NO_BATCH\n");
+    for i in 0..n {
+        let (day, serial) = (1 + i % 28, i / 28);
+        let (month, rest) = (1 + serial % 12, serial / 12);
+        let year = 50 + rest % 50;
+        let seq = rest / 50;
+        out.push_str(&format!(
+            "1871{:02}{day:02}{month:02}{year:02}{:04},WARGA BENCH {i},JL. MELATI NO. {i},001,002,RAJABASA,RAJABASA,081234567890,2026-11-01,B{}\n",
+            1 + seq % 20,
+            seq / 20 + 1,
+            i / 1000
+        ));
+    }
+    out
+}
+
+/// Prepares `cards` cards on 8 couriers' routes; returns each courier's token
+/// and card ids.
+async fn prepare(c: &Client, cards: usize) -> Vec<(String, Vec<String>)> {
+    let admin = c.login("admin").await;
+    for i in 0..COURIERS {
+        c.call(reqwest::Method::POST, "/api/v1/users", Some(&admin), Some(json!({"username": format!("kurir{i}"), "password": PASSWORD, "role": "courier", "display_name": format!("Kurir {i}")}))).await;
+    }
+    let res = c
+        .http
+        .post(format!("{}/api/v1/cards/import", c.base))
+        .bearer_auth(&admin)
+        .body(csv(cards))
+        .send()
+        .await
+        .unwrap();
+    let report: Value = res.json().await.unwrap();
+    assert_eq!(report["imported"], cards, "{report}");
+    let mut ids = Vec::new();
+    for page in 1..=cards.div_ceil(100) {
+        let p =
+            c.call(reqwest::Method::GET, &format!("/api/v1/cards?per_page=100&page={page}"), Some(&admin), None).await;
+        ids.extend(p["items"].as_array().unwrap().iter().map(|x| x["id"].as_str().unwrap().to_owned()));
+    }
+    let couriers = c.call(reqwest::Method::GET, "/api/v1/users?role=courier", Some(&admin), None).await;
+    let mut out = Vec::new();
+    for (i, chunk) in ids.chunks(cards / COURIERS).enumerate().take(COURIERS) {
+        let courier =
+            couriers["items"].as_array().unwrap().iter().find(|u| u["username"] == format!("kurir{i}")).unwrap();
+        c.call(
+            reqwest::Method::POST,
+            "/api/v1/routes",
+            Some(&admin),
+            Some(json!({"courier_id": courier["id"], "date": "2026-11-23", "card_ids": chunk})),
+        )
+        .await;
+        out.push((c.login(&format!("kurir{i}")).await, chunk.to_vec()));
+    }
+    out
+}
+
+/// Each card: picked up, then delivered. Returns each courier's batches.
+fn events(work: &[(String, Vec<String>)]) -> Vec<Vec<Vec<Value>>> {
+    let t0 = chrono::Utc::now() + chrono::Duration::seconds(1);
+    work.iter()
+        .map(|(_, cards)| {
+            let evs: Vec<Value> = cards
+                .iter()
+                .enumerate()
+                .flat_map(|(i, card)| {
+                    let at = |s: i64| (t0 + chrono::Duration::milliseconds(i as i64 * 10 + s)).to_rfc3339();
+                    [
+                        json!({"id": uuid::Uuid::new_v4().to_string(), "card_id": card, "kind": "picked_up", "occurred_at": at(0), "payload": {}}),
+                        json!({"id": uuid::Uuid::new_v4().to_string(), "card_id": card, "kind": "delivered", "occurred_at": at(5),
+                               "payload": {"recipient_name": "Penerima", "recipient_relation": "self", "lat": -5.37, "lon": 105.24, "accuracy_m": 12.0}}),
+                    ]
+                })
+                .collect();
+            evs.chunks(BATCH).map(<[Value]>::to_vec).collect()
+        })
+        .collect()
+}
+
+/// Sends every courier's batches, the couriers at once; events per second.
+async fn ingest(c: &Client, work: &[(String, Vec<String>)], batches: &[Vec<Vec<Value>>]) -> (f64, usize) {
+    let start = Instant::now();
+    let tasks = work.iter().zip(batches).map(|((token, _), mine)| async move {
+        let mut n = 0;
+        for batch in mine {
+            let body = json!({"device_id": "bench", "sent_at": chrono::Utc::now().to_rfc3339(), "events": batch});
+            let r = c.call(reqwest::Method::POST, "/api/v1/sync", Some(token), Some(body)).await;
+            n += r["results"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|x| x["status"] == "accepted" && x.get("code").is_none())
+                .count();
+        }
+        n
+    });
+    let accepted: usize = futures_util::future::join_all(tasks).await.into_iter().sum();
+    let secs = start.elapsed().as_secs_f64();
+    (accepted as f64 / secs, accepted)
+}
+
+fn sql_text(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "''"))
+}
+
+/// The same rows, 100 per `INSERT … ON CONFLICT DO NOTHING`, 8 writers at once.
+fn raw_insert<C: Connection + Send + 'static>(
+    connect: impl Fn() -> C + Sync,
+    batches: &[Vec<Vec<Value>>],
+    office: &str,
+) -> f64 {
+    let rows: Vec<Vec<String>> = batches
+        .iter()
+        .map(|courier| {
+            courier
+                .iter()
+                .flatten()
+                .map(|e| {
+                    let now = chrono::Utc::now().naive_utc().to_string();
+                    format!(
+                        "({}, {}, {}, {}, {}, {}, NULL, 'bench', {}, {}, NULL, NULL)",
+                        sql_text(e["id"].as_str().unwrap()),
+                        sql_text(e["card_id"].as_str().unwrap()),
+                        sql_text(office),
+                        sql_text(e["kind"].as_str().unwrap()),
+                        sql_text(&now),
+                        sql_text(&now),
+                        sql_text(&e["payload"].to_string()),
+                        sql_text(e["id"].as_str().unwrap()),
+                    )
+                })
+                .collect()
+        })
+        .collect();
+    let total: usize = rows.iter().map(Vec::len).sum();
+    let start = Instant::now();
+    std::thread::scope(|s| {
+        for mine in &rows {
+            let connect = &connect;
+            s.spawn(move || {
+                let mut conn = connect();
+                for chunk in mine.chunks(100) {
+                    let sql = format!(
+                        "INSERT INTO bench_raw (id, card_id, office_id, kind, occurred_at, received_at, actor_id, device_id, payload, content_hash, implied_by, flag) VALUES {} ON CONFLICT DO NOTHING",
+                        chunk.join(", ")
+                    );
+                    conn.batch_execute(&sql).unwrap();
+                }
+            });
+        }
+    });
+    total as f64 / start.elapsed().as_secs_f64()
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(|a, b| a.total_cmp(b));
+    v[v.len() / 2]
+}
+
+struct Ingest {
+    rate: f64,
+    raw: f64,
+    rss: f64,
+    accepted: usize,
+}
+
+async fn bench_ingest(bin: &str, backend: &str, cards: usize) -> Ingest {
+    let (mut rates, mut raws, mut rss, mut accepted) = (Vec::new(), Vec::new(), Vec::new(), 0);
+    for run in 0..3 {
+        let (mut server, url) = match backend {
+            "postgres" => {
+                let url = pg::fresh_database().expect("PostgreSQL for the benchmark");
+                (Server::start(bin, Some(&url)), url)
+            }
+            _ => {
+                let s = Server::start(bin, None);
+                let url = format!("sqlite://{}", s._dir.path().join("antar.sqlite3").display());
+                (s, url)
+            }
+        };
+        let c = Client { http: reqwest::Client::new(), base: server.base.clone() };
+        let work = prepare(&c, cards).await;
+        let batches = events(&work);
+        let (rate, n) = ingest(&c, &work, &batches).await;
+        rss.push(server.peak_rss_mb());
+        accepted = n;
+        let office: String;
+        let raw = if backend == "postgres" {
+            let mut conn = diesel::PgConnection::establish(&url).unwrap();
+            diesel::sql_query("CREATE TABLE bench_raw (LIKE card_events INCLUDING ALL)").execute(&mut conn).unwrap();
+            office = diesel::sql_query("SELECT id AS office FROM offices LIMIT 1")
+                .load::<OfficeId>(&mut conn)
+                .unwrap()
+                .remove(0)
+                .office;
+            server.stop();
+            raw_insert(|| diesel::PgConnection::establish(&url).unwrap(), &batches, &office)
+        } else {
+            server.stop();
+            let path = url.trim_start_matches("sqlite://").to_owned();
+            let mut conn = diesel::SqliteConnection::establish(&path).unwrap();
+            diesel::sql_query("CREATE TABLE bench_raw AS SELECT id, card_id, office_id, kind, occurred_at, received_at, actor_id, device_id, payload, content_hash, implied_by, flag FROM card_events WHERE 0").execute(&mut conn).unwrap();
+            diesel::sql_query("CREATE UNIQUE INDEX bench_raw_id ON bench_raw(id)").execute(&mut conn).unwrap();
+            office = diesel::sql_query("SELECT id AS office FROM offices LIMIT 1")
+                .load::<OfficeId>(&mut conn)
+                .unwrap()
+                .remove(0)
+                .office;
+            raw_insert(
+                || {
+                    let mut c = diesel::SqliteConnection::establish(&path).unwrap();
+                    diesel::sql_query("PRAGMA busy_timeout = 10000").execute(&mut c).unwrap();
+                    diesel::sql_query("PRAGMA journal_mode = WAL").execute(&mut c).unwrap();
+                    diesel::sql_query("PRAGMA synchronous = NORMAL").execute(&mut c).unwrap();
+                    c
+                },
+                &batches,
+                &office,
+            )
+        };
+        eprintln!("{backend} run {}: {rate:.0} events/s via sync, raw {raw:.0} rows/s", run + 1);
+        rates.push(rate);
+        raws.push(raw);
+    }
+    Ingest { rate: median(rates), raw: median(raws), rss: rss.into_iter().fold(0.0, f64::max), accepted }
+}
+
+#[derive(diesel::QueryableByName)]
+struct OfficeId {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    office: String,
+}
+
+async fn bench_import(bin: &str, rows: usize) -> (f64, f64, f64) {
+    let body = csv(rows);
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), &body).unwrap();
+    let (mut rates, mut copies, mut rss) = (Vec::new(), Vec::new(), Vec::new());
+    for run in 0..3 {
+        let url = pg::fresh_database().expect("PostgreSQL for the benchmark");
+        let server = Server::start(bin, Some(&url));
+        let c = Client { http: reqwest::Client::new(), base: server.base.clone() };
+        let admin = c.login("admin").await;
+        let start = Instant::now();
+        let res = c
+            .http
+            .post(format!("{}/api/v1/cards/import", c.base))
+            .bearer_auth(&admin)
+            .body(body.clone())
+            .send()
+            .await
+            .unwrap();
+        let report: Value = res.json().await.unwrap();
+        let secs = start.elapsed().as_secs_f64();
+        assert_eq!(report["imported"], rows, "{}", report["errors"][0]);
+        rss.push(server.peak_rss_mb());
+        drop(server);
+        let mut conn = diesel::PgConnection::establish(&url).unwrap();
+        diesel::sql_query("CREATE TABLE bench_copy (nik TEXT, nama TEXT, alamat TEXT, rt TEXT, rw TEXT, kelurahan TEXT, kecamatan TEXT, no_hp TEXT, tanggal_cetak DATE, no_batch TEXT)").execute(&mut conn).unwrap();
+        let copy = format!("\\copy bench_copy FROM '{}' CSV HEADER", file.path().display());
+        let start = Instant::now();
+        let out = Command::new("psql").args([url.as_str(), "-q", "-c", &copy]).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let copy_secs = start.elapsed().as_secs_f64();
+        eprintln!(
+            "import run {}: {:.0} rows/s, COPY {:.0} rows/s",
+            run + 1,
+            rows as f64 / secs,
+            rows as f64 / copy_secs
+        );
+        rates.push(rows as f64 / secs);
+        copies.push(rows as f64 / copy_secs);
+    }
+    (median(rates), median(copies), rss.into_iter().fold(0.0, f64::max))
+}
+
+fn main() {
+    let bin = std::env::var("ANTAR_BIN").unwrap_or_else(|_| "target/release/antar".into());
+    let cards: usize = std::env::var("BENCH_CARDS").ok().and_then(|v| v.parse().ok()).unwrap_or(4000);
+    let rows: usize = std::env::var("BENCH_IMPORT_ROWS").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let pg = rt.block_on(bench_ingest(&bin, "postgres", cards));
+    let lite = rt.block_on(bench_ingest(&bin, "sqlite", cards));
+    let (import, copy, import_rss) = rt.block_on(bench_import(&bin, rows));
+    let day = |rate: f64| 500_000.0 / rate;
+    println!("| measure | Antar | baseline | ratio | goal |");
+    println!("|---|---|---|---|---|");
+    println!("| sync ingest, PostgreSQL ({} events, 8 couriers, batches of 50) | {:.0} events/s | {:.0} rows/s raw INSERT | {:.2} | ≥ 0.5 |", pg.accepted, pg.rate, pg.raw, pg.rate / pg.raw);
+    println!(
+        "| sync ingest, SQLite ({} events) | {:.0} events/s | {:.0} rows/s raw INSERT | {:.2} | ≥ 0.5 |",
+        lite.accepted,
+        lite.rate,
+        lite.raw,
+        lite.rate / lite.raw
+    );
+    println!(
+        "| CSV import, {rows} rows, PostgreSQL | {import:.0} rows/s | {copy:.0} rows/s COPY | {:.2} | ≥ 0.4 |",
+        import / copy
+    );
+    println!(
+        "| peak server RSS: ingest PostgreSQL / SQLite / 100k import | {:.0} / {:.0} / {:.0} MB | | | ≤ 150 MB |",
+        pg.rss, lite.rss, import_rss
+    );
+    println!(
+        "\nA national day (500,000 events): {:.0} s on PostgreSQL, {:.0} s on SQLite at these rates.",
+        day(pg.rate),
+        day(lite.rate)
+    );
+}
