@@ -393,9 +393,13 @@ fn main() {
     let cards: usize = std::env::var("BENCH_CARDS").ok().and_then(|v| v.parse().ok()).unwrap_or(4000);
     let rows: usize = std::env::var("BENCH_IMPORT_ROWS").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let (import, copy, import_rss) = rt.block_on(bench_import(&bin, rows));
+    if std::env::var("BENCH_ONLY").is_ok_and(|v| v == "import") {
+        println!("CSV import, {rows} rows, PostgreSQL: {import:.0} rows/s beside COPY {copy:.0} rows/s ({:.2}); peak RSS {import_rss:.0} MB", import / copy);
+        return;
+    }
     let pg = rt.block_on(bench_ingest(&bin, "postgres", cards));
     let lite = rt.block_on(bench_ingest(&bin, "sqlite", cards));
-    let (import, copy, import_rss) = rt.block_on(bench_import(&bin, rows));
     let day = |rate: f64| 500_000.0 / rate;
     println!("| measure | Antar | baseline | ratio | goal |");
     println!("|---|---|---|---|---|");

@@ -24,14 +24,25 @@ pub fn login(conn: &mut DbConnection, keys: &Keys, username: &str, pass: &str) -
     if !password::verify(pass, &user.password_hash) || user.disabled {
         return Err(unauthorized());
     }
+    let id = issue(conn, keys, &user.id, &db::new_id(), db::now())?;
+    pair(keys, &user, &id)
+}
+
+/// Stores a new refresh token of the family (only its hash); returns its id.
+fn issue(
+    conn: &mut DbConnection,
+    keys: &Keys,
+    user_id: &str,
+    family_id: &str,
+    now: chrono::NaiveDateTime,
+) -> Result<String, ApiError> {
     let id = db::new_id();
-    let now = db::now();
     tokens::insert(
         conn,
         &tokens::RefreshRow {
             id: id.clone(),
-            user_id: user.id.clone(),
-            family_id: db::new_id(),
+            user_id: user_id.to_owned(),
+            family_id: family_id.to_owned(),
             token_hash: super::sha256_hex(keys.refresh_token(&id).as_bytes()),
             created_at: now,
             expires_at: now + chrono::Duration::days(REFRESH_TTL_DAYS),
@@ -40,7 +51,7 @@ pub fn login(conn: &mut DbConnection, keys: &Keys, username: &str, pass: &str) -
             revoked: false,
         },
     )?;
-    pair(keys, &user, &id)
+    Ok(id)
 }
 
 fn pair(keys: &Keys, user: &users::UserRow, refresh_id: &str) -> Result<TokenPair, ApiError> {
@@ -84,21 +95,7 @@ pub fn refresh(conn: &mut DbConnection, keys: &Keys, presented: &str) -> Result<
                 }
             };
         }
-        let successor = db::new_id();
-        tokens::insert(
-            conn,
-            &tokens::RefreshRow {
-                id: successor.clone(),
-                user_id: user.id.clone(),
-                family_id: row.family_id.clone(),
-                token_hash: super::sha256_hex(keys.refresh_token(&successor).as_bytes()),
-                created_at: now,
-                expires_at: now + chrono::Duration::days(REFRESH_TTL_DAYS),
-                spent_at: None,
-                successor_id: None,
-                revoked: false,
-            },
-        )?;
+        let successor = issue(conn, keys, &user.id, &row.family_id, now)?;
         tokens::spend(conn, &row.id, now, &successor)?;
         pair(keys, &user, &successor).map(Some)
     })?;

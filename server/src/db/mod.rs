@@ -201,6 +201,16 @@ pub fn lock_card(conn: &mut DbConnection, card_id: &str) -> QueryResult<()> {
     Ok(())
 }
 
+/// Refreshes PostgreSQL's statistics of a table that is growing fast (an
+/// import): planned from "empty table" statistics, the NIK look-up scanned
+/// the whole table for every batch, which made large imports quadratic.
+pub fn refresh_stats(conn: &mut DbConnection, table: &str) -> QueryResult<()> {
+    if let DbConnection::Postgres(c) = conn {
+        c.batch_execute(&format!("ANALYZE {table}"))?;
+    }
+    Ok(())
+}
+
 /// Locks many cards' rows, in the order given (callers sort it).
 pub fn lock_cards(conn: &mut DbConnection, card_ids: &[String]) -> QueryResult<()> {
     if let DbConnection::Postgres(c) = conn {

@@ -131,6 +131,16 @@ pub fn import<R: Read>(
     Ok(report)
 }
 
+/// After the 1st, 2nd, 4th, 8th… batch written, the planner learns how big
+/// the table has become.
+fn report_batches_written(conn: &mut DbConnection, report: &ImportReport) -> Result<(), ApiError> {
+    let batches = report.imported.div_ceil(BATCH as u64);
+    if batches.is_power_of_two() {
+        db::refresh_stats(conn, "cards")?;
+    }
+    Ok(())
+}
+
 fn push(list: &mut Vec<Problem>, p: Problem) {
     if list.len() < MAX_LISTED {
         list.push(p);
@@ -232,6 +242,7 @@ fn flush(
     }
     if !dry_run && !new_cards.is_empty() {
         db::write_tx(conn, |conn| cards::insert_many(conn, &new_cards))?;
+        report_batches_written(conn, report)?;
     }
     Ok(())
 }
