@@ -172,3 +172,21 @@ fn demo_never_changes_the_admin_password() {
     assert_eq!(login_status(&server.addr, "admin", "second-admin-password"), 401);
     assert_eq!(login_status(&server.addr, "kurir", "kurir-demo-1871"), 200, "demo users were seeded");
 }
+
+#[test]
+fn sigterm_stops_the_server_cleanly() {
+    let dir = temp_dir();
+    let (mut server, _) = serve(&dir, Some("some-admin-password"), false);
+    let pid = server.child.id().to_string();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(start.elapsed() < Duration::from_secs(15), "still running 15 s after SIGTERM");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "exit status {status}");
+    assert_eq!(request(&server.addr, "GET", "/healthz", "").0, 0, "no longer listening");
+}
