@@ -27,18 +27,15 @@ pub async fn sync(
     let results = state
         .db(move |conn| {
             let office = offices::get(conn, &courier.office_id)?;
-            let received_at = db::now();
-            let sent_at = db::truncate(body.sent_at.naive_utc());
             let batch = Batch {
                 id: db::new_id(),
                 office: &office,
                 courier_id: &courier.id,
                 device_id: &body.device_id,
-                received_at,
-                skew: received_at - sent_at,
+                sent_at: db::truncate(body.sent_at.naive_utc()),
+                received_at: db::now(),
             };
-            batch.record(conn, sent_at, body.events.len())?;
-            let skew_ms = batch.skew.num_milliseconds();
+            let skew_ms = batch.skew().num_milliseconds();
             tracing::info!(courier = %courier.id, events = body.events.len(), clock_skew_ms = skew_ms, "sync");
             Ok(sync::handle_batch(conn, &batch, &body.events)?)
         })

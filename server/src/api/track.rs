@@ -126,7 +126,6 @@ ol{{padding-left:1.2rem}}button{{font-size:1.1rem;padding:.8rem 1.2rem;min-heigh
 textarea{{width:100%;min-height:5rem;font-size:1rem}}.notice{{background:#fff7d6;padding:.75rem;border-radius:.5rem}}\
 .secondary{{background:#555}}small{{color:#555}}</style></head><body>{body}</body></html>"
     );
-    let _ = token;
     private(HttpResponse::build(status)).content_type("text/html; charset=utf-8").body(html)
 }
 

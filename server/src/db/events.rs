@@ -101,10 +101,6 @@ pub struct RejectedRow {
     pub resolved_at: Option<NaiveDateTime>,
 }
 
-pub fn by_id(conn: &mut DbConnection, id: &str) -> QueryResult<Option<EventRow>> {
-    card_events::table.find(id).select(EventRow::as_select()).first(conn).optional()
-}
-
 pub fn for_card(conn: &mut DbConnection, card_id: &str) -> QueryResult<Vec<EventRow>> {
     card_events::table
         .filter(card_events::card_id.eq(card_id))

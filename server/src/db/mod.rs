@@ -189,18 +189,6 @@ where
     }
 }
 
-/// Locks a card's row for the rest of the transaction, so two syncs of the
-/// same card fold its log one after the other. SQLite's immediate
-/// transactions already serialise writers.
-pub fn lock_card(conn: &mut DbConnection, card_id: &str) -> QueryResult<()> {
-    if let DbConnection::Postgres(c) = conn {
-        diesel::sql_query("SELECT id FROM cards WHERE id = $1 FOR UPDATE")
-            .bind::<diesel::sql_types::Text, _>(card_id)
-            .execute(c)?;
-    }
-    Ok(())
-}
-
 /// Refreshes PostgreSQL's statistics of a table that is growing fast (an
 /// import): planned from "empty table" statistics, the NIK look-up scanned
 /// the whole table for every batch, which made large imports quadratic.
@@ -211,7 +199,9 @@ pub fn refresh_stats(conn: &mut DbConnection, table: &str) -> QueryResult<()> {
     Ok(())
 }
 
-/// Locks many cards' rows, in the order given (callers sort it).
+/// Locks cards' rows for the rest of the transaction, in the order given
+/// (callers sort it), so two syncs of the same card fold its log one after
+/// the other. SQLite's immediate transactions already serialise writers.
 pub fn lock_cards(conn: &mut DbConnection, card_ids: &[String]) -> QueryResult<()> {
     if let DbConnection::Postgres(c) = conn {
         if !card_ids.is_empty() {

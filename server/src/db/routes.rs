@@ -117,17 +117,6 @@ pub fn stops_with_cards(conn: &mut DbConnection, route_id: &str) -> QueryResult<
         .load(conn)
 }
 
-/// Whether the card was ever on a route of this courier.
-pub fn was_on_courier_route(conn: &mut DbConnection, card_id: &str, courier_id: &str) -> QueryResult<bool> {
-    diesel::select(diesel::dsl::exists(
-        route_stops::table
-            .inner_join(routes::table)
-            .filter(route_stops::card_id.eq(card_id))
-            .filter(routes::courier_id.eq(courier_id)),
-    ))
-    .get_result(conn)
-}
-
 /// Of these cards, the ones that were ever on a route of this courier.
 pub fn cards_ever_on_courier_routes(
     conn: &mut DbConnection,

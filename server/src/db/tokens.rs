@@ -31,10 +31,6 @@ pub fn by_hash(conn: &mut DbConnection, hash: &str) -> QueryResult<Option<Refres
         .optional()
 }
 
-pub fn by_id(conn: &mut DbConnection, id: &str) -> QueryResult<Option<RefreshRow>> {
-    refresh_tokens::table.find(id).select(RefreshRow::as_select()).first(conn).optional()
-}
-
 pub fn spend(conn: &mut DbConnection, id: &str, at: NaiveDateTime, successor: &str) -> QueryResult<()> {
     diesel::update(refresh_tokens::table.find(id))
         .set((refresh_tokens::spent_at.eq(at), refresh_tokens::successor_id.eq(successor)))

@@ -67,7 +67,3 @@ pub fn list(conn: &mut DbConnection, office_id: &str, role: Option<Role>) -> Que
 pub fn count(conn: &mut DbConnection) -> QueryResult<i64> {
     users::table.count().get_result(conn)
 }
-
-pub fn set_password(conn: &mut DbConnection, id: &str, hash: &str) -> QueryResult<()> {
-    diesel::update(users::table.find(id)).set(users::password_hash.eq(hash)).execute(conn).map(drop)
-}

@@ -19,7 +19,7 @@ pub struct Outcome {
 /// Appends `row` to its card's log (the caller holds a write transaction),
 /// then re-projects the card. The card must exist.
 pub fn append(conn: &mut DbConnection, rules: Rules, row: &events::EventRow) -> QueryResult<Outcome> {
-    db::lock_card(conn, &row.card_id)?;
+    db::lock_cards(conn, std::slice::from_ref(&row.card_id))?;
     events::insert(conn, row)?;
     reproject(conn, rules, &row.card_id, &row.id)
 }

@@ -37,6 +37,16 @@ fn check_cards(conn: &mut DbConnection, office: &Office, card_ids: &[String]) ->
     Ok(())
 }
 
+/// A card is on one open route at most.
+fn ensure_free(conn: &mut DbConnection, card_ids: &[String]) -> Result<(), ApiError> {
+    let busy = routes::active_cards(conn, card_ids)?;
+    if busy.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::Conflict(format!("already on another active route: {}", busy.join(", "))))
+    }
+}
+
 fn assign(
     conn: &mut DbConnection,
     office: &Office,
@@ -109,10 +119,7 @@ pub fn create(
     db::write_tx(conn, |conn| {
         check_courier(conn, office, courier_id)?;
         check_cards(conn, office, card_ids)?;
-        let busy = routes::active_cards(conn, card_ids)?;
-        if !busy.is_empty() {
-            return Err(ApiError::Conflict(format!("already on another active route: {}", busy.join(", "))));
-        }
+        ensure_free(conn, card_ids)?;
         let route = routes::RouteRow {
             id: db::new_id(),
             office_id: office.id.clone(),
@@ -187,10 +194,7 @@ pub fn replace_stops(
         }
         let added: Vec<String> =
             card_ids.iter().filter(|c| !current.iter().any(|s| &s.card_id == *c)).cloned().collect();
-        let busy = routes::active_cards(conn, &added)?;
-        if !busy.is_empty() {
-            return Err(ApiError::Conflict(format!("already on another active route: {}", busy.join(", "))));
-        }
+        ensure_free(conn, &added)?;
         for (card_id, seq) in card_ids.iter().zip(1..) {
             if added.contains(card_id) {
                 routes::insert_stop(

@@ -24,15 +24,20 @@ pub struct Batch<'a> {
     pub office: &'a Office,
     pub courier_id: &'a str,
     pub device_id: &'a str,
+    /// When the phone sent the batch, by its own clock.
+    pub sent_at: NaiveDateTime,
     pub received_at: NaiveDateTime,
-    /// Server clock minus phone clock, from the batch's `sent_at`.
-    pub skew: chrono::Duration,
 }
 
 impl Batch<'_> {
+    /// Server clock minus phone clock.
+    pub fn skew(&self) -> chrono::Duration {
+        self.received_at - self.sent_at
+    }
+
     /// Records the batch itself: when the phone sent it by its own clock,
     /// when it arrived, and the difference.
-    pub fn record(&self, conn: &mut DbConnection, sent_at: NaiveDateTime, count: usize) -> QueryResult<()> {
+    fn record(&self, conn: &mut DbConnection, count: usize) -> QueryResult<()> {
         events::insert_batch(
             conn,
             &events::BatchRow {
@@ -40,9 +45,9 @@ impl Batch<'_> {
                 office_id: self.office.id.clone(),
                 courier_id: self.courier_id.to_owned(),
                 device_id: self.device_id.to_owned(),
-                sent_at,
+                sent_at: self.sent_at,
                 received_at: self.received_at,
-                skew_ms: self.skew.num_milliseconds(),
+                skew_ms: self.skew().num_milliseconds(),
                 events: i32::try_from(count).unwrap_or(i32::MAX),
             },
         )
@@ -129,20 +134,23 @@ pub fn check_payload(kind: EventKind, p: &serde_json::Value) -> Result<(), (Stri
 /// answer: a bad one is rejected (and kept) while the rest go through.
 pub fn handle_batch(conn: &mut DbConnection, batch: &Batch<'_>, sent: &[SyncEvent]) -> QueryResult<Vec<SyncResult>> {
     db::write_tx(conn, |conn| {
+        batch.record(conn, sent.len())?;
+        let skew = batch.skew();
         let mut results: Vec<Option<SyncResult>> = vec![None; sent.len()];
         let mut rejected = Vec::new();
-        let mut reject =
-            |results: &mut Vec<Option<SyncResult>>, i: usize, ev: &SyncEvent, code: &str, message: String| {
-                rejected.push(rejected_row(batch, ev, code, &message));
-                results[i] = Some(result(&ev.id, SyncStatus::Rejected, Some(code), Some(message)));
-            };
+        let mut reject = |ev: &SyncEvent, code: &str, message: String| {
+            rejected.push(rejected_row(batch, ev, code, &message));
+            Some(result(&ev.id, SyncStatus::Rejected, Some(code), Some(message)))
+        };
         let ids: Vec<String> = sent.iter().map(|e| e.id.clone()).collect();
         let stored: HashMap<String, events::EventRow> =
             events::by_ids(conn, &ids)?.into_iter().map(|r| (r.id.clone(), r)).collect();
         let card_ids: Vec<String> = sent.iter().map(|e| e.card_id.clone()).collect();
         let mine: HashSet<String> =
             routes::cards_ever_on_courier_routes(conn, &batch.office.id, batch.courier_id, &card_ids)?;
-        let mut fresh: Vec<(usize, events::EventRow)> = Vec::new();
+        // The accepted events: where each stands in the batch, its row, and
+        // its payload (for the GPS pin).
+        let (mut at, mut rows, mut payloads) = (Vec::new(), Vec::new(), Vec::new());
         let mut seen: HashMap<&str, String> = HashMap::new();
         for (i, ev) in sent.iter().enumerate() {
             let device_time = db::truncate(ev.occurred_at.naive_utc());
@@ -157,68 +165,62 @@ pub fn handle_batch(conn: &mut DbConnection, batch: &Batch<'_>, sent: &[SyncEven
                 if earlier_hash == hash && same_actor {
                     results[i] = Some(result(&ev.id, SyncStatus::Duplicate, flagged.then_some(code::FLAGGED), None));
                 } else {
-                    reject(
-                        &mut results,
-                        i,
-                        ev,
-                        code::ID_CONFLICT,
-                        "this event id was already used for different content".into(),
-                    );
+                    results[i] =
+                        reject(ev, code::ID_CONFLICT, "this event id was already used for different content".into());
                 }
                 continue;
             }
             let Some(kind) = EventKind::parse(&ev.kind).filter(|k| k.is_courier_kind()) else {
-                reject(&mut results, i, ev, code::UNKNOWN_KIND, format!("kind '{}' is not a courier event", ev.kind));
+                results[i] = reject(ev, code::UNKNOWN_KIND, format!("kind '{}' is not a courier event", ev.kind));
                 continue;
             };
             if let Err((field, message)) = check_payload(kind, &ev.payload) {
-                reject(&mut results, i, ev, code::INVALID_PAYLOAD, format!("{field}: {message}"));
+                results[i] = reject(ev, code::INVALID_PAYLOAD, format!("{field}: {message}"));
                 continue;
             }
             if !mine.contains(&ev.card_id) {
-                reject(&mut results, i, ev, code::NOT_ASSIGNED, "this card was never on your route".into());
+                results[i] = reject(ev, code::NOT_ASSIGNED, "this card was never on your route".into());
                 continue;
             }
             seen.insert(ev.id.as_str(), hash.clone());
-            fresh.push((
-                i,
-                events::EventRow {
-                    id: ev.id.clone(),
-                    card_id: ev.card_id.clone(),
-                    office_id: batch.office.id.clone(),
-                    kind: kind.as_str().to_owned(),
-                    // Cheap phones keep poor time: the log is ordered on the server's clock.
-                    occurred_at: db::truncate(device_time + batch.skew),
-                    received_at: batch.received_at,
-                    actor_id: Some(batch.courier_id.to_owned()),
-                    device_id: Some(batch.device_id.to_owned()),
-                    payload: canonical(&ev.payload).to_string(),
-                    content_hash: hash,
-                    implied_by: None,
-                    flag: None,
-                    device_time: Some(device_time),
-                    batch_id: Some(batch.id.clone()),
-                },
-            ));
+            let payload = canonical(&ev.payload);
+            at.push(i);
+            rows.push(events::EventRow {
+                id: ev.id.clone(),
+                card_id: ev.card_id.clone(),
+                office_id: batch.office.id.clone(),
+                kind: kind.as_str().to_owned(),
+                // Cheap phones keep poor time: the log is ordered on the server's clock.
+                occurred_at: db::truncate(device_time + skew),
+                received_at: batch.received_at,
+                actor_id: Some(batch.courier_id.to_owned()),
+                device_id: Some(batch.device_id.to_owned()),
+                payload: payload.to_string(),
+                content_hash: hash,
+                implied_by: None,
+                flag: None,
+                device_time: Some(device_time),
+                batch_id: Some(batch.id.clone()),
+            });
+            payloads.push(payload);
         }
         events::insert_rejected_many(conn, &rejected)?;
-        let mut touched: Vec<String> = fresh.iter().map(|(_, r)| r.card_id.clone()).collect();
+        let mut touched: Vec<String> = rows.iter().map(|r| r.card_id.clone()).collect();
         touched.sort();
         touched.dedup();
         // Locked in a fixed order, so two batches never wait on each other in a circle.
         db::lock_cards(conn, &touched)?;
-        let rows: Vec<events::EventRow> = fresh.iter().map(|(_, r)| r.clone()).collect();
         events::insert_many(conn, &rows)?;
         let mut flags = HashMap::new();
         for card in &touched {
             flags.extend(custody::refold(conn, batch.office.rules(), card)?);
         }
-        for (i, row) in &fresh {
-            results[*i] = Some(match flags.get(&row.id) {
+        for ((i, row), payload) in at.into_iter().zip(&rows).zip(&payloads) {
+            results[i] = Some(match flags.get(&row.id) {
                 Some(r) => result(&row.id, SyncStatus::Accepted, Some(code::FLAGGED), Some(r.message())),
                 None => result(&row.id, SyncStatus::Accepted, None, None),
             });
-            remember_pin(conn, &row.card_id, &serde_json::from_str(&row.payload).unwrap_or_default())?;
+            remember_pin(conn, &row.card_id, payload)?;
         }
         Ok(results
             .into_iter()
