@@ -41,6 +41,7 @@ pub fn seed(conn: &mut DbConnection, _config: &Config) -> anyhow::Result<()> {
         status: "open".into(),
         created_by: staff_id.clone(),
         created_at: db::now(),
+        ended_at: None,
     };
     let stops: Vec<_> = picked
         .iter()

@@ -193,6 +193,7 @@ fn events(work: &[(String, Vec<String>)]) -> Vec<Vec<Vec<Value>>> {
 
 /// Sends every courier's batches, the couriers at once; events per second.
 async fn ingest(c: &Client, work: &[(String, Vec<String>)], batches: &[Vec<Vec<Value>>]) -> (f64, usize) {
+    eprintln!("ingesting…");
     let start = Instant::now();
     let tasks = work.iter().zip(batches).map(|((token, _), mine)| async move {
         let mut n = 0;
@@ -393,8 +394,23 @@ fn main() {
     let cards: usize = std::env::var("BENCH_CARDS").ok().and_then(|v| v.parse().ok()).unwrap_or(4000);
     let rows: usize = std::env::var("BENCH_IMPORT_ROWS").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let only = std::env::var("BENCH_ONLY").unwrap_or_default();
+    if only == "sync" {
+        for backend in ["postgres", "sqlite"] {
+            let r = rt.block_on(bench_ingest(&bin, backend, cards));
+            println!(
+                "sync ingest, {backend}, {} events: {:.0} events/s beside raw {:.0} rows/s ({:.2}); peak RSS {:.0} MB",
+                r.accepted,
+                r.rate,
+                r.raw,
+                r.rate / r.raw,
+                r.rss
+            );
+        }
+        return;
+    }
     let (import, copy, import_rss) = rt.block_on(bench_import(&bin, rows));
-    if std::env::var("BENCH_ONLY").is_ok_and(|v| v == "import") {
+    if only == "import" {
         println!("CSV import, {rows} rows, PostgreSQL: {import:.0} rows/s beside COPY {copy:.0} rows/s ({:.2}); peak RSS {import_rss:.0} MB", import / copy);
         return;
     }

@@ -101,9 +101,64 @@ async fn closing_the_day_balances_handed_out_against_outcomes(app: TestApp) {
     assert_eq!(app.status_of(&s, &c[3]).await, "delivered");
 }
 
+/// A closed day's report is the handover record: what happens to its cards
+/// after the close does not rewrite it, but what happened before the close
+/// and reached the server late (an offline phone) is counted.
+async fn a_closed_days_report_counts_the_log_up_to_the_close(app: TestApp) {
+    let s = app.seed(3).await;
+    let c = &s.cards;
+    app.route(&s, DAY, c).await;
+    let picked_at = chrono::Utc::now();
+    let at = |ms: i64| (picked_at + chrono::Duration::milliseconds(ms)).to_rfc3339();
+    let ev = |card: &str, kind: &str, ms: i64, payload: serde_json::Value| json!({"id": uuid::Uuid::new_v4().to_string(), "card_id": card, "kind": kind, "occurred_at": at(ms), "payload": payload});
+    let res = app
+        .sync(
+            &s.courier,
+            vec![
+                ev(&c[0], "picked_up", 0, json!({})),
+                ev(&c[1], "picked_up", 0, json!({})),
+                ev(&c[1], "returned_to_office", 5, json!({})),
+                ev(&c[2], "picked_up", 0, json!({})),
+            ],
+        )
+        .await;
+    assert!(res.iter().all(|r| r["status"] == "accepted" && r.get("code").is_none()), "{res:?}");
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    let path = format!("/api/v1/couriers/{}/days/{DAY}", s.courier_id);
+    let closed = app.post(&format!("{path}/close"), &s.staff, json!({})).await;
+    assert_eq!(closed.status, StatusCode::OK, "{}", closed.text);
+    let ids = |day: &serde_json::Value, k: &str| {
+        day[k].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap().to_owned()).collect::<Vec<_>>()
+    };
+    assert_eq!(ids(&closed.body, "still_out"), [c[0].clone(), c[2].clone()]);
+    assert_eq!(ids(&closed.body, "returned"), [c[1].clone()]);
+
+    // Delivered before the close, synced after it: the day counts it.
+    let late = app
+        .sync(
+            &s.courier,
+            vec![ev(&c[0], "delivered", 10, json!({"recipient_name": "Penerima", "recipient_relation": "self"}))],
+        )
+        .await;
+    assert_eq!(late[0]["status"], "accepted", "{late:?}");
+    // After the close: c[2] delivered the next morning, c[1] sent out again on a new route.
+    app.sync(&s.courier, vec![delivered(&c[2], 5)]).await;
+    app.route(&s, "2026-11-24", &[c[1].clone()]).await;
+    app.sync(&s.courier, vec![event(&c[1], "picked_up", 6, json!({})), delivered(&c[1], 7)]).await;
+    assert_eq!(app.status_of(&s, &c[1]).await, "delivered");
+
+    let day = app.get(&path, &s.staff).await.body;
+    assert_eq!(ids(&day, "delivered"), [c[0].clone()], "delivered before the close, counted however late it came");
+    assert_eq!(ids(&day, "still_out"), [c[2].clone()], "still out when the day closed");
+    assert_eq!(ids(&day, "returned"), [c[1].clone()], "returned that day, whatever happened to it since");
+    assert_eq!(day["returned"][0]["status"], "returned_to_office", "each card as it stood at the close");
+    assert_eq!((day["handed_out"].as_u64(), day["balanced"].as_bool()), (Some(3), Some(true)));
+}
+
 on_both_backends!(
     stops_can_be_added_removed_and_reordered,
     a_card_in_the_couriers_bag_cannot_be_taken_off_the_route,
     a_cancelled_route_frees_its_cards,
     closing_the_day_balances_handed_out_against_outcomes,
+    a_closed_days_report_counts_the_log_up_to_the_close,
 );

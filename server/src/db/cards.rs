@@ -2,7 +2,7 @@
 
 use super::schema::cards;
 use super::DbConnection;
-use antar_shared::custody::{ResidentAnswer, Status};
+use antar_shared::custody::{CardState, ResidentAnswer, Status};
 use antar_shared::wire::CardSummary;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -119,6 +119,17 @@ pub fn list(
     Ok((items, total))
 }
 
+/// Which of these ids are cards of the office.
+pub fn existing(
+    conn: &mut DbConnection,
+    office_id: &str,
+    ids: &[String],
+) -> QueryResult<std::collections::HashSet<String>> {
+    let found: Vec<String> =
+        cards::table.filter(cards::office_id.eq(office_id).and(cards::id.eq_any(ids))).select(cards::id).load(conn)?;
+    Ok(found.into_iter().collect())
+}
+
 /// Cards of the office holding any of these NIKs.
 pub fn by_niks(conn: &mut DbConnection, office_id: &str, niks: &[String]) -> QueryResult<Vec<Card>> {
     cards::table
@@ -145,24 +156,63 @@ pub fn insert_many(conn: &mut DbConnection, rows: &[Card]) -> QueryResult<()> {
     Ok(())
 }
 
-/// Rewrites a card's projection from its folded log.
-pub fn set_projection(conn: &mut DbConnection, id: &str, state: &antar_shared::custody::CardState) -> QueryResult<()> {
-    diesel::update(cards::table.find(id))
-        .set((
-            cards::status.eq(state.status.as_str()),
-            cards::resident.eq(state.resident.map(ResidentAnswer::as_str)),
-            cards::failed_attempts.eq(i32::try_from(state.failed_attempts).unwrap_or(i32::MAX)),
-            cards::courier_id.eq(state.courier.as_deref()),
-            cards::updated_at.eq(super::now()),
-        ))
-        .execute(conn)
-        .map(drop)
+/// What a card's folded log says, plus a first good GPS fix to remember.
+pub struct Projection<'a> {
+    pub id: &'a str,
+    pub state: &'a CardState,
+    /// Kept only when the card has no pin yet.
+    pub pin: Option<(f64, f64)>,
 }
 
-/// Remembers the first good GPS fix at a home for later visits.
-pub fn remember_pin(conn: &mut DbConnection, id: &str, lat: f64, lon: f64) -> QueryResult<()> {
-    diesel::update(cards::table.find(id).filter(cards::pin_lat.is_null()))
-        .set((cards::pin_lat.eq(lat), cards::pin_lon.eq(lon)))
-        .execute(conn)
-        .map(drop)
+/// Rewrites cards' projections from their folded logs, in one statement over
+/// column arrays on PostgreSQL and a cached statement per card on SQLite.
+/// A card keeps the pin it has; one without takes the fix given.
+pub fn set_projections(conn: &mut DbConnection, rows: &[Projection<'_>]) -> QueryResult<()> {
+    use diesel::sql_types::{Array, Double, Integer, Nullable, Text, Timestamp};
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let now = super::now();
+    let failed = |s: &CardState| i32::try_from(s.failed_attempts).unwrap_or(i32::MAX);
+    match conn {
+        DbConnection::Postgres(c) => {
+            diesel::sql_query(
+                "UPDATE cards SET status = p.status, resident = p.resident, failed_attempts = p.failed, \
+                 courier_id = p.courier, updated_at = $8, pin_lat = COALESCE(cards.pin_lat, p.lat), \
+                 pin_lon = CASE WHEN cards.pin_lat IS NULL THEN p.lon ELSE cards.pin_lon END \
+                 FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::float8[], $7::float8[]) \
+                 AS p(id, status, resident, failed, courier, lat, lon) WHERE cards.id = p.id",
+            )
+            .bind::<Array<Text>, _>(rows.iter().map(|r| r.id).collect::<Vec<_>>())
+            .bind::<Array<Text>, _>(rows.iter().map(|r| r.state.status.as_str()).collect::<Vec<_>>())
+            .bind::<Array<Nullable<Text>>, _>(
+                rows.iter().map(|r| r.state.resident.map(ResidentAnswer::as_str)).collect::<Vec<_>>(),
+            )
+            .bind::<Array<Integer>, _>(rows.iter().map(|r| failed(r.state)).collect::<Vec<_>>())
+            .bind::<Array<Nullable<Text>>, _>(rows.iter().map(|r| r.state.courier.as_deref()).collect::<Vec<_>>())
+            .bind::<Array<Nullable<Double>>, _>(rows.iter().map(|r| r.pin.map(|p| p.0)).collect::<Vec<_>>())
+            .bind::<Array<Nullable<Double>>, _>(rows.iter().map(|r| r.pin.map(|p| p.1)).collect::<Vec<_>>())
+            .bind::<Timestamp, _>(now)
+            .execute(c)?;
+        }
+        DbConnection::Sqlite(c) => {
+            for r in rows {
+                diesel::sql_query(
+                    "UPDATE cards SET status = ?, resident = ?, failed_attempts = ?, courier_id = ?, updated_at = ?, \
+                     pin_lat = COALESCE(pin_lat, ?), pin_lon = CASE WHEN pin_lat IS NULL THEN ? ELSE pin_lon END \
+                     WHERE id = ?",
+                )
+                .bind::<Text, _>(r.state.status.as_str())
+                .bind::<Nullable<Text>, _>(r.state.resident.map(ResidentAnswer::as_str))
+                .bind::<Integer, _>(failed(r.state))
+                .bind::<Nullable<Text>, _>(r.state.courier.as_deref())
+                .bind::<Timestamp, _>(now)
+                .bind::<Nullable<Double>, _>(r.pin.map(|p| p.0))
+                .bind::<Nullable<Double>, _>(r.pin.map(|p| p.1))
+                .bind::<Text, _>(r.id)
+                .execute(c)?;
+            }
+        }
+    }
+    Ok(())
 }

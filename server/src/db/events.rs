@@ -113,25 +113,68 @@ pub fn insert(conn: &mut DbConnection, row: &EventRow) -> QueryResult<()> {
     diesel::insert_into(card_events::table).values(row).execute(conn).map(drop)
 }
 
+/// Inserts many events. On PostgreSQL one statement of column arrays
+/// (`unnest`), whose text never changes, so it is prepared once per
+/// connection; SQLite runs in-process, where a cached one-row statement
+/// per event is as fast as a multi-row one.
 pub fn insert_many(conn: &mut DbConnection, rows: &[EventRow]) -> QueryResult<()> {
+    use diesel::sql_types::{Array, Nullable, Text, Timestamp};
+    if rows.is_empty() {
+        return Ok(());
+    }
     match conn {
         DbConnection::Postgres(c) => {
-            for chunk in rows.chunks(1000) {
-                diesel::insert_into(card_events::table).values(chunk).execute(c)?;
-            }
+            let col = |f: fn(&EventRow) -> &String| rows.iter().map(f).collect::<Vec<_>>();
+            let opt = |f: fn(&EventRow) -> &Option<String>| rows.iter().map(f).collect::<Vec<_>>();
+            diesel::sql_query(
+                "INSERT INTO card_events (id, card_id, office_id, kind, occurred_at, received_at, actor_id, \
+                 device_id, payload, content_hash, implied_by, flag, device_time, batch_id) \
+                 SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamp[], \
+                 $6::timestamp[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], \
+                 $13::timestamp[], $14::text[])",
+            )
+            .bind::<Array<Text>, _>(col(|r| &r.id))
+            .bind::<Array<Text>, _>(col(|r| &r.card_id))
+            .bind::<Array<Text>, _>(col(|r| &r.office_id))
+            .bind::<Array<Text>, _>(col(|r| &r.kind))
+            .bind::<Array<Timestamp>, _>(rows.iter().map(|r| r.occurred_at).collect::<Vec<_>>())
+            .bind::<Array<Timestamp>, _>(rows.iter().map(|r| r.received_at).collect::<Vec<_>>())
+            .bind::<Array<Nullable<Text>>, _>(opt(|r| &r.actor_id))
+            .bind::<Array<Nullable<Text>>, _>(opt(|r| &r.device_id))
+            .bind::<Array<Text>, _>(col(|r| &r.payload))
+            .bind::<Array<Text>, _>(col(|r| &r.content_hash))
+            .bind::<Array<Nullable<Text>>, _>(opt(|r| &r.implied_by))
+            .bind::<Array<Nullable<Text>>, _>(opt(|r| &r.flag))
+            .bind::<Array<Nullable<Timestamp>>, _>(rows.iter().map(|r| r.device_time).collect::<Vec<_>>())
+            .bind::<Array<Nullable<Text>>, _>(opt(|r| &r.batch_id))
+            .execute(c)?;
         }
         DbConnection::Sqlite(c) => {
-            for chunk in rows.chunks(1000) {
-                diesel::insert_into(card_events::table).values(chunk).execute(c)?;
+            for row in rows {
+                diesel::insert_into(card_events::table).values(row).execute(c)?;
             }
         }
     }
     Ok(())
 }
 
-/// Removes a derived record (an implied pick-up); observed events are never deleted.
-pub fn delete(conn: &mut DbConnection, id: &str) -> QueryResult<()> {
-    diesel::delete(card_events::table.find(id).filter(card_events::implied_by.is_not_null())).execute(conn).map(drop)
+/// The logs of many cards in one query, each in canonical order.
+pub fn for_cards(conn: &mut DbConnection, card_ids: &[String]) -> QueryResult<Vec<EventRow>> {
+    card_events::table
+        .filter(card_events::card_id.eq_any(card_ids))
+        .order((card_events::card_id.asc(), card_events::occurred_at.asc(), card_events::id.asc()))
+        .select(EventRow::as_select())
+        .load(conn)
+}
+
+/// Removes derived records (implied pick-ups); observed events are never deleted.
+pub fn delete_implied(conn: &mut DbConnection, ids: &[String]) -> QueryResult<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    diesel::delete(card_events::table.filter(card_events::id.eq_any(ids)).filter(card_events::implied_by.is_not_null()))
+        .execute(conn)
+        .map(drop)
 }
 
 pub fn set_flag(conn: &mut DbConnection, id: &str, flag: Option<&str>) -> QueryResult<()> {
@@ -180,8 +223,15 @@ pub fn by_ids(conn: &mut DbConnection, ids: &[String]) -> QueryResult<Vec<EventR
 }
 
 pub fn insert_rejected_many(conn: &mut DbConnection, rows: &[RejectedRow]) -> QueryResult<()> {
-    for row in rows {
-        insert_rejected(conn, row)?;
+    match conn {
+        DbConnection::Postgres(c) if !rows.is_empty() => {
+            diesel::insert_into(rejected_events::table).values(rows).execute(c)?;
+        }
+        _ => {
+            for row in rows {
+                insert_rejected(conn, row)?;
+            }
+        }
     }
     Ok(())
 }

@@ -155,6 +155,9 @@ pub fn migrate(conn: &mut DbConnection) -> Result<usize, DbError> {
     ran.map_err(|e| DbError::Migrate(e.to_string()))
 }
 
+/// One SQLite writer at a time in this process (see [`write_tx`]).
+static SQLITE_WRITER: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// Runs `f` in a transaction that takes the write lock at its start.
 ///
 /// On SQLite a deferred transaction that reads and then writes fails with
@@ -164,10 +167,21 @@ pub fn write_tx<T, E>(conn: &mut DbConnection, f: impl FnOnce(&mut DbConnection)
 where
     E: From<diesel::result::Error>,
 {
-    match conn {
-        DbConnection::Postgres(c) => AnsiTransactionManager::begin_transaction(c)?,
-        DbConnection::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
-    }
+    // SQLite's own wait for the write lock polls with sleeps of up to 100 ms,
+    // leaving the database idle while writers nap; queueing them on a mutex
+    // in the process hands the lock over at once. Another process still
+    // meets the busy timeout.
+    let _writer = match conn {
+        DbConnection::Postgres(c) => {
+            AnsiTransactionManager::begin_transaction(c)?;
+            None
+        }
+        DbConnection::Sqlite(c) => {
+            let guard = SQLITE_WRITER.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?;
+            Some(guard)
+        }
+    };
     match f(conn) {
         Ok(value) => {
             match conn {

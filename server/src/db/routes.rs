@@ -15,6 +15,8 @@ pub struct RouteRow {
     pub status: String,
     pub created_by: String,
     pub created_at: NaiveDateTime,
+    /// When it was closed or cancelled.
+    pub ended_at: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -60,7 +62,10 @@ pub fn list(
 
 /// A route leaving `open` frees its cards for other routes.
 pub fn set_status(conn: &mut DbConnection, id: &str, status: &str) -> QueryResult<()> {
-    diesel::update(routes::table.find(id)).set(routes::status.eq(status)).execute(conn)?;
+    let ended_at = (status != "open").then(super::now);
+    diesel::update(routes::table.find(id))
+        .set((routes::status.eq(status), routes::ended_at.eq(ended_at)))
+        .execute(conn)?;
     diesel::update(route_stops::table.filter(route_stops::route_id.eq(id)))
         .set(route_stops::active.eq(status == "open"))
         .execute(conn)
@@ -117,19 +122,42 @@ pub fn stops_with_cards(conn: &mut DbConnection, route_id: &str) -> QueryResult<
         .load(conn)
 }
 
-/// Of these cards, the ones that were ever on a route of this courier.
-pub fn cards_ever_on_courier_routes(
+/// Of these cards, the ones that were ever on a route of this courier,
+/// locked for the rest of the transaction on PostgreSQL (in id order, so
+/// two batches never wait on each other in a circle). SQLite's immediate
+/// transactions already serialise writers.
+pub fn lock_cards_of_courier(
     conn: &mut DbConnection,
     office_id: &str,
     courier_id: &str,
     card_ids: &[String],
 ) -> QueryResult<std::collections::HashSet<String>> {
-    let found: Vec<String> = route_stops::table
-        .inner_join(routes::table)
-        .filter(route_stops::card_id.eq_any(card_ids))
-        .filter(routes::courier_id.eq(courier_id).and(routes::office_id.eq(office_id)))
-        .select(route_stops::card_id)
-        .distinct()
-        .load(conn)?;
+    #[derive(QueryableByName)]
+    struct Id {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        id: String,
+    }
+    let found: Vec<String> = match conn {
+        DbConnection::Postgres(c) => diesel::sql_query(
+            "SELECT c.id FROM cards c WHERE c.id = ANY($1) AND c.office_id = $2 AND EXISTS \
+             (SELECT 1 FROM route_stops s JOIN routes r ON r.id = s.route_id \
+              WHERE s.card_id = c.id AND r.courier_id = $3 AND r.office_id = $2) \
+             ORDER BY c.id FOR UPDATE OF c",
+        )
+        .bind::<diesel::sql_types::Array<diesel::sql_types::Text>, _>(card_ids)
+        .bind::<diesel::sql_types::Text, _>(office_id)
+        .bind::<diesel::sql_types::Text, _>(courier_id)
+        .load::<Id>(c)?
+        .into_iter()
+        .map(|r| r.id)
+        .collect(),
+        DbConnection::Sqlite(_) => route_stops::table
+            .inner_join(routes::table)
+            .filter(route_stops::card_id.eq_any(card_ids))
+            .filter(routes::courier_id.eq(courier_id).and(routes::office_id.eq(office_id)))
+            .select(route_stops::card_id)
+            .distinct()
+            .load(conn)?,
+    };
     Ok(found.into_iter().collect())
 }

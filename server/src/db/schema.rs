@@ -132,6 +132,7 @@ diesel::table! {
         status -> Text,
         created_by -> Text,
         created_at -> Timestamp,
+        ended_at -> Nullable<Timestamp>,
     }
 }
 

@@ -7,6 +7,7 @@
 use crate::db::{self, cards, events, DbConnection};
 use antar_shared::custody::{self, EventKind, Rules};
 use diesel::QueryResult;
+use std::collections::HashMap;
 
 /// What happened to an appended event.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,72 +17,91 @@ pub struct Outcome {
     pub message: Option<String>,
 }
 
-/// Appends `row` to its card's log (the caller holds a write transaction),
-/// then re-projects the card. The card must exist.
-pub fn append(conn: &mut DbConnection, rules: Rules, row: &events::EventRow) -> QueryResult<Outcome> {
-    db::lock_cards(conn, std::slice::from_ref(&row.card_id))?;
-    events::insert(conn, row)?;
-    reproject(conn, rules, &row.card_id, &row.id)
-}
-
-/// Folds the card's log and stores the flags, implied pick-ups and
-/// projection; returns the outcome for `focus`.
-pub fn reproject(conn: &mut DbConnection, rules: Rules, card_id: &str, focus: &str) -> QueryResult<Outcome> {
-    let flags = refold(conn, rules, card_id)?;
-    let focus_flag = flags.iter().find(|(id, _)| id == focus);
-    Ok(Outcome { flag: focus_flag.map(|(_, r)| r.code().to_owned()), message: focus_flag.map(|(_, r)| r.message()) })
-}
-
 /// Folds the card's log and stores what follows from it; returns every
 /// event that did not apply, with the reason.
 pub fn refold(conn: &mut DbConnection, rules: Rules, card_id: &str) -> QueryResult<Vec<(String, custody::Refusal)>> {
-    let rows = events::for_card(conn, card_id)?;
-    let log: Vec<_> = rows.iter().filter_map(events::EventRow::custody).collect();
-    let replay = custody::replay(&log, rules);
-    for row in rows.iter().filter(|r| r.implied_by.is_none()) {
-        let flag = replay.flags.iter().find(|(id, _)| *id == row.id).map(|(_, r)| r.code());
-        if row.flag.as_deref() != flag {
-            events::set_flag(conn, &row.id, flag)?;
-        }
+    refold_many(conn, rules, std::slice::from_ref(&card_id.to_owned()), &HashMap::new())
+}
+
+/// Folds many cards' logs at once (the caller holds their locks) and stores
+/// what follows: one query loads every log; flags and implied pick-ups are
+/// written only where they change; the projections in one statement.
+/// `pins` holds a good GPS fix per card, kept where the card has no pin yet.
+/// Returns every event that did not apply, with the reason.
+pub fn refold_many(
+    conn: &mut DbConnection,
+    rules: Rules,
+    card_ids: &[String],
+    pins: &HashMap<&str, (f64, f64)>,
+) -> QueryResult<Vec<(String, custody::Refusal)>> {
+    if card_ids.is_empty() {
+        return Ok(Vec::new());
     }
-    // Implied pick-ups are the server's inference, not field data: when a
-    // late real pick-up makes one unnecessary, it goes.
-    for stale in rows.iter().filter(|r| r.implied_by.as_ref().is_some_and(|src| !replay.implied_pickups.contains(src)))
-    {
-        events::delete(conn, &stale.id)?;
-    }
-    for id in &replay.implied_pickups {
-        let implied_id =
-            uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_OID, format!("implied-pickup:{id}").as_bytes()).to_string();
-        if rows.iter().any(|r| r.id == implied_id) {
-            continue;
+    let rows = events::for_cards(conn, card_ids)?;
+    let mut flags = Vec::new();
+    let mut states = Vec::new();
+    let (mut stale, mut implied, mut flag_changes) = (Vec::new(), Vec::new(), Vec::new());
+    for log in rows.chunk_by(|a, b| a.card_id == b.card_id) {
+        let replay = custody::replay(&log.iter().filter_map(events::EventRow::custody).collect::<Vec<_>>(), rules);
+        for row in log.iter().filter(|r| r.implied_by.is_none()) {
+            let flag = replay.flags.iter().find(|(id, _)| *id == row.id).map(|(_, r)| r.code());
+            if row.flag.as_deref() != flag {
+                flag_changes.push((row.id.as_str(), flag));
+            }
         }
-        if let Some(source) = rows.iter().find(|r| &r.id == id) {
-            let payload = serde_json::json!({ "implied_by": id }).to_string();
-            events::insert(
-                conn,
-                &events::EventRow {
-                    id: implied_id,
-                    card_id: source.card_id.clone(),
-                    office_id: source.office_id.clone(),
-                    kind: EventKind::PickedUp.as_str().to_owned(),
-                    // Just before the handover that implied it, so histories read in order.
-                    occurred_at: source.occurred_at - chrono::Duration::microseconds(1),
-                    received_at: source.received_at,
-                    actor_id: source.actor_id.clone(),
-                    device_id: source.device_id.clone(),
-                    content_hash: crate::auth::sha256_hex(payload.as_bytes()),
-                    payload,
-                    implied_by: Some(id.clone()),
-                    flag: None,
-                    device_time: None,
-                    batch_id: source.batch_id.clone(),
-                },
-            )?;
+        // Implied pick-ups are the server's inference, not field data: when a
+        // late real pick-up makes one unnecessary, it goes.
+        stale.extend(
+            log.iter()
+                .filter(|r| r.implied_by.as_ref().is_some_and(|src| !replay.implied_pickups.contains(src)))
+                .map(|r| r.id.clone()),
+        );
+        for id in &replay.implied_pickups {
+            let implied_id = implied_pickup_id(id);
+            if log.iter().any(|r| r.id == implied_id) {
+                continue;
+            }
+            if let Some(source) = log.iter().find(|r| &r.id == id) {
+                implied.push(implied_pickup(implied_id, source));
+            }
         }
+        states.push((log[0].card_id.as_str(), replay.state));
+        flags.extend(replay.flags);
     }
-    cards::set_projection(conn, card_id, &replay.state)?;
-    Ok(replay.flags)
+    for (id, flag) in flag_changes {
+        events::set_flag(conn, id, flag)?;
+    }
+    events::delete_implied(conn, &stale)?;
+    events::insert_many(conn, &implied)?;
+    let projections: Vec<_> =
+        states.iter().map(|(id, state)| cards::Projection { id, state, pin: pins.get(id).copied() }).collect();
+    cards::set_projections(conn, &projections)?;
+    Ok(flags)
+}
+
+fn implied_pickup_id(source_id: &str) -> String {
+    uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_OID, format!("implied-pickup:{source_id}").as_bytes()).to_string()
+}
+
+/// The pick-up a handover implies, recorded just before it so histories read in order.
+fn implied_pickup(id: String, source: &events::EventRow) -> events::EventRow {
+    let payload = serde_json::json!({ "implied_by": source.id }).to_string();
+    events::EventRow {
+        id,
+        card_id: source.card_id.clone(),
+        office_id: source.office_id.clone(),
+        kind: EventKind::PickedUp.as_str().to_owned(),
+        occurred_at: source.occurred_at - chrono::Duration::microseconds(1),
+        received_at: source.received_at,
+        actor_id: source.actor_id.clone(),
+        device_id: source.device_id.clone(),
+        content_hash: crate::auth::sha256_hex(payload.as_bytes()),
+        payload,
+        implied_by: Some(source.id.clone()),
+        flag: None,
+        device_time: None,
+        batch_id: source.batch_id.clone(),
+    }
 }
 
 /// Records an event made at the office (assignment, collection, a
@@ -95,25 +115,53 @@ pub fn record_office_event(
     actor: Option<&str>,
     payload: serde_json::Value,
 ) -> QueryResult<Outcome> {
+    let mut refused = record_office_events(conn, rules, office_id, kind, actor, &[(card_id.to_owned(), payload)])?;
+    let why = refused.remove(card_id);
+    Ok(Outcome { flag: why.as_ref().map(|r| r.code().to_owned()), message: why.map(|r| r.message()) })
+}
+
+/// Records one office event on each of many cards at once (a route's
+/// assignments): the cards locked in id order, one insert, one re-fold.
+/// Returns the cards whose custody did not allow the event, with the reason.
+pub fn record_office_events(
+    conn: &mut DbConnection,
+    rules: Rules,
+    office_id: &str,
+    kind: EventKind,
+    actor: Option<&str>,
+    items: &[(String, serde_json::Value)],
+) -> QueryResult<HashMap<String, custody::Refusal>> {
     let now = db::now();
-    let payload = payload.to_string();
-    let row = events::EventRow {
-        id: db::new_id(),
-        card_id: card_id.to_owned(),
-        office_id: office_id.to_owned(),
-        kind: kind.as_str().to_owned(),
-        occurred_at: now,
-        received_at: now,
-        actor_id: actor.map(str::to_owned),
-        device_id: None,
-        content_hash: crate::auth::sha256_hex(payload.as_bytes()),
-        payload,
-        implied_by: None,
-        flag: None,
-        device_time: None,
-        batch_id: None,
-    };
-    append(conn, rules, &row)
+    let rows: Vec<events::EventRow> = items
+        .iter()
+        .map(|(card_id, payload)| {
+            let payload = payload.to_string();
+            events::EventRow {
+                id: db::new_id(),
+                card_id: card_id.clone(),
+                office_id: office_id.to_owned(),
+                kind: kind.as_str().to_owned(),
+                occurred_at: now,
+                received_at: now,
+                actor_id: actor.map(str::to_owned),
+                device_id: None,
+                content_hash: crate::auth::sha256_hex(payload.as_bytes()),
+                payload,
+                implied_by: None,
+                flag: None,
+                device_time: None,
+                batch_id: None,
+            }
+        })
+        .collect();
+    let mut cards: Vec<String> = items.iter().map(|(c, _)| c.clone()).collect();
+    cards.sort();
+    cards.dedup();
+    db::lock_cards(conn, &cards)?;
+    events::insert_many(conn, &rows)?;
+    let flags: HashMap<String, custody::Refusal> =
+        refold_many(conn, rules, &cards, &HashMap::new())?.into_iter().collect();
+    Ok(rows.into_iter().filter_map(|r| flags.get(&r.id).map(|why| (r.card_id, why.clone()))).collect())
 }
 
 /// Kinds staff record at the office, and the reasons a card is voided.

@@ -29,12 +29,11 @@ fn check_cards(conn: &mut DbConnection, office: &Office, card_ids: &[String]) ->
     if unique.len() != card_ids.len() {
         return Err(ApiError::field("card_ids", "a card may appear once"));
     }
-    for id in card_ids {
-        if cards::get(conn, &office.id, id)?.is_none() {
-            return Err(ApiError::field("card_ids", format!("no such card: {id}")));
-        }
+    let found = cards::existing(conn, &office.id, card_ids)?;
+    match card_ids.iter().find(|id| !found.contains(*id)) {
+        Some(id) => Err(ApiError::field("card_ids", format!("no such card: {id}"))),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 /// A card is on one open route at most.
@@ -47,25 +46,22 @@ fn ensure_free(conn: &mut DbConnection, card_ids: &[String]) -> Result<(), ApiEr
     }
 }
 
+/// Puts cards on a route: one `assigned` event each, recorded together.
 fn assign(
     conn: &mut DbConnection,
     office: &Office,
     route: &routes::RouteRow,
-    card_id: &str,
+    card_ids: &[String],
     actor: &str,
 ) -> Result<(), ApiError> {
     let payload = serde_json::json!({ "route_id": route.id, "courier_id": route.courier_id, "date": route.date });
-    let outcome = custody::record_office_event(
-        conn,
-        office.rules(),
-        &office.id,
-        card_id,
-        EventKind::Assigned,
-        Some(actor),
-        payload,
-    )?;
-    match outcome.message {
-        Some(why) => Err(ApiError::Conflict(format!("card {card_id} cannot be assigned: {why}"))),
+    let items: Vec<_> = card_ids.iter().map(|c| (c.clone(), payload.clone())).collect();
+    let refused =
+        custody::record_office_events(conn, office.rules(), &office.id, EventKind::Assigned, Some(actor), &items)?;
+    match card_ids.iter().find_map(|c| refused.get(c).map(|why| (c, why))) {
+        Some((card_id, why)) => {
+            Err(ApiError::Conflict(format!("card {card_id} cannot be assigned: {}", why.message())))
+        }
         None => Ok(()),
     }
 }
@@ -128,6 +124,7 @@ pub fn create(
             status: "open".into(),
             created_by: actor.to_owned(),
             created_at: db::now(),
+            ended_at: None,
         };
         let stops: Vec<routes::StopRow> = card_ids
             .iter()
@@ -140,9 +137,7 @@ pub fn create(
             })
             .collect();
         routes::insert(conn, &route, &stops)?;
-        for stop in &stops {
-            assign(conn, office, &route, &stop.card_id, actor)?;
-        }
+        assign(conn, office, &route, card_ids, actor)?;
         Ok(to_wire(route, stops))
     })
 }
@@ -201,11 +196,11 @@ pub fn replace_stops(
                     conn,
                     &routes::StopRow { route_id: route.id.clone(), card_id: card_id.clone(), seq, active: true },
                 )?;
-                assign(conn, office, &route, card_id, actor)?;
             } else {
                 routes::set_seq(conn, &route.id, card_id, seq)?;
             }
         }
+        assign(conn, office, &route, &added, actor)?;
         let stops = routes::stops(conn, &route.id)?;
         Ok(to_wire(route, stops))
     })
@@ -224,7 +219,11 @@ pub fn cancel(conn: &mut DbConnection, office: &Office, actor: &str, id: &str) -
     })
 }
 
-/// The handover balance of a courier's day, with the cards behind each number.
+/// The handover balance of a courier's day, with the cards behind each
+/// number. Each card is counted as its log stood when its route ended (all
+/// of it while the route is open), so a closed day's report stays as it was
+/// when the card later moves on; events that happened before the close but
+/// reached the server after it (an offline phone) still count.
 pub fn day_report(
     conn: &mut DbConnection,
     office: &Office,
@@ -233,33 +232,45 @@ pub fn day_report(
 ) -> Result<DayReport, ApiError> {
     courier_in_path(conn, office, courier_id)?;
     let mut report = DayReport { courier_id: courier_id.to_owned(), date: date.to_owned(), ..DayReport::default() };
+    let mut stops = Vec::new();
     for route in routes::list(conn, &office.id, Some(date), Some(courier_id))? {
         if route.status == "cancelled" {
             continue;
         }
         report.route_ids.push(route.id.clone());
         for (_, card) in routes::stops_with_cards(conn, &route.id)? {
-            let picked = events::for_card(conn, &card.id)?.iter().any(|e| {
-                e.kind() == Some(EventKind::PickedUp) && e.flag.is_none() && e.occurred_at >= route.created_at
-            });
-            let summary = card.summary();
-            match card.status() {
-                Status::Delivered => report.delivered.push(summary),
-                Status::ReturnedToOffice | Status::HeldForPickup if picked => report.returned.push(summary),
-                Status::LeftAtVillageOffice => report.left_at_village_office.push(summary),
-                Status::WithCourier => report.still_out.push(summary),
-                Status::Assigned => {
-                    report.not_taken.push(summary);
-                    continue;
-                }
-                _ => {
-                    report.other.push(summary);
-                    continue;
-                }
+            stops.push((route.created_at, route.ended_at, card));
+        }
+    }
+    let ids: Vec<String> = stops.iter().map(|(_, _, card)| card.id.clone()).collect();
+    let logs = events::for_cards(conn, &ids)?;
+    for (started, ended, card) in stops {
+        let until = ended.unwrap_or(chrono::NaiveDateTime::MAX);
+        let log: Vec<&events::EventRow> =
+            logs.iter().filter(|e| e.card_id == card.id && e.occurred_at <= until).collect();
+        let picked =
+            log.iter().any(|e| e.kind() == Some(EventKind::PickedUp) && e.flag.is_none() && e.occurred_at >= started);
+        let folded =
+            antar_shared::custody::replay(&log.iter().filter_map(|e| e.custody()).collect::<Vec<_>>(), office.rules());
+        let mut summary = card.summary();
+        summary.status = folded.state.status;
+        summary.failed_attempts = i32::try_from(folded.state.failed_attempts).unwrap_or(i32::MAX);
+        match folded.state.status {
+            Status::Delivered => report.delivered.push(summary),
+            Status::ReturnedToOffice | Status::HeldForPickup if picked => report.returned.push(summary),
+            Status::LeftAtVillageOffice => report.left_at_village_office.push(summary),
+            Status::WithCourier => report.still_out.push(summary),
+            Status::Assigned => {
+                report.not_taken.push(summary);
+                continue;
             }
-            if picked {
-                report.handed_out += 1;
+            _ => {
+                report.other.push(summary);
+                continue;
             }
+        }
+        if picked {
+            report.handed_out += 1;
         }
     }
     let accounted =

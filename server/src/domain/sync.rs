@@ -5,7 +5,7 @@
 //! courier sends is dropped: rejected events go to the review queue, and
 //! events that contradict custody are accepted and flagged.
 
-use crate::db::{self, cards, events, offices::Office, routes, DbConnection};
+use crate::db::{self, events, offices::Office, routes, DbConnection};
 use crate::domain::custody;
 use antar_shared::codes::sync as code;
 use antar_shared::wire::{SyncEvent, SyncResult, SyncStatus};
@@ -142,12 +142,15 @@ pub fn handle_batch(conn: &mut DbConnection, batch: &Batch<'_>, sent: &[SyncEven
             rejected.push(rejected_row(batch, ev, code, &message));
             Some(result(&ev.id, SyncStatus::Rejected, Some(code), Some(message)))
         };
+        // Cards first: once they are locked, an event id another request is
+        // storing right now is seen as stored, not inserted twice.
+        let mut card_ids: Vec<String> = sent.iter().map(|e| e.card_id.clone()).collect();
+        card_ids.sort();
+        card_ids.dedup();
+        let mine: HashSet<String> = routes::lock_cards_of_courier(conn, &batch.office.id, batch.courier_id, &card_ids)?;
         let ids: Vec<String> = sent.iter().map(|e| e.id.clone()).collect();
         let stored: HashMap<String, events::EventRow> =
             events::by_ids(conn, &ids)?.into_iter().map(|r| (r.id.clone(), r)).collect();
-        let card_ids: Vec<String> = sent.iter().map(|e| e.card_id.clone()).collect();
-        let mine: HashSet<String> =
-            routes::cards_ever_on_courier_routes(conn, &batch.office.id, batch.courier_id, &card_ids)?;
         // The accepted events: where each stands in the batch, its row, and
         // its payload (for the GPS pin).
         let (mut at, mut rows, mut payloads) = (Vec::new(), Vec::new(), Vec::new());
@@ -208,19 +211,25 @@ pub fn handle_batch(conn: &mut DbConnection, batch: &Batch<'_>, sent: &[SyncEven
         let mut touched: Vec<String> = rows.iter().map(|r| r.card_id.clone()).collect();
         touched.sort();
         touched.dedup();
-        // Locked in a fixed order, so two batches never wait on each other in a circle.
-        db::lock_cards(conn, &touched)?;
         events::insert_many(conn, &rows)?;
-        let mut flags = HashMap::new();
-        for card in &touched {
-            flags.extend(custody::refold(conn, batch.office.rules(), card)?);
+        // The earliest good GPS fix of each card in the batch.
+        let mut pins: HashMap<&str, (NaiveDateTime, (f64, f64))> = HashMap::new();
+        for (row, payload) in rows.iter().zip(&payloads) {
+            if let Some(fix) = good_fix(payload) {
+                let best = pins.entry(&row.card_id).or_insert((row.occurred_at, fix));
+                if row.occurred_at < best.0 {
+                    *best = (row.occurred_at, fix);
+                }
+            }
         }
-        for ((i, row), payload) in at.into_iter().zip(&rows).zip(&payloads) {
+        let pins = pins.into_iter().map(|(card, (_, fix))| (card, fix)).collect();
+        let flags: HashMap<String, _> =
+            custody::refold_many(conn, batch.office.rules(), &touched, &pins)?.into_iter().collect();
+        for (i, row) in at.into_iter().zip(&rows) {
             results[i] = Some(match flags.get(&row.id) {
                 Some(r) => result(&row.id, SyncStatus::Accepted, Some(code::FLAGGED), Some(r.message())),
                 None => result(&row.id, SyncStatus::Accepted, None, None),
             });
-            remember_pin(conn, &row.card_id, payload)?;
         }
         Ok(results
             .into_iter()
@@ -230,15 +239,13 @@ pub fn handle_batch(conn: &mut DbConnection, batch: &Batch<'_>, sent: &[SyncEven
     })
 }
 
-/// The first fix at a home good to 50 m is kept for the next visit.
-fn remember_pin(conn: &mut DbConnection, card_id: &str, payload: &serde_json::Value) -> QueryResult<()> {
+/// A GPS fix good to 50 m: good enough to find the home again.
+fn good_fix(payload: &serde_json::Value) -> Option<(f64, f64)> {
     let num = |f: &str| payload.get(f).and_then(serde_json::Value::as_f64);
-    if let (Some(lat), Some(lon), Some(acc)) = (num("lat"), num("lon"), num("accuracy_m")) {
-        if acc <= 50.0 {
-            cards::remember_pin(conn, card_id, lat, lon)?;
-        }
+    match (num("lat"), num("lon"), num("accuracy_m")) {
+        (Some(lat), Some(lon), Some(acc)) if acc <= 50.0 => Some((lat, lon)),
+        _ => None,
     }
-    Ok(())
 }
 
 fn rejected_row(batch: &Batch<'_>, ev: &SyncEvent, code: &str, message: &str) -> events::RejectedRow {
