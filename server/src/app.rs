@@ -14,6 +14,8 @@ pub struct AppState {
     pub keys: Keys,
     pub config: Arc<Config>,
     pub limits: crate::limits::Limits,
+    /// SQLite's log checkpoints, while the app runs.
+    pub checkpointer: Option<db::Checkpointer>,
 }
 
 impl AppState {
@@ -64,12 +66,14 @@ pub fn prepare(config: Config) -> anyhow::Result<web::Data<AppState>> {
         crate::demo::seed(&mut conn, &config)?;
     }
     drop(conn);
+    let checkpointer = db::Checkpointer::start(&pool, &backend);
     Ok(web::Data::new(AppState {
-        pool,
         backend,
         keys: Keys::new(&secret),
         config: Arc::new(config),
         limits: crate::limits::Limits::default(),
+        checkpointer,
+        pool,
     }))
 }
 

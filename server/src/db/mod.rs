@@ -94,9 +94,13 @@ impl ManageConnection for Manager {
                     .map_err(r2d2::Error::ConnectionError)?;
                 // WAL lets readers work beside the one writer; the busy timeout
                 // makes a second writer wait instead of failing.
+                // The log is checkpointed by a thread of its own (see
+                // `Checkpointer`); the high automatic threshold only bounds the
+                // log should that thread fall behind.
                 conn.batch_execute(
                     "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                     PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;",
+                     PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; \
+                     PRAGMA wal_autocheckpoint = 10000;",
                 )
                 .map_err(r2d2::Error::QueryError)?;
                 Ok(DbConnection::Sqlite(conn))
@@ -153,6 +157,46 @@ pub fn migrate(conn: &mut DbConnection) -> Result<usize, DbError> {
         DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
     };
     ran.map_err(|e| DbError::Migrate(e.to_string()))
+}
+
+/// Copies SQLite's write-ahead log back into the database every half
+/// second, from a thread of its own. Left to SQLite, the copy (and its
+/// fsync) runs inside the COMMIT of whichever request crossed the
+/// threshold, while the next writers wait. Stops when dropped.
+pub struct Checkpointer {
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl Checkpointer {
+    /// Starts checkpointing when the pool is SQLite's; `None` otherwise.
+    pub fn start(pool: &Pool, backend: &Backend) -> Option<Checkpointer> {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        if !matches!(backend, Backend::Sqlite(_)) {
+            return None;
+        }
+        let stop = std::sync::Arc::new(AtomicBool::new(false));
+        let (pool, flag) = (pool.clone(), stop.clone());
+        let spawned = std::thread::Builder::new().name("sqlite-checkpoint".into()).spawn(move || {
+            while !flag.load(Ordering::Relaxed) {
+                std::thread::sleep(Duration::from_millis(500));
+                if let Ok(mut conn) = pool.get() {
+                    if let Err(e) = conn.batch_execute("PRAGMA wal_checkpoint(PASSIVE)") {
+                        tracing::warn!(error = %e, "WAL checkpoint failed");
+                    }
+                }
+            }
+        });
+        if let Err(e) = spawned {
+            tracing::warn!(error = %e, "no checkpoint thread; SQLite checkpoints on commit");
+        }
+        Some(Checkpointer { stop })
+    }
+}
+
+impl Drop for Checkpointer {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
 }
 
 /// One SQLite writer at a time in this process (see [`write_tx`]).

@@ -16,6 +16,7 @@ use antar_shared::Status;
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read};
 
+/// Rows checked and written together: one NIK look-up and one insert each.
 const BATCH: usize = 1000;
 /// Reports list at most this many problems of each kind; counts stay exact.
 pub const MAX_LISTED: usize = 5000;

@@ -129,13 +129,58 @@ pub fn check_payload(kind: EventKind, p: &serde_json::Value) -> Result<(), (Stri
     Ok(())
 }
 
+/// An event as checked before the transaction: everything that needs no
+/// database (hash, kind, payload) is done outside the write lock.
+struct Checked {
+    hash: String,
+    /// The row to store, or why the event cannot be stored.
+    row: Result<events::EventRow, (&'static str, String)>,
+    payload: serde_json::Value,
+}
+
+fn check(batch: &Batch<'_>, ev: &SyncEvent) -> Checked {
+    let device_time = db::truncate(ev.occurred_at.naive_utc());
+    let hash = content_hash(ev, device_time);
+    let kind = EventKind::parse(&ev.kind).filter(|k| k.is_courier_kind());
+    let row = match kind {
+        None => Err((code::UNKNOWN_KIND, format!("kind '{}' is not a courier event", ev.kind))),
+        Some(kind) => match check_payload(kind, &ev.payload) {
+            Err((field, message)) => Err((code::INVALID_PAYLOAD, format!("{field}: {message}"))),
+            Ok(()) => Ok(events::EventRow {
+                id: ev.id.clone(),
+                card_id: ev.card_id.clone(),
+                office_id: batch.office.id.clone(),
+                kind: kind.as_str().to_owned(),
+                // Cheap phones keep poor time: the log is ordered on the server's clock.
+                occurred_at: db::truncate(device_time + batch.skew()),
+                received_at: batch.received_at,
+                actor_id: Some(batch.courier_id.to_owned()),
+                device_id: Some(batch.device_id.to_owned()),
+                payload: String::new(),
+                content_hash: hash.clone(),
+                implied_by: None,
+                flag: None,
+                device_time: Some(device_time),
+                batch_id: Some(batch.id.clone()),
+            }),
+        },
+    };
+    let payload = canonical(&ev.payload);
+    let row = row.map(|r| events::EventRow { payload: payload.to_string(), ..r });
+    Checked { hash, row, payload }
+}
+
 /// Handles a whole batch in one transaction: bulk look-ups, one insert, and
 /// one re-fold per card rather than per event. Each event still gets its own
 /// answer: a bad one is rejected (and kept) while the rest go through.
 pub fn handle_batch(conn: &mut DbConnection, batch: &Batch<'_>, sent: &[SyncEvent]) -> QueryResult<Vec<SyncResult>> {
+    let checked: Vec<Checked> = sent.iter().map(|ev| check(batch, ev)).collect();
+    let mut card_ids: Vec<String> = sent.iter().map(|e| e.card_id.clone()).collect();
+    card_ids.sort();
+    card_ids.dedup();
+    let ids: Vec<String> = sent.iter().map(|e| e.id.clone()).collect();
     db::write_tx(conn, |conn| {
         batch.record(conn, sent.len())?;
-        let skew = batch.skew();
         let mut results: Vec<Option<SyncResult>> = vec![None; sent.len()];
         let mut rejected = Vec::new();
         let mut reject = |ev: &SyncEvent, code: &str, message: String| {
@@ -144,28 +189,22 @@ pub fn handle_batch(conn: &mut DbConnection, batch: &Batch<'_>, sent: &[SyncEven
         };
         // Cards first: once they are locked, an event id another request is
         // storing right now is seen as stored, not inserted twice.
-        let mut card_ids: Vec<String> = sent.iter().map(|e| e.card_id.clone()).collect();
-        card_ids.sort();
-        card_ids.dedup();
         let mine: HashSet<String> = routes::lock_cards_of_courier(conn, &batch.office.id, batch.courier_id, &card_ids)?;
-        let ids: Vec<String> = sent.iter().map(|e| e.id.clone()).collect();
         let stored: HashMap<String, events::EventRow> =
             events::by_ids(conn, &ids)?.into_iter().map(|r| (r.id.clone(), r)).collect();
         // The accepted events: where each stands in the batch, its row, and
         // its payload (for the GPS pin).
         let (mut at, mut rows, mut payloads) = (Vec::new(), Vec::new(), Vec::new());
         let mut seen: HashMap<&str, String> = HashMap::new();
-        for (i, ev) in sent.iter().enumerate() {
-            let device_time = db::truncate(ev.occurred_at.naive_utc());
-            let hash = content_hash(ev, device_time);
+        for (i, (ev, checked)) in sent.iter().zip(checked).enumerate() {
             let earlier = stored
                 .get(&ev.id)
                 .map(|row| {
-                    (row.content_hash.clone(), row.actor_id.as_deref() == Some(batch.courier_id), row.flag.is_some())
+                    (row.content_hash.as_str(), row.actor_id.as_deref() == Some(batch.courier_id), row.flag.is_some())
                 })
-                .or_else(|| seen.get(ev.id.as_str()).map(|h| (h.clone(), true, false)));
+                .or_else(|| seen.get(ev.id.as_str()).map(|h| (h.as_str(), true, false)));
             if let Some((earlier_hash, same_actor, flagged)) = earlier {
-                if earlier_hash == hash && same_actor {
+                if earlier_hash == checked.hash && same_actor {
                     results[i] = Some(result(&ev.id, SyncStatus::Duplicate, flagged.then_some(code::FLAGGED), None));
                 } else {
                     results[i] =
@@ -173,39 +212,21 @@ pub fn handle_batch(conn: &mut DbConnection, batch: &Batch<'_>, sent: &[SyncEven
                 }
                 continue;
             }
-            let Some(kind) = EventKind::parse(&ev.kind).filter(|k| k.is_courier_kind()) else {
-                results[i] = reject(ev, code::UNKNOWN_KIND, format!("kind '{}' is not a courier event", ev.kind));
-                continue;
+            let row = match checked.row {
+                Err((code, message)) => {
+                    results[i] = reject(ev, code, message);
+                    continue;
+                }
+                Ok(row) => row,
             };
-            if let Err((field, message)) = check_payload(kind, &ev.payload) {
-                results[i] = reject(ev, code::INVALID_PAYLOAD, format!("{field}: {message}"));
-                continue;
-            }
             if !mine.contains(&ev.card_id) {
                 results[i] = reject(ev, code::NOT_ASSIGNED, "this card was never on your route".into());
                 continue;
             }
-            seen.insert(ev.id.as_str(), hash.clone());
-            let payload = canonical(&ev.payload);
+            seen.insert(ev.id.as_str(), checked.hash);
             at.push(i);
-            rows.push(events::EventRow {
-                id: ev.id.clone(),
-                card_id: ev.card_id.clone(),
-                office_id: batch.office.id.clone(),
-                kind: kind.as_str().to_owned(),
-                // Cheap phones keep poor time: the log is ordered on the server's clock.
-                occurred_at: db::truncate(device_time + skew),
-                received_at: batch.received_at,
-                actor_id: Some(batch.courier_id.to_owned()),
-                device_id: Some(batch.device_id.to_owned()),
-                payload: payload.to_string(),
-                content_hash: hash,
-                implied_by: None,
-                flag: None,
-                device_time: Some(device_time),
-                batch_id: Some(batch.id.clone()),
-            });
-            payloads.push(payload);
+            rows.push(row);
+            payloads.push(checked.payload);
         }
         events::insert_rejected_many(conn, &rejected)?;
         let mut touched: Vec<String> = rows.iter().map(|r| r.card_id.clone()).collect();
