@@ -63,7 +63,8 @@ pub fn prepare(config: Config) -> anyhow::Result<web::Data<AppState>> {
     let mut conn = pool.get().map_err(db::DbError::from)?;
     crate::bootstrap::first_start(&mut conn, &config)?;
     if config.demo {
-        crate::demo::seed(&mut conn, &config)?;
+        let mut writer = pool.get().map_err(db::DbError::from)?;
+        crate::demo::seed(&mut conn, &mut writer, &config)?;
     }
     drop(conn);
     let checkpointer = db::Checkpointer::start(&pool, &backend);

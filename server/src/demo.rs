@@ -18,7 +18,8 @@ pub const DEMO_USERS: [(&str, &str, &str, &str); 3] = [
 /// Cards on the demo courier's route for today.
 const ROUTE_STOPS: usize = 12;
 
-pub fn seed(conn: &mut DbConnection, _config: &Config) -> anyhow::Result<()> {
+/// `writer` is a second connection for the import's writer.
+pub fn seed(conn: &mut DbConnection, writer: &mut DbConnection, _config: &Config) -> anyhow::Result<()> {
     if users::by_username(conn, "kurir")?.is_some() {
         return Ok(());
     }
@@ -27,8 +28,8 @@ pub fn seed(conn: &mut DbConnection, _config: &Config) -> anyhow::Result<()> {
     for (username, pass, role, name) in DEMO_USERS {
         ids.push(crate::bootstrap::create_user(conn, &office.id, username, pass, role, name)?.id);
     }
-    let report =
-        import::import(conn, &office, SAMPLE_CSV.as_bytes(), false).map_err(|e| anyhow::anyhow!("demo import: {e}"))?;
+    let report = import::import(conn, writer, &office, SAMPLE_CSV.as_bytes(), false)
+        .map_err(|e| anyhow::anyhow!("demo import: {e}"))?;
     let (staff_id, courier_id) = (&ids[0], &ids[1]);
     let (cards, _) = db::cards::list(conn, &office.id, &db::cards::Filter::default(), 1, 100)?;
     let mut picked: Vec<_> = cards.into_iter().take(ROUTE_STOPS).collect();

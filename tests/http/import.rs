@@ -52,6 +52,30 @@ async fn importing_the_same_file_twice_adds_nothing(app: TestApp) {
     assert_eq!(app.get("/api/v1/cards", &staff).await.body["total"], 40);
 }
 
+/// Rows are checked and written in batches of 1,000, the writing one batch
+/// behind the checking: a NIK repeated batches later is still caught, and a
+/// second import of the file sees every card the first one wrote.
+async fn repeats_across_batches_are_caught_and_every_batch_is_written(app: TestApp) {
+    let (_, staff) = app.user("petugas1", "staff").await;
+    let mut csv = batch_csv(2_500, ',');
+    let line = |n: usize| csv.lines().nth(n - 1).unwrap().to_owned();
+    let (same, other) = (line(2), line(3));
+    let renamed = other.replacen("WARGA UJI 1", "ORANG LAIN", 1);
+    assert_ne!(renamed, other);
+    csv.push_str(&format!("{same}\n{renamed}\n"));
+    let first = app.post_csv("/api/v1/cards/import", &staff, csv.clone()).await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.text);
+    assert_eq!(first.body["imported"], 2_500);
+    assert_eq!(first.body["duplicates"], 1, "line 2502 repeats line 2");
+    assert_eq!(first.body["rejected"], 1);
+    assert_eq!(first.body["errors"][0]["line"], 2_503);
+    assert!(first.body["errors"][0]["message"].as_str().unwrap().contains("line 3"), "{}", first.body["errors"][0]);
+    assert_eq!(app.get("/api/v1/cards", &staff).await.body["total"], 2_500);
+    let second = app.post_csv("/api/v1/cards/import", &staff, csv).await;
+    assert_eq!((second.body["imported"].as_u64(), second.body["duplicates"].as_u64()), (Some(0), Some(2_501)));
+    assert_eq!(app.get("/api/v1/cards", &staff).await.body["total"], 2_500);
+}
+
 async fn dry_run_reports_exactly_and_writes_nothing(app: TestApp) {
     let (_, staff) = app.user("petugas1", "staff").await;
     let dry = app.post_csv("/api/v1/cards/import?dry_run=true", &staff, ERRORS_SAMPLE).await;
@@ -86,5 +110,6 @@ on_both_backends!(
     bad_rows_are_reported_by_line_and_good_rows_still_import,
     importing_the_same_file_twice_adds_nothing,
     dry_run_reports_exactly_and_writes_nothing,
+    repeats_across_batches_are_caught_and_every_batch_is_written,
     cards_list_filters_and_pages,
 );

@@ -33,8 +33,9 @@ pub async fn import(
     let office_id = staff.office_id.clone();
     let worker = web::block(move || {
         let mut conn = pool.get().map_err(db::DbError::from)?;
+        let mut writer = pool.get().map_err(db::DbError::from)?;
         let office = offices::get(&mut conn, &office_id)?;
-        import::import(&mut conn, &office, ChannelReader::new(rx), dry_run)
+        import::import(&mut conn, &mut writer, &office, ChannelReader::new(rx), dry_run)
     });
     let mut received = 0usize;
     let mut too_large = false;

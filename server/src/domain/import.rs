@@ -43,11 +43,50 @@ fn in_circulation(status: Status) -> bool {
     !matches!(status, Status::Delivered | Status::Collected | Status::Void)
 }
 
+/// Imports a print batch. Rows are read, checked and matched against
+/// existing cards on `conn` while the previous batch is written on
+/// `writer`, so PostgreSQL's COPY and the server's checks overlap. Each batch
+/// is its own transaction: what was written stays written, and importing
+/// the file again adds nothing.
 pub fn import<R: Read>(
+    conn: &mut DbConnection,
+    writer: &mut DbConnection,
+    office: &Office,
+    input: R,
+    dry_run: bool,
+) -> Result<ImportReport, ApiError> {
+    std::thread::scope(|scope| {
+        let (to_writer, inbox) = std::sync::mpsc::sync_channel::<Vec<cards::Card>>(1);
+        let written = scope.spawn(move || write_batches(writer, inbox));
+        let read = read_rows(conn, office, input, dry_run, &to_writer);
+        drop(to_writer);
+        let written = written.join().map_err(|_| ApiError::Internal("the import's writer stopped".into()))?;
+        // A writer's failure is the cause of a read that stopped early.
+        written?;
+        read
+    })
+}
+
+/// Writes the batches handed over, each in its own transaction; after the
+/// 1st, 2nd, 4th, 8th… batch the planner learns how big the table has
+/// become (planned from "empty table" statistics, the NIK look-up scanned
+/// the whole table for every batch, which made large imports quadratic).
+fn write_batches(conn: &mut DbConnection, inbox: std::sync::mpsc::Receiver<Vec<cards::Card>>) -> Result<(), ApiError> {
+    for (n, batch) in (1u64..).zip(inbox) {
+        db::write_tx(conn, |conn| cards::insert_many(conn, &batch))?;
+        if n.is_power_of_two() {
+            db::refresh_stats(conn, "cards")?;
+        }
+    }
+    Ok(())
+}
+
+fn read_rows<R: Read>(
     conn: &mut DbConnection,
     office: &Office,
     input: R,
     dry_run: bool,
+    writer: &std::sync::mpsc::SyncSender<Vec<cards::Card>>,
 ) -> Result<ImportReport, ApiError> {
     let mut reader = BufReader::with_capacity(64 * 1024, input);
     let mut header = Vec::new();
@@ -125,21 +164,11 @@ pub fn import<R: Read>(
             }
         }
         if batch.len() >= BATCH {
-            flush(conn, office, &layout, &mut batch, &mut seen, &mut report, dry_run)?;
+            flush(conn, office, &layout, &mut batch, &mut seen, &mut report, (!dry_run).then_some(writer))?;
         }
     }
-    flush(conn, office, &layout, &mut batch, &mut seen, &mut report, dry_run)?;
+    flush(conn, office, &layout, &mut batch, &mut seen, &mut report, (!dry_run).then_some(writer))?;
     Ok(report)
-}
-
-/// After the 1st, 2nd, 4th, 8th… batch written, the planner learns how big
-/// the table has become.
-fn report_batches_written(conn: &mut DbConnection, report: &ImportReport) -> Result<(), ApiError> {
-    let batches = report.imported.div_ceil(BATCH as u64);
-    if batches.is_power_of_two() {
-        db::refresh_stats(conn, "cards")?;
-    }
-    Ok(())
 }
 
 fn push(list: &mut Vec<Problem>, p: Problem) {
@@ -155,7 +184,8 @@ fn flush(
     batch: &mut Vec<(u64, CardRow)>,
     seen: &mut HashMap<String, Seen>,
     report: &mut ImportReport,
-    dry_run: bool,
+    // None in a dry run.
+    writer: Option<&std::sync::mpsc::SyncSender<Vec<cards::Card>>>,
 ) -> Result<(), ApiError> {
     if batch.is_empty() {
         return Ok(());
@@ -241,11 +271,12 @@ fn flush(
             updated_at: now,
         });
     }
-    if !dry_run && !new_cards.is_empty() {
-        db::write_tx(conn, |conn| cards::insert_many(conn, &new_cards))?;
-        report_batches_written(conn, report)?;
+    match writer {
+        Some(writer) if !new_cards.is_empty() => {
+            writer.send(new_cards).map_err(|_| ApiError::Internal("the import's writer stopped".into()))
+        }
+        _ => Ok(()),
     }
-    Ok(())
 }
 
 /// Feeds a blocking reader from chunks that arrive on an async channel.
