@@ -295,6 +295,7 @@ async fn bench_ingest(bin: &str, backend: &str, cards: usize) -> Ingest {
         };
         let c = Client { http: reqwest::Client::new(), base: server.base.clone() };
         let work = prepare(&c, cards).await;
+        let set_up_rss = server.peak_rss_mb();
         let batches = events(&work);
         let (rate, n) = ingest(&c, &work, &batches).await;
         rss.push(server.peak_rss_mb());
@@ -333,7 +334,11 @@ async fn bench_ingest(bin: &str, backend: &str, cards: usize) -> Ingest {
                 &office,
             )
         };
-        eprintln!("{backend} run {}: {rate:.0} events/s via sync, raw {raw:.0} rows/s", run + 1);
+        eprintln!(
+            "{backend} run {}: {rate:.0} events/s via sync, raw {raw:.0} rows/s; peak RSS {set_up_rss:.0} MB after set-up, {:.0} MB after ingest",
+            run + 1,
+            rss.last().copied().unwrap_or_default()
+        );
         rates.push(rate);
         raws.push(raw);
     }
@@ -396,7 +401,8 @@ fn main() {
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     let only = std::env::var("BENCH_ONLY").unwrap_or_default();
     if only == "sync" {
-        for backend in ["postgres", "sqlite"] {
+        let backends = std::env::var("BENCH_BACKENDS").unwrap_or_else(|_| "postgres,sqlite".into());
+        for backend in backends.split(',') {
             let r = rt.block_on(bench_ingest(&bin, backend, cards));
             println!(
                 "sync ingest, {backend}, {} events: {:.0} events/s beside raw {:.0} rows/s ({:.2}); peak RSS {:.0} MB",

@@ -166,7 +166,7 @@ pub struct Projection<'a> {
 }
 
 /// Rewrites cards' projections from their folded logs, in one statement over
-/// column arrays on PostgreSQL and from a VALUES list on SQLite.
+/// column arrays on PostgreSQL and a cached statement per card on SQLite.
 /// A card keeps the pin it has; one without takes the fix given.
 pub fn set_projections(conn: &mut DbConnection, rows: &[Projection<'_>]) -> QueryResult<()> {
     use diesel::sql_types::{Array, Double, Integer, Nullable, Text, Timestamp};
@@ -197,29 +197,21 @@ pub fn set_projections(conn: &mut DbConnection, rows: &[Projection<'_>]) -> Quer
             .execute(c)?;
         }
         DbConnection::Sqlite(c) => {
-            // One statement per 500 cards (7 values each, far below SQLite's
-            // bind limit), so the single writer spends little time per card.
-            for chunk in rows.chunks(500) {
-                let values = vec!["(?, ?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ");
-                let mut q = diesel::sql_query(format!(
-                    "UPDATE cards SET status = p.column2, resident = p.column3, failed_attempts = p.column4, \
-                     courier_id = p.column5, updated_at = ?, pin_lat = COALESCE(cards.pin_lat, p.column6), \
-                     pin_lon = CASE WHEN cards.pin_lat IS NULL THEN p.column7 ELSE cards.pin_lon END \
-                     FROM (VALUES {values}) AS p WHERE cards.id = p.column1"
-                ))
-                .into_boxed::<diesel::sqlite::Sqlite>()
-                .bind::<Timestamp, _>(now);
-                for r in chunk {
-                    q = q
-                        .bind::<Text, _>(r.id)
-                        .bind::<Text, _>(r.state.status.as_str())
-                        .bind::<Nullable<Text>, _>(r.state.resident.map(ResidentAnswer::as_str))
-                        .bind::<Integer, _>(failed(r.state))
-                        .bind::<Nullable<Text>, _>(r.state.courier.as_deref())
-                        .bind::<Nullable<Double>, _>(r.pin.map(|p| p.0))
-                        .bind::<Nullable<Double>, _>(r.pin.map(|p| p.1));
-                }
-                q.execute(c)?;
+            for r in rows {
+                diesel::sql_query(
+                    "UPDATE cards SET status = ?, resident = ?, failed_attempts = ?, courier_id = ?, updated_at = ?, \
+                     pin_lat = COALESCE(pin_lat, ?), pin_lon = CASE WHEN pin_lat IS NULL THEN ? ELSE pin_lon END \
+                     WHERE id = ?",
+                )
+                .bind::<Text, _>(r.state.status.as_str())
+                .bind::<Nullable<Text>, _>(r.state.resident.map(ResidentAnswer::as_str))
+                .bind::<Integer, _>(failed(r.state))
+                .bind::<Nullable<Text>, _>(r.state.courier.as_deref())
+                .bind::<Timestamp, _>(now)
+                .bind::<Nullable<Double>, _>(r.pin.map(|p| p.0))
+                .bind::<Nullable<Double>, _>(r.pin.map(|p| p.1))
+                .bind::<Text, _>(r.id)
+                .execute(c)?;
             }
         }
     }
