@@ -52,6 +52,41 @@ test("the courier logs in, sees the stops, marks one delivered and the server ho
   await context.close();
 });
 
+test("at the start of the day the courier confirms the bundle by its count, and only a matching count records the pick-up", async () => {
+  const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
+  const page = await context.newPage();
+  await page.goto(server.base);
+  await page.getByTestId("login-username").fill("kurir");
+  await page.getByTestId("login-password").fill("kurir-demo-1871");
+  await page.getByTestId("login-submit").click();
+  await page.getByTestId("stop-row").first().waitFor();
+  const waiting = await page.locator("[data-testid=stop-row][data-status=assigned]").evaluateAll((rows) =>
+    rows.map((r) => r.getAttribute("data-card-id")),
+  );
+  assert.equal(waiting.length, 11, "the stop delivered earlier is no longer at the office");
+  assert.match(await page.getByTestId("pickup").textContent(), /11 kartu menunggu diambil/);
+
+  await page.getByTestId("pickup-count").fill("10");
+  await page.getByTestId("pickup-confirm").click();
+  assert.match(await page.getByTestId("pickup-problem").textContent(), /10 ≠ 11/);
+  assert.equal(await page.getByTestId("sync-status").getAttribute("data-pending"), "0", "a wrong count records nothing");
+  assert.equal(await page.locator("[data-testid=stop-row][data-status=with_courier]").count(), 0);
+
+  await page.getByTestId("pickup-count").fill("11");
+  await page.getByTestId("pickup-confirm").click();
+  await page.getByTestId("pickup").waitFor({ state: "detached" });
+  assert.equal(await page.locator("[data-testid=stop-row][data-status=with_courier]").count(), 11);
+  await page.locator("[data-testid=sync-status][data-pending='0']").waitFor({ timeout: 15_000 });
+
+  const staff = await login(server.base, "petugas", "petugas-demo-1871");
+  for (const id of waiting) {
+    const card = await api(server.base, "GET", `/api/v1/cards/${id}`, staff);
+    assert.equal(card.json.status, "with_courier", id);
+    assert.equal(card.json.events.filter((e) => e.kind === "picked_up").length, 1, `one pick-up for ${id}`);
+  }
+  await context.close();
+});
+
 test("the app shell is served with the right types and a service worker takes control", async () => {
   const index = await fetch(server.base + "/");
   assert.equal(index.status, 200);

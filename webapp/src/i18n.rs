@@ -105,6 +105,12 @@ texts! {
     Message => ("Keterangan", "Message"),
     Loading => ("Memuat…", "Loading…"),
     LoadFailed => ("Gagal memuat", "Could not load"),
+    PickupTitle => ("Ambil bundel di kantor", "Pick up the bundle at the office"),
+    PickupWaiting => ("kartu menunggu diambil. Hitung kartu yang Anda terima:", "cards are waiting. Count the cards you were handed:"),
+    PickupCount => ("Jumlah kartu diterima", "Cards received"),
+    PickupConfirm => ("Konfirmasi ambil", "Confirm pick-up"),
+    PickupMismatch => ("Jumlah tidak cocok dengan rute. Periksa lagi bersama petugas.", "The count does not match the route. Check again with the office staff."),
+    PickupUnreadable => ("Tulis jumlah kartu dengan angka.", "Write the number of cards in digits."),
 }
 
 /// A custody status as the UI names it.

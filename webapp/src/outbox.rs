@@ -113,6 +113,27 @@ pub fn local_status(stop: &DoorstepStop, me: &str, pending: &[SyncEvent]) -> Sta
     state.status
 }
 
+/// Why a start-of-day count does not confirm the pick-up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CountProblem {
+    /// Not a whole number.
+    Unreadable,
+    /// The courier counted a different number of cards than the route holds.
+    Mismatch { counted: usize, expected: usize },
+}
+
+/// The start-of-day check: the courier counts the cards handed over at the
+/// office; the pick-up of the stops still waiting there is recorded only
+/// when the count matches them.
+pub fn check_count(counted: &str, waiting: usize) -> Result<(), CountProblem> {
+    let counted: usize = counted.trim().parse().map_err(|_| CountProblem::Unreadable)?;
+    if counted == waiting {
+        Ok(())
+    } else {
+        Err(CountProblem::Mismatch { counted, expected: waiting })
+    }
+}
+
 /// Whether a stop still needs the courier's action today.
 pub fn is_open(status: Status) -> bool {
     matches!(status, Status::Assigned | Status::WithCourier)
@@ -213,6 +234,21 @@ mod tests {
         assert_eq!(local_status(&s, "me", &pending), Status::Delivered);
         assert_eq!(local_status(&stop("c2", Status::Assigned), "me", &pending[..1]), Status::Assigned);
         assert!(!is_open(Status::Delivered));
+    }
+
+    #[test]
+    fn the_bundle_is_picked_up_only_when_the_count_matches() {
+        assert_eq!(check_count(" 12 ", 12), Ok(()));
+        assert_eq!(check_count("11", 12), Err(CountProblem::Mismatch { counted: 11, expected: 12 }));
+        assert_eq!(check_count("dua belas", 12), Err(CountProblem::Unreadable));
+        assert_eq!(check_count("-1", 12), Err(CountProblem::Unreadable));
+    }
+
+    #[test]
+    fn a_pending_pick_up_moves_an_assigned_stop_into_the_bag() {
+        let s = stop("c1", Status::Assigned);
+        let pending = [ev("p", "c1", "picked_up", "2026-11-02T07:00:00Z")];
+        assert_eq!(local_status(&s, "me", &pending), Status::WithCourier);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use super::value_of;
 use crate::api::{self, ApiError};
 use crate::i18n::{status_label, t, Lang, T};
-use crate::outbox::{is_open, local_status, Outbox};
+use crate::outbox::{check_count, is_open, local_status, CountProblem, Outbox};
 use crate::storage;
 use antar_shared::wire::{CourierRoute, DoorstepStop, Items, SyncEvent, SyncRequest, SyncResponse, User};
 use std::cell::Cell;
@@ -130,24 +130,34 @@ pub fn CourierHome(props: &Props) -> Html {
         });
     }
 
-    let record = {
+    // Every action is written to the phone first, then sent.
+    let record_many = {
         let (outbox, open, sync) = (outbox.clone(), open.clone(), sync.clone());
-        Callback::from(move |(card_id, kind, payload): (String, &'static str, serde_json::Value)| {
+        Callback::from(move |actions: Vec<Action>| {
             let Some(occurred_at) = parse_time(&storage::now_iso()) else { return };
             let mut current: Outbox = storage::load(storage::OUTBOX).unwrap_or_default();
-            current.push(SyncEvent { id: storage::new_id(), card_id, kind: kind.to_owned(), occurred_at, payload });
+            for (card_id, kind, payload) in actions {
+                current.push(SyncEvent { id: storage::new_id(), card_id, kind: kind.to_owned(), occurred_at, payload });
+            }
             storage::save(storage::OUTBOX, &current);
             outbox.set(current);
             open.set(None);
             sync.emit(());
         })
     };
+    let record = record_many.reform(|action: Action| vec![action]);
 
     let me = props.user.id.clone();
     let stops: Vec<DoorstepStop> = routes.iter().flat_map(|r| r.stops.iter().cloned()).collect();
     let unreflected = outbox.unreflected();
     let statuses: Vec<_> = stops.iter().map(|s| local_status(s, &me, &unreflected)).collect();
     let left = statuses.iter().filter(|s| is_open(**s)).count();
+    let waiting: Vec<String> = stops
+        .iter()
+        .zip(&statuses)
+        .filter(|(_, s)| **s == antar_shared::Status::Assigned)
+        .map(|(stop, _)| stop.card_id.clone())
+        .collect();
 
     html! {
         <section>
@@ -162,6 +172,11 @@ pub fn CourierHome(props: &Props) -> Html {
                     })
                 }} />
             <h1>{ t(l, T::MyStops) }</h1>
+            if !waiting.is_empty() {
+                <PickupPanel lang={l} waiting={waiting.clone()} on_confirm={record_many.reform(|cards: Vec<String>| {
+                    cards.into_iter().map(|c| (c, "picked_up", serde_json::json!({}))).collect::<Vec<Action>>()
+                })} />
+            }
             <p class="progress">{ format!("{} {} · {} {}", stops.len() - left, t(l, T::Done), left, t(l, T::Left)) }</p>
             if stops.is_empty() {
                 <p>{ t(l, T::NoStops) }</p>
@@ -193,6 +208,58 @@ fn gloo_events_listener(w: &web_sys::Window, f: impl Fn() + 'static) -> impl Dro
     Listener(target, closure)
 }
 
+/// A recorded action: the card, the event kind and its payload.
+type Action = (String, &'static str, serde_json::Value);
+
+#[derive(Properties, PartialEq)]
+struct PickupProps {
+    lang: Lang,
+    /// Cards on the route still at the office.
+    waiting: Vec<String>,
+    on_confirm: Callback<Vec<String>>,
+}
+
+/// Start of day: the courier counts the bundle handed over; a matching
+/// count records the pick-up of every card still waiting at the office.
+#[component]
+fn PickupPanel(p: &PickupProps) -> Html {
+    let l = p.lang;
+    let count = use_node_ref();
+    let problem = use_state(|| None::<CountProblem>);
+    let onsubmit = {
+        let (count, problem, waiting, on_confirm) =
+            (count.clone(), problem.clone(), p.waiting.clone(), p.on_confirm.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            match check_count(&value_of(&count), waiting.len()) {
+                Ok(()) => {
+                    problem.set(None);
+                    on_confirm.emit(waiting.clone());
+                }
+                Err(why) => problem.set(Some(why)),
+            }
+        })
+    };
+    html! {
+        <form class="panel pickup" {onsubmit} data-testid="pickup">
+            <h2>{ t(l, T::PickupTitle) }</h2>
+            <p>{ format!("{} {}", p.waiting.len(), t(l, T::PickupWaiting)) }</p>
+            <label for="pickup-count">{ t(l, T::PickupCount) }</label>
+            <input id="pickup-count" ref={count} type="number" inputmode="numeric" min="0" data-testid="pickup-count"
+                aria-invalid={problem.is_some().to_string()} />
+            if let Some(why) = &*problem {
+                <p class="error" role="alert" data-testid="pickup-problem">{ match why {
+                    CountProblem::Unreadable => t(l, T::PickupUnreadable).to_owned(),
+                    CountProblem::Mismatch { counted, expected } => format!("{counted} ≠ {expected}. {}", t(l, T::PickupMismatch)),
+                } }</p>
+            }
+            <div class="actions">
+                <button type="submit" class="primary" data-testid="pickup-confirm">{ t(l, T::PickupConfirm) }</button>
+            </div>
+        </form>
+    }
+}
+
 #[derive(Properties, PartialEq)]
 struct StopProps {
     lang: Lang,
@@ -200,7 +267,7 @@ struct StopProps {
     status: antar_shared::Status,
     form: Option<Form>,
     on_open: Callback<Option<Form>>,
-    on_record: Callback<(String, &'static str, serde_json::Value)>,
+    on_record: Callback<Action>,
 }
 
 #[component]
@@ -247,7 +314,7 @@ struct FormProps {
     lang: Lang,
     card_id: String,
     on_cancel: Callback<MouseEvent>,
-    on_record: Callback<(String, &'static str, serde_json::Value)>,
+    on_record: Callback<Action>,
 }
 
 #[component]
