@@ -1,7 +1,7 @@
 // The courier's app in a real browser against the real server (SQLite).
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { api, launchBrowser, login, startServer } from "./harness.js";
+import { api, launchBrowser, login, openAppAs, startServer } from "./harness.js";
 
 let server;
 let browser;
@@ -20,12 +20,7 @@ after(async () => {
 });
 
 test("the courier logs in, sees the stops, marks one delivered and the server holds the event", async () => {
-  const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
-  const page = await context.newPage();
-  await page.goto(server.base);
-  await page.getByTestId("login-username").fill("kurir");
-  await page.getByTestId("login-password").fill("kurir-demo-1871");
-  await page.getByTestId("login-submit").click();
+  const { context, page } = await openAppAs(browser, server.base, "kurir", "kurir-demo-1871");
 
   const rows = page.getByTestId("stop-row");
   await rows.first().waitFor();
@@ -53,12 +48,7 @@ test("the courier logs in, sees the stops, marks one delivered and the server ho
 });
 
 test("at the start of the day the courier confirms the bundle by its count, and only a matching count records the pick-up", async () => {
-  const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
-  const page = await context.newPage();
-  await page.goto(server.base);
-  await page.getByTestId("login-username").fill("kurir");
-  await page.getByTestId("login-password").fill("kurir-demo-1871");
-  await page.getByTestId("login-submit").click();
+  const { context, page } = await openAppAs(browser, server.base, "kurir", "kurir-demo-1871");
   await page.getByTestId("stop-row").first().waitFor();
   const waiting = await page.locator("[data-testid=stop-row][data-status=assigned]").evaluateAll((rows) =>
     rows.map((r) => r.getAttribute("data-card-id")),
@@ -127,12 +117,7 @@ test("the interface speaks Indonesian first and switches to English", async () =
 });
 
 test("staff import a damaged print batch and read the per-row report", async () => {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.goto(server.base);
-  await page.getByTestId("login-username").fill("petugas");
-  await page.getByTestId("login-password").fill("petugas-demo-1871");
-  await page.getByTestId("login-submit").click();
+  const { context, page } = await openAppAs(browser, server.base, "petugas", "petugas-demo-1871");
   await page.getByTestId("card-row").first().waitFor();
   const csv = "NIK;NAMA;ALAMAT;KELURAHAN;KECAMATAN\n1871010101990001;ANI BARU;JL. A;RAJABASA;RAJABASA\n12345;BUDI;JL. B;RAJABASA;RAJABASA\n";
   await page.getByTestId("import-file").setInputFiles({ name: "batch.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });

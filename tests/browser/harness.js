@@ -76,3 +76,14 @@ export async function login(base, username, password) {
   if (r.status !== 200) throw new Error(`login ${username}: ${r.status} ${r.text}`);
   return r.json.access_token;
 }
+
+/// A new phone-sized page logged in through the app's own form.
+export async function openAppAs(browser, base, username, password) {
+  const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
+  const page = await context.newPage();
+  await page.goto(base);
+  await page.getByTestId("login-username").fill(username);
+  await page.getByTestId("login-password").fill(password);
+  await page.getByTestId("login-submit").click();
+  return { context, page };
+}
