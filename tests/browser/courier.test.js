@@ -77,6 +77,44 @@ test("at the start of the day the courier confirms the bundle by its count, and 
   await context.close();
 });
 
+test("a failed attempt and a delivery carry the phone's GPS position and its accuracy", async () => {
+  const geolocation = { latitude: -5.3645, longitude: 105.2431, accuracy: 12 };
+  const { context, page } = await openAppAs(browser, server.base, "kurir", "kurir-demo-1871", {
+    geolocation,
+    permissions: ["geolocation"],
+  });
+  const rows = page.locator("[data-testid=stop-row][data-status=with_courier]");
+  await rows.first().waitFor();
+  const failedId = await rows.nth(0).getAttribute("data-card-id");
+  const deliveredId = await rows.nth(1).getAttribute("data-card-id");
+
+  const failed = page.locator(`[data-testid=stop-row][data-card-id="${failedId}"]`);
+  await failed.getByTestId("stop-failed").click();
+  await failed.locator("[data-testid=gps-status][data-state=found]").waitFor();
+  assert.match(await failed.getByTestId("gps-status").textContent(), /akurasi ±12 m/);
+  await failed.getByTestId("failed-submit").click();
+
+  const delivered = page.locator(`[data-testid=stop-row][data-card-id="${deliveredId}"]`);
+  await delivered.getByTestId("stop-deliver").click();
+  await delivered.locator("[data-testid=gps-status][data-state=found]").waitFor();
+  await delivered.getByTestId("recipient-name").fill("Rahmat");
+  await delivered.getByTestId("delivery-submit").click();
+  await page.locator(`[data-testid=stop-row][data-card-id="${deliveredId}"][data-status=delivered]`).waitFor();
+  await page.locator("[data-testid=sync-status][data-pending='0']").waitFor({ timeout: 15_000 });
+
+  const staff = await login(server.base, "petugas", "petugas-demo-1871");
+  for (const [id, kind] of [[failedId, "attempt_failed"], [deliveredId, "delivered"]]) {
+    const card = await api(server.base, "GET", `/api/v1/cards/${id}`, staff);
+    const [event] = card.json.events.filter((e) => e.kind === kind);
+    assert.deepEqual(
+      [event.payload.lat, event.payload.lon, event.payload.accuracy_m],
+      [geolocation.latitude, geolocation.longitude, 12],
+      `${kind} carries the position`,
+    );
+  }
+  await context.close();
+});
+
 test("the app shell is served with the right types and a service worker takes control", async () => {
   const index = await fetch(server.base + "/");
   assert.equal(index.status, 200);

@@ -78,8 +78,8 @@ export async function login(base, username, password) {
 }
 
 /// A new phone-sized page logged in through the app's own form.
-export async function openAppAs(browser, base, username, password) {
-  const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
+export async function openAppAs(browser, base, username, password, options = {}) {
+  const context = await browser.newContext({ viewport: { width: 360, height: 740 }, ...options });
   const page = await context.newPage();
   await page.goto(base);
   await page.getByTestId("login-username").fill(username);

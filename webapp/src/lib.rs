@@ -2,6 +2,7 @@
 //! PWA served by the server itself.
 
 pub mod api;
+pub mod gps;
 pub mod i18n;
 pub mod outbox;
 pub mod pages;

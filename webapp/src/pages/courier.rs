@@ -3,6 +3,7 @@
 
 use super::value_of;
 use crate::api::{self, ApiError};
+use crate::gps::{use_gps, Gps};
 use crate::i18n::{status_label, t, Lang, T};
 use crate::outbox::{check_count, is_open, local_status, CountProblem, Outbox};
 use crate::storage;
@@ -323,9 +324,10 @@ fn DeliverForm(p: &FormProps) -> Html {
     let relation = use_node_ref();
     let name = use_node_ref();
     let invalid = use_state(|| false);
+    let gps = use_gps();
     let onsubmit = {
-        let (relation, name, invalid, on_record, card) =
-            (relation.clone(), name.clone(), invalid.clone(), p.on_record.clone(), p.card_id.clone());
+        let (relation, name, invalid, on_record, card, gps) =
+            (relation.clone(), name.clone(), invalid.clone(), p.on_record.clone(), p.card_id.clone(), *gps);
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let recipient = value_of(&name).trim().to_owned();
@@ -333,7 +335,9 @@ fn DeliverForm(p: &FormProps) -> Html {
                 invalid.set(true);
                 return;
             }
-            let payload = serde_json::json!({ "recipient_name": recipient, "recipient_relation": value_of(&relation) });
+            let mut payload =
+                serde_json::json!({ "recipient_name": recipient, "recipient_relation": value_of(&relation) });
+            gps.add_to(&mut payload);
             on_record.emit((card.clone(), "delivered", payload));
         })
     };
@@ -347,6 +351,7 @@ fn DeliverForm(p: &FormProps) -> Html {
             </select>
             <label for="recipient">{ t(l, T::RecipientName) }</label>
             <input id="recipient" ref={name} data-testid="recipient-name" autocomplete="off" aria-invalid={(*invalid).to_string()} />
+            <GpsLine lang={l} gps={*gps} />
             <div class="actions">
                 <button type="submit" class="primary" data-testid="delivery-submit">{ t(l, T::Save) }</button>
                 <button type="button" class="secondary" onclick={p.on_cancel.clone()}>{ t(l, T::Cancel) }</button>
@@ -360,8 +365,10 @@ fn FailedForm(p: &FormProps) -> Html {
     let l = p.lang;
     let reason = use_node_ref();
     let note = use_node_ref();
+    let gps = use_gps();
     let onsubmit = {
-        let (reason, note, on_record, card) = (reason.clone(), note.clone(), p.on_record.clone(), p.card_id.clone());
+        let (reason, note, on_record, card, gps) =
+            (reason.clone(), note.clone(), p.on_record.clone(), p.card_id.clone(), *gps);
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let note = value_of(&note).trim().to_owned();
@@ -369,6 +376,7 @@ fn FailedForm(p: &FormProps) -> Html {
             if !note.is_empty() {
                 payload["note"] = serde_json::Value::String(note);
             }
+            gps.add_to(&mut payload);
             on_record.emit((card.clone(), "attempt_failed", payload));
         })
     };
@@ -390,12 +398,31 @@ fn FailedForm(p: &FormProps) -> Html {
             </select>
             <label for="note">{ t(l, T::Note) }</label>
             <textarea id="note" ref={note} />
+            <GpsLine lang={l} gps={*gps} />
             <div class="actions">
                 <button type="submit" class="primary" data-testid="failed-submit">{ t(l, T::Save) }</button>
                 <button type="button" class="secondary" onclick={p.on_cancel.clone()}>{ t(l, T::Cancel) }</button>
             </div>
         </form>
     }
+}
+
+#[derive(Properties, PartialEq)]
+struct GpsProps {
+    lang: Lang,
+    gps: Gps,
+}
+
+/// Whether the form will carry a position, and how good it is.
+#[component]
+fn GpsLine(p: &GpsProps) -> Html {
+    let l = p.lang;
+    let (state, text) = match p.gps {
+        Gps::Searching => ("searching", t(l, T::GpsSearching).to_owned()),
+        Gps::Found(fix) => ("found", format!("{}{} m", t(l, T::GpsFound), fix.accuracy_m.round())),
+        Gps::Unavailable => ("unavailable", t(l, T::GpsUnavailable).to_owned()),
+    };
+    html! { <p class="muted" data-testid="gps-status" data-state={state} role="status">{ text }</p> }
 }
 
 #[derive(Properties, PartialEq)]
