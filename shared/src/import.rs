@@ -24,10 +24,11 @@ pub enum Column {
     Batch,
     Lat,
     Lon,
+    Landmark,
 }
 
 impl Column {
-    const ALL: [Column; 15] = [
+    const ALL: [Column; 16] = [
         Column::Nik,
         Column::Name,
         Column::Address,
@@ -43,6 +44,7 @@ impl Column {
         Column::Batch,
         Column::Lat,
         Column::Lon,
+        Column::Landmark,
     ];
 
     /// The Indonesian header name, as offices write it.
@@ -67,6 +69,7 @@ impl Column {
             Column::Batch => &["NO_BATCH", "BATCH"],
             Column::Lat => &["LAT"],
             Column::Lon => &["LON"],
+            Column::Landmark => &["PATOKAN", "LANDMARK"],
         }
     }
 
@@ -150,6 +153,8 @@ pub struct CardRow {
     pub batch: Option<String>,
     pub lat: Option<f64>,
     pub lon: Option<f64>,
+    /// What to look out for near the home ("depan masjid").
+    pub landmark: Option<String>,
 }
 
 /// What the row-level checks made of one row.
@@ -279,6 +284,7 @@ pub fn check_row<S: AsRef<str>>(layout: &Layout, fields: &[S], line: u64, office
             batch: text(Column::Batch),
             lat,
             lon,
+            landmark: text(Column::Landmark),
         }),
         _ => None,
     };
@@ -343,6 +349,22 @@ mod tests {
         let layout = Layout::from_headers(&["\u{feff} nik ", "Name", "address", " Kelurahan", "district"]).unwrap();
         assert_eq!(layout.written(Column::Nik), "nik");
         assert_eq!(layout.written(Column::Village), "Kelurahan");
+    }
+
+    #[test]
+    fn a_landmark_column_in_either_language_is_read() {
+        for header in ["PATOKAN", "landmark"] {
+            let layout = Layout::from_headers(&["NIK", "NAMA", "ALAMAT", "KELURAHAN", "KECAMATAN", header]).unwrap();
+            let fields: Vec<String> =
+                ["1871110211750001", "DEDI", "JL. A", "RAJABASA RAYA", "RAJABASA", " depan masjid Al-Ikhlas "]
+                    .map(str::to_owned)
+                    .to_vec();
+            let row = check_row(&layout, &fields, 2, "1871").row.unwrap();
+            assert_eq!(row.landmark.as_deref(), Some("depan masjid Al-Ikhlas"));
+        }
+        let without = Layout::from_headers(&["NIK", "NAMA", "ALAMAT", "KELURAHAN", "KECAMATAN"]).unwrap();
+        let fields: Vec<String> = ["1871110211750001", "DEDI", "JL. A", "K", "C"].map(str::to_owned).to_vec();
+        assert_eq!(check_row(&without, &fields, 2, "1871").row.unwrap().landmark, None);
     }
 
     #[test]

@@ -252,6 +252,9 @@ pub struct DoorstepStop {
     pub kelurahan: String,
     pub kecamatan: String,
     pub phone: Option<String>,
+    /// What to look out for near the home, from the print batch or a
+    /// courier's earlier visit.
+    pub landmark: Option<String>,
     pub nik_masked: String,
     /// Checks a NIK typed at the door without the phone holding the NIK.
     pub nik_check: crate::doorstep::NikCheck,

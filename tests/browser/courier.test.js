@@ -92,6 +92,7 @@ test("a failed attempt and a delivery carry the phone's GPS position and its acc
   await failed.getByTestId("stop-failed").click();
   await failed.locator("[data-testid=gps-status][data-state=found]").waitFor();
   assert.match(await failed.getByTestId("gps-status").textContent(), /akurasi ±12 m/);
+  await failed.getByTestId("landmark").fill("pagar biru depan masjid");
   await failed.getByTestId("failed-submit").click();
 
   const delivered = page.locator(`[data-testid=stop-row][data-card-id="${deliveredId}"]`);
@@ -101,6 +102,8 @@ test("a failed attempt and a delivery carry the phone's GPS position and its acc
   await delivered.getByTestId("delivery-submit").click();
   await page.locator(`[data-testid=stop-row][data-card-id="${deliveredId}"][data-status=delivered]`).waitFor();
   await page.locator("[data-testid=sync-status][data-pending='0']").waitFor({ timeout: 15_000 });
+  await failed.getByTestId("stop-landmark").waitFor();
+  assert.equal(await failed.getByTestId("stop-landmark").textContent(), "Patokan: pagar biru depan masjid", "noted for the next visit");
 
   const staff = await login(server.base, "petugas", "petugas-demo-1871");
   for (const [id, kind] of [[failedId, "attempt_failed"], [deliveredId, "delivered"]]) {

@@ -129,6 +129,64 @@ async fn a_good_gps_fix_is_remembered_for_the_next_visit(app: TestApp) {
     );
 }
 
+async fn a_landmark_from_the_print_batch_or_a_visit_reaches_the_next_visit(app: TestApp) {
+    let (_, staff) = app.user("petugas1", "staff").await;
+    let (courier_id, courier) = app.user("kurir1", "courier").await;
+    let csv = "NIK;NAMA;ALAMAT;KELURAHAN;KECAMATAN;PATOKAN\n\
+               1871010101900001;ANI;JL. A;RAJABASA;RAJABASA;depan masjid\n\
+               1871010201900002;BUDI;JL. B;RAJABASA;RAJABASA;\n";
+    let report = app.post_csv("/api/v1/cards/import", &staff, csv.to_owned()).await;
+    assert_eq!(report.body["imported"], 2, "{}", report.text);
+    let cards: Vec<String> = app.get("/api/v1/cards", &staff).await.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap().to_owned())
+        .collect();
+    let r = app.post("/api/v1/routes", &staff, json!({"courier_id": courier_id, "date": DAY, "card_ids": cards})).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let landmarks = |body: &serde_json::Value| -> Vec<(String, Option<String>)> {
+        let mut v: Vec<_> = body["items"][0]["stops"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| (s["name"].as_str().unwrap().to_owned(), s["landmark"].as_str().map(str::to_owned)))
+            .collect();
+        v.sort();
+        v
+    };
+    let before = app.get("/api/v1/me/routes", &courier).await.body;
+    assert_eq!(landmarks(&before), [("ANI".into(), Some("depan masjid".into())), ("BUDI".into(), None)]);
+    let ani = before["items"][0]["stops"].as_array().unwrap().iter().find(|s| s["name"] == "ANI").unwrap()["card_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let budi = cards.iter().find(|c| **c != ani).unwrap().clone();
+
+    let res = app
+        .sync(
+            &courier,
+            vec![
+                event(&budi, "attempt_failed", 1, json!({"reason": "not_home", "landmark": "rumah cat hijau"})),
+                event(&budi, "attempt_failed", 2, json!({"reason": "not_home", "landmark": "sebelah warung"})),
+                event(&ani, "attempt_failed", 1, json!({"reason": "not_home"})),
+                event(&ani, "attempt_failed", 2, json!({"reason": "not_home", "landmark": "x".repeat(201)})),
+            ],
+        )
+        .await;
+    assert_eq!(
+        res.iter().map(|r| r["status"].as_str().unwrap()).collect::<Vec<_>>(),
+        ["accepted", "accepted", "accepted", "rejected"]
+    );
+    assert!(res[3]["message"].as_str().unwrap().starts_with("payload.landmark"), "{}", res[3]);
+    let after = app.get("/api/v1/me/routes", &courier).await.body;
+    assert_eq!(
+        landmarks(&after),
+        [("ANI".into(), Some("depan masjid".into())), ("BUDI".into(), Some("sebelah warung".into()))],
+        "the newest note wins; a visit without one keeps what was known"
+    );
+}
+
 async fn a_phone_with_a_slow_clock_is_ordered_on_the_servers_time(app: TestApp) {
     let s = app.seed(1).await;
     let card = &s.cards[0];
@@ -167,4 +225,5 @@ on_both_backends!(
     a_late_pickup_reapplies_history_in_time_order,
     the_phone_checks_a_typed_nik_without_holding_it,
     a_good_gps_fix_is_remembered_for_the_next_visit,
+    a_landmark_from_the_print_batch_or_a_visit_reaches_the_next_visit,
 );

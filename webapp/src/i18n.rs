@@ -108,6 +108,8 @@ texts! {
     GpsSearching => ("Mencari lokasi GPS…", "Finding the GPS position…"),
     GpsFound => ("Lokasi GPS, akurasi ±", "GPS position, accurate to ±"),
     GpsUnavailable => ("Lokasi GPS tidak tersedia; tetap bisa disimpan.", "No GPS position; you can still save."),
+    Landmark => ("Patokan", "Landmark"),
+    LandmarkNote => ("Patokan rumah untuk kunjungan berikut (tidak wajib)", "Landmark for the next visit (optional)"),
     PickupTitle => ("Ambil bundel di kantor", "Pick up the bundle at the office"),
     PickupWaiting => ("kartu menunggu diambil. Hitung kartu yang Anda terima:", "cards are waiting. Count the cards you were handed:"),
     PickupCount => ("Jumlah kartu diterima", "Cards received"),

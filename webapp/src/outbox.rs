@@ -164,6 +164,7 @@ mod tests {
             kelurahan: "K".into(),
             kecamatan: "C".into(),
             phone: None,
+            landmark: None,
             nik_masked: "************0001".into(),
             nik_check: antar_shared::doorstep::NikCheck::new(b"k", "1871110211750001"),
             status,

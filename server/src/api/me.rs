@@ -52,6 +52,7 @@ pub async fn routes(
                         kelurahan: card.kelurahan,
                         kecamatan: card.kecamatan,
                         phone: card.phone,
+                        landmark: card.landmark,
                         pin_lat: card.pin_lat,
                         pin_lon: card.pin_lon,
                     })

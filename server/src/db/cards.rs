@@ -33,6 +33,7 @@ pub struct Card {
     pub lon: Option<f64>,
     pub pin_lat: Option<f64>,
     pub pin_lon: Option<f64>,
+    pub landmark: Option<String>,
     pub status: String,
     pub resident: Option<String>,
     pub failed_attempts: i32,
@@ -163,6 +164,8 @@ pub struct Projection<'a> {
     pub state: &'a CardState,
     /// Kept only when the card has no pin yet.
     pub pin: Option<(f64, f64)>,
+    /// A courier's newer note replaces the card's landmark.
+    pub landmark: Option<&'a str>,
 }
 
 /// Rewrites cards' projections from their folded logs, in one statement over
@@ -179,10 +182,11 @@ pub fn set_projections(conn: &mut DbConnection, rows: &[Projection<'_>]) -> Quer
         DbConnection::Postgres(c) => {
             diesel::sql_query(
                 "UPDATE cards SET status = p.status, resident = p.resident, failed_attempts = p.failed, \
-                 courier_id = p.courier, updated_at = $8, pin_lat = COALESCE(cards.pin_lat, p.lat), \
-                 pin_lon = CASE WHEN cards.pin_lat IS NULL THEN p.lon ELSE cards.pin_lon END \
-                 FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::float8[], $7::float8[]) \
-                 AS p(id, status, resident, failed, courier, lat, lon) WHERE cards.id = p.id",
+                 courier_id = p.courier, updated_at = $9, pin_lat = COALESCE(cards.pin_lat, p.lat), \
+                 pin_lon = CASE WHEN cards.pin_lat IS NULL THEN p.lon ELSE cards.pin_lon END, \
+                 landmark = COALESCE(p.landmark, cards.landmark) \
+                 FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::float8[], $7::float8[], \
+                 $8::text[]) AS p(id, status, resident, failed, courier, lat, lon, landmark) WHERE cards.id = p.id",
             )
             .bind::<Array<Text>, _>(rows.iter().map(|r| r.id).collect::<Vec<_>>())
             .bind::<Array<Text>, _>(rows.iter().map(|r| r.state.status.as_str()).collect::<Vec<_>>())
@@ -193,6 +197,7 @@ pub fn set_projections(conn: &mut DbConnection, rows: &[Projection<'_>]) -> Quer
             .bind::<Array<Nullable<Text>>, _>(rows.iter().map(|r| r.state.courier.as_deref()).collect::<Vec<_>>())
             .bind::<Array<Nullable<Double>>, _>(rows.iter().map(|r| r.pin.map(|p| p.0)).collect::<Vec<_>>())
             .bind::<Array<Nullable<Double>>, _>(rows.iter().map(|r| r.pin.map(|p| p.1)).collect::<Vec<_>>())
+            .bind::<Array<Nullable<Text>>, _>(rows.iter().map(|r| r.landmark).collect::<Vec<_>>())
             .bind::<Timestamp, _>(now)
             .execute(c)?;
         }
@@ -200,8 +205,8 @@ pub fn set_projections(conn: &mut DbConnection, rows: &[Projection<'_>]) -> Quer
             for r in rows {
                 diesel::sql_query(
                     "UPDATE cards SET status = ?, resident = ?, failed_attempts = ?, courier_id = ?, updated_at = ?, \
-                     pin_lat = COALESCE(pin_lat, ?), pin_lon = CASE WHEN pin_lat IS NULL THEN ? ELSE pin_lon END \
-                     WHERE id = ?",
+                     pin_lat = COALESCE(pin_lat, ?), pin_lon = CASE WHEN pin_lat IS NULL THEN ? ELSE pin_lon END, \
+                     landmark = COALESCE(?, landmark) WHERE id = ?",
                 )
                 .bind::<Text, _>(r.state.status.as_str())
                 .bind::<Nullable<Text>, _>(r.state.resident.map(ResidentAnswer::as_str))
@@ -210,6 +215,7 @@ pub fn set_projections(conn: &mut DbConnection, rows: &[Projection<'_>]) -> Quer
                 .bind::<Timestamp, _>(now)
                 .bind::<Nullable<Double>, _>(r.pin.map(|p| p.0))
                 .bind::<Nullable<Double>, _>(r.pin.map(|p| p.1))
+                .bind::<Nullable<Text>, _>(r.landmark)
                 .bind::<Text, _>(r.id)
                 .execute(c)?;
             }

@@ -65,6 +65,7 @@ diesel::table! {
         lon -> Nullable<Double>,
         pin_lat -> Nullable<Double>,
         pin_lon -> Nullable<Double>,
+        landmark -> Nullable<Text>,
         status -> Text,
         resident -> Nullable<Text>,
         failed_attempts -> Integer,

@@ -20,19 +20,27 @@ pub struct Outcome {
 /// Folds the card's log and stores what follows from it; returns every
 /// event that did not apply, with the reason.
 pub fn refold(conn: &mut DbConnection, rules: Rules, card_id: &str) -> QueryResult<Vec<(String, custody::Refusal)>> {
-    refold_many(conn, rules, std::slice::from_ref(&card_id.to_owned()), &HashMap::new())
+    refold_many(conn, rules, std::slice::from_ref(&card_id.to_owned()), &Notes::default())
+}
+
+/// What a batch of field events noted about the homes it visited.
+#[derive(Debug, Default)]
+pub struct Notes<'a> {
+    /// The first good GPS fix per card, kept where the card has no pin yet.
+    pub pins: HashMap<&'a str, (f64, f64)>,
+    /// The latest landmark a courier noted per card.
+    pub landmarks: HashMap<&'a str, &'a str>,
 }
 
 /// Folds many cards' logs at once (the caller holds their locks) and stores
 /// what follows: one query loads every log; flags and implied pick-ups are
 /// written only where they change; the projections in one statement.
-/// `pins` holds a good GPS fix per card, kept where the card has no pin yet.
 /// Returns every event that did not apply, with the reason.
 pub fn refold_many(
     conn: &mut DbConnection,
     rules: Rules,
     card_ids: &[String],
-    pins: &HashMap<&str, (f64, f64)>,
+    notes: &Notes<'_>,
 ) -> QueryResult<Vec<(String, custody::Refusal)>> {
     if card_ids.is_empty() {
         return Ok(Vec::new());
@@ -73,8 +81,15 @@ pub fn refold_many(
     }
     events::delete_implied(conn, &stale)?;
     events::insert_many(conn, &implied)?;
-    let projections: Vec<_> =
-        states.iter().map(|(id, state)| cards::Projection { id, state, pin: pins.get(id).copied() }).collect();
+    let projections: Vec<_> = states
+        .iter()
+        .map(|(id, state)| cards::Projection {
+            id,
+            state,
+            pin: notes.pins.get(id).copied(),
+            landmark: notes.landmarks.get(id).copied(),
+        })
+        .collect();
     cards::set_projections(conn, &projections)?;
     Ok(flags)
 }
@@ -160,7 +175,7 @@ pub fn record_office_events(
     db::lock_cards(conn, &cards)?;
     events::insert_many(conn, &rows)?;
     let flags: HashMap<String, custody::Refusal> =
-        refold_many(conn, rules, &cards, &HashMap::new())?.into_iter().collect();
+        refold_many(conn, rules, &cards, &Notes::default())?.into_iter().collect();
     Ok(rows.into_iter().filter_map(|r| flags.get(&r.id).map(|why| (r.card_id, why.clone()))).collect())
 }
 

@@ -262,6 +262,7 @@ fn flush(
             lon: row.lon,
             pin_lat: None,
             pin_lon: None,
+            landmark: row.landmark,
             status: Status::Printed.as_str().to_owned(),
             resident: None,
             failed_attempts: 0,

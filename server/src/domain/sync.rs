@@ -83,6 +83,9 @@ fn result(id: &str, status: SyncStatus, code: Option<&str>, message: Option<Stri
     SyncResult { id: id.to_owned(), status, code: code.map(str::to_owned), message }
 }
 
+/// Longest landmark note a courier may leave for the next visit.
+pub const MAX_LANDMARK: usize = 200;
+
 pub const FAILURE_REASONS: [&str; 6] = ["not_home", "moved", "address_not_found", "refused", "deceased", "other"];
 
 /// Checks a payload against its kind; names the field at fault.
@@ -98,6 +101,9 @@ pub fn check_payload(kind: EventKind, p: &serde_json::Value) -> Result<(), (Stri
             Some(v) => v.as_f64().map(Some).ok_or_else(|| (format!("payload.{f}"), "must be a number".to_owned())),
         }
     };
+    if p.get("landmark").is_some_and(|v| v.as_str().is_none_or(|s| s.chars().count() > MAX_LANDMARK)) {
+        return bad("payload.landmark", "must be text of at most 200 characters");
+    }
     for key in ["photo_sha256", "signature_sha256"] {
         if p.get(key).is_some_and(|v| !v.as_str().is_some_and(crate::domain::media::is_sha256)) {
             return bad(&format!("payload.{key}"), "must be a SHA-256, 64 lowercase hex digits");
@@ -243,9 +249,24 @@ pub fn handle_batch(conn: &mut DbConnection, batch: &Batch<'_>, sent: &[SyncEven
                 }
             }
         }
-        let pins = pins.into_iter().map(|(card, (_, fix))| (card, fix)).collect();
+        // The latest landmark a courier noted for each card in the batch.
+        let mut landmarks: HashMap<&str, (NaiveDateTime, &str)> = HashMap::new();
+        for (row, payload) in rows.iter().zip(&payloads) {
+            if let Some(note) =
+                payload.get("landmark").and_then(|v| v.as_str()).map(str::trim).filter(|t| !t.is_empty())
+            {
+                let latest = landmarks.entry(&row.card_id).or_insert((row.occurred_at, note));
+                if row.occurred_at >= latest.0 {
+                    *latest = (row.occurred_at, note);
+                }
+            }
+        }
+        let notes = custody::Notes {
+            pins: pins.into_iter().map(|(card, (_, fix))| (card, fix)).collect(),
+            landmarks: landmarks.into_iter().map(|(card, (_, note))| (card, note)).collect(),
+        };
         let flags: HashMap<String, _> =
-            custody::refold_many(conn, batch.office.rules(), &touched, &pins)?.into_iter().collect();
+            custody::refold_many(conn, batch.office.rules(), &touched, &notes)?.into_iter().collect();
         for (i, row) in at.into_iter().zip(&rows) {
             results[i] = Some(match flags.get(&row.id) {
                 Some(r) => result(&row.id, SyncStatus::Accepted, Some(code::FLAGGED), Some(r.message())),

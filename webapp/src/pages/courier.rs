@@ -289,6 +289,9 @@ fn StopRow(p: &StopProps) -> Html {
                     <span class={classes!("badge", p.status.as_str())}>{ status_label(l, p.status) }</span>
                     <div>{ format!("{}{rtrw}", s.address) }</div>
                     <div class="muted">{ format!("{}, {}", s.kelurahan, s.kecamatan) }</div>
+                    if let Some(landmark) = &s.landmark {
+                        <div data-testid="stop-landmark">{ format!("{}: {landmark}", t(l, T::Landmark)) }</div>
+                    }
                     if let Some(phone) = &s.phone {
                         <a href={format!("tel:{phone}")}>{ phone }</a>
                     }
@@ -325,9 +328,17 @@ fn DeliverForm(p: &FormProps) -> Html {
     let name = use_node_ref();
     let invalid = use_state(|| false);
     let gps = use_gps();
+    let landmark = use_node_ref();
     let onsubmit = {
-        let (relation, name, invalid, on_record, card, gps) =
-            (relation.clone(), name.clone(), invalid.clone(), p.on_record.clone(), p.card_id.clone(), *gps);
+        let (relation, name, invalid, on_record, card, gps, landmark) = (
+            relation.clone(),
+            name.clone(),
+            invalid.clone(),
+            p.on_record.clone(),
+            p.card_id.clone(),
+            *gps,
+            landmark.clone(),
+        );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let recipient = value_of(&name).trim().to_owned();
@@ -338,6 +349,7 @@ fn DeliverForm(p: &FormProps) -> Html {
             let mut payload =
                 serde_json::json!({ "recipient_name": recipient, "recipient_relation": value_of(&relation) });
             gps.add_to(&mut payload);
+            add_landmark(&landmark, &mut payload);
             on_record.emit((card.clone(), "delivered", payload));
         })
     };
@@ -352,6 +364,7 @@ fn DeliverForm(p: &FormProps) -> Html {
             <label for="recipient">{ t(l, T::RecipientName) }</label>
             <input id="recipient" ref={name} data-testid="recipient-name" autocomplete="off" aria-invalid={(*invalid).to_string()} />
             <GpsLine lang={l} gps={*gps} />
+            <LandmarkInput lang={l} node={landmark} />
             <div class="actions">
                 <button type="submit" class="primary" data-testid="delivery-submit">{ t(l, T::Save) }</button>
                 <button type="button" class="secondary" onclick={p.on_cancel.clone()}>{ t(l, T::Cancel) }</button>
@@ -366,9 +379,10 @@ fn FailedForm(p: &FormProps) -> Html {
     let reason = use_node_ref();
     let note = use_node_ref();
     let gps = use_gps();
+    let landmark = use_node_ref();
     let onsubmit = {
-        let (reason, note, on_record, card, gps) =
-            (reason.clone(), note.clone(), p.on_record.clone(), p.card_id.clone(), *gps);
+        let (reason, note, on_record, card, gps, landmark) =
+            (reason.clone(), note.clone(), p.on_record.clone(), p.card_id.clone(), *gps, landmark.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let note = value_of(&note).trim().to_owned();
@@ -377,6 +391,7 @@ fn FailedForm(p: &FormProps) -> Html {
                 payload["note"] = serde_json::Value::String(note);
             }
             gps.add_to(&mut payload);
+            add_landmark(&landmark, &mut payload);
             on_record.emit((card.clone(), "attempt_failed", payload));
         })
     };
@@ -399,11 +414,37 @@ fn FailedForm(p: &FormProps) -> Html {
             <label for="note">{ t(l, T::Note) }</label>
             <textarea id="note" ref={note} />
             <GpsLine lang={l} gps={*gps} />
+            <LandmarkInput lang={l} node={landmark} />
             <div class="actions">
                 <button type="submit" class="primary" data-testid="failed-submit">{ t(l, T::Save) }</button>
                 <button type="button" class="secondary" onclick={p.on_cancel.clone()}>{ t(l, T::Cancel) }</button>
             </div>
         </form>
+    }
+}
+
+/// A landmark the courier typed, for the next visit.
+fn add_landmark(node: &NodeRef, payload: &mut serde_json::Value) {
+    let text = value_of(node).trim().chars().take(200).collect::<String>();
+    if !text.is_empty() {
+        payload["landmark"] = serde_json::Value::String(text);
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct LandmarkProps {
+    lang: Lang,
+    node: NodeRef,
+}
+
+#[component]
+fn LandmarkInput(p: &LandmarkProps) -> Html {
+    html! {
+        <>
+            <label>{ t(p.lang, T::LandmarkNote) }
+                <input ref={p.node.clone()} data-testid="landmark" maxlength="200" autocomplete="off" />
+            </label>
+        </>
     }
 }
 
