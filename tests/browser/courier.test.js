@@ -118,6 +118,31 @@ test("a failed attempt and a delivery carry the phone's GPS position and its acc
   await context.close();
 });
 
+test("the courier finds stops by name or RT and by what is left to do", async () => {
+  const { context, page } = await openAppAs(browser, server.base, "kurir", "kurir-demo-1871");
+  const rows = page.getByTestId("stop-row");
+  await rows.first().waitFor();
+  const all = await rows.evaluateAll((rs) => rs.map((r) => r.getAttribute("data-status")));
+  assert.equal(all.length, 12);
+  const finished = all.filter((s) => s === "delivered").length;
+  assert.equal(finished, 2, "two deliveries were made by the tests before");
+
+  await page.getByTestId("stop-filter").selectOption("done");
+  assert.equal(await rows.count(), finished);
+  await page.getByTestId("stop-filter").selectOption("open");
+  assert.equal(await rows.count(), 12 - finished);
+  await page.getByTestId("stop-filter").selectOption("all");
+
+  const name = (await rows.nth(3).locator("strong").textContent()).trim();
+  await page.getByTestId("stop-search").fill(name.toLowerCase());
+  const found = await rows.evaluateAll((rs) => rs.map((r) => r.querySelector("strong").textContent.trim()));
+  assert.ok(found.length >= 1 && found.every((n) => n.toLowerCase().includes(name.toLowerCase())), `${found}`);
+  await page.getByTestId("stop-search").fill("tidak ada nama seperti ini");
+  assert.equal(await rows.count(), 0);
+  await page.getByTestId("stop-no-match").waitFor();
+  await context.close();
+});
+
 test("the app shell is served with the right types and a service worker takes control", async () => {
   const index = await fetch(server.base + "/");
   assert.equal(index.status, 200);

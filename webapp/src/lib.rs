@@ -6,6 +6,7 @@ pub mod gps;
 pub mod i18n;
 pub mod outbox;
 pub mod pages;
+pub mod stops;
 pub mod storage;
 
 use antar_shared::wire::Role;

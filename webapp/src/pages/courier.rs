@@ -6,6 +6,7 @@ use crate::api::{self, ApiError};
 use crate::gps::{use_gps, Gps};
 use crate::i18n::{status_label, t, Lang, T};
 use crate::outbox::{check_count, is_open, local_status, CountProblem, Outbox};
+use crate::stops::{shows, Show};
 use crate::storage;
 use antar_shared::wire::{CourierRoute, DoorstepStop, Items, SyncEvent, SyncRequest, SyncResponse, User};
 use std::cell::Cell;
@@ -92,6 +93,8 @@ pub fn CourierHome(props: &Props) -> Html {
     let outbox = use_state(|| storage::load::<Outbox>(storage::OUTBOX).unwrap_or_default());
     let auth_lost = use_state(|| false);
     let open = use_state(|| None::<(String, Form)>);
+    let query = use_state(String::new);
+    let show = use_state(Show::default);
     let in_flight = use_mut_ref(|| Rc::new(Cell::new(false)));
 
     let sync = {
@@ -182,8 +185,24 @@ pub fn CourierHome(props: &Props) -> Html {
             if stops.is_empty() {
                 <p>{ t(l, T::NoStops) }</p>
             }
+            if !stops.is_empty() {
+                <div class="finder">
+                    <input type="search" data-testid="stop-search" aria-label={t(l, T::StopSearch)} placeholder={t(l, T::StopSearch)}
+                        value={(*query).clone()}
+                        oninput={{ let query = query.clone(); Callback::from(move |e: InputEvent| query.set(input_value(&e))) }} />
+                    <select data-testid="stop-filter" aria-label={t(l, T::Status)}
+                        onchange={{ let show = show.clone(); Callback::from(move |e: Event| show.set(Show::parse(&input_value(&e)))) }}>
+                        <option value="all" selected={*show == Show::All}>{ t(l, T::ShowAll) }</option>
+                        <option value="open" selected={*show == Show::Open}>{ t(l, T::ShowOpen) }</option>
+                        <option value="done" selected={*show == Show::Done}>{ t(l, T::ShowDone) }</option>
+                    </select>
+                </div>
+            }
+            if !stops.is_empty() && !stops.iter().zip(&statuses).any(|(stop, status)| shows(stop, *status, &query, *show)) {
+                <p data-testid="stop-no-match">{ t(l, T::NoMatch) }</p>
+            }
             <ol class="stops">
-                { for stops.iter().zip(statuses.iter()).map(|(stop, status)| {
+                { for stops.iter().zip(statuses.iter()).filter(|(stop, status)| shows(stop, **status, &query, *show)).map(|(stop, status)| {
                     let form = open.as_ref().filter(|(id, _)| *id == stop.card_id).map(|(_, f)| *f);
                     html! { <StopRow lang={l} stop={stop.clone()} status={*status} form={form}
                         on_open={{ let open = open.clone(); let id = stop.card_id.clone(); Callback::from(move |f: Option<Form>| open.set(f.map(|f| (id.clone(), f)))) }}
@@ -192,6 +211,16 @@ pub fn CourierHome(props: &Props) -> Html {
             </ol>
         </section>
     }
+}
+
+/// The value of the input or select an event came from.
+fn input_value(e: &impl AsRef<web_sys::Event>) -> String {
+    use wasm_bindgen::JsCast;
+    let Some(target) = e.as_ref().target() else { return String::new() };
+    if let Some(select) = target.dyn_ref::<web_sys::HtmlSelectElement>() {
+        return select.value();
+    }
+    target.dyn_ref::<web_sys::HtmlInputElement>().map(web_sys::HtmlInputElement::value).unwrap_or_default()
 }
 
 fn gloo_events_listener(w: &web_sys::Window, f: impl Fn() + 'static) -> impl Drop {
