@@ -154,24 +154,7 @@ mod tests {
     }
 
     fn stop(card: &str, status: Status) -> DoorstepStop {
-        DoorstepStop {
-            card_id: card.into(),
-            seq: 1,
-            name: "ANI".into(),
-            address: "JL. A".into(),
-            rt: None,
-            rw: None,
-            kelurahan: "K".into(),
-            kecamatan: "C".into(),
-            phone: None,
-            landmark: None,
-            nik_masked: "************0001".into(),
-            nik_check: antar_shared::doorstep::NikCheck::new(b"k", "1871110211750001"),
-            status,
-            failed_attempts: 0,
-            pin_lat: None,
-            pin_lon: None,
-        }
+        DoorstepStop { card_id: card.into(), status, ..crate::stops::tests::stop("ANI", "JL. A", None) }
     }
 
     fn result(id: &str, status: SyncStatus) -> SyncResult {

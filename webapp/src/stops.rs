@@ -50,10 +50,11 @@ pub fn shows(stop: &DoorstepStop, status: Status, query: &str, show: Show) -> bo
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn stop(name: &str, address: &str, rt: Option<&str>) -> DoorstepStop {
+    /// A stop on a route, for tests of the app's rules.
+    pub(crate) fn stop(name: &str, address: &str, rt: Option<&str>) -> DoorstepStop {
         DoorstepStop {
             card_id: "c".into(),
             seq: 1,
