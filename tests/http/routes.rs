@@ -90,6 +90,12 @@ async fn closing_the_day_balances_handed_out_against_outcomes(app: TestApp) {
     let closed = app.post(&format!("{path}/close"), &s.staff, json!({})).await;
     assert_eq!(closed.status, StatusCode::OK, "{}", closed.text);
     assert_eq!(closed.body["closed"], true);
+    let closed_ids = |k: &str| {
+        closed.body[k].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap().to_owned()).collect::<Vec<_>>()
+    };
+    assert_eq!(closed_ids("not_taken"), [c[4].clone()], "the closed report still shows the card never taken");
+    assert_eq!(closed_ids("other"), Vec::<String>::new());
+    assert_eq!((closed.body["handed_out"].as_u64(), closed.body["balanced"].as_bool()), (Some(4), Some(true)));
     assert_eq!(app.status_of(&s, &c[4]).await, "printed", "a card never taken goes back to the shelf");
     assert_eq!(
         app.get("/api/v1/me/routes", &s.courier).await.body["items"],

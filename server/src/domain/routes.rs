@@ -260,7 +260,9 @@ pub fn day_report(
             Status::ReturnedToOffice | Status::HeldForPickup if picked => report.returned.push(summary),
             Status::LeftAtVillageOffice => report.left_at_village_office.push(summary),
             Status::WithCourier => report.still_out.push(summary),
-            Status::Assigned => {
+            // Back on the shelf (`printed`) means the close took it off the
+            // route: it was never taken either.
+            Status::Assigned | Status::Printed if !picked => {
                 report.not_taken.push(summary);
                 continue;
             }
