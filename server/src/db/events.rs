@@ -109,10 +109,6 @@ pub fn for_card(conn: &mut DbConnection, card_id: &str) -> QueryResult<Vec<Event
         .load(conn)
 }
 
-pub fn insert(conn: &mut DbConnection, row: &EventRow) -> QueryResult<()> {
-    diesel::insert_into(card_events::table).values(row).execute(conn).map(drop)
-}
-
 /// Inserts many events. On PostgreSQL one statement of column arrays
 /// (`unnest`), whose text never changes, so it is prepared once per
 /// connection; SQLite runs in-process, where a cached one-row statement

@@ -9,20 +9,6 @@ use antar_shared::custody::{self, EventKind, Rules};
 use diesel::QueryResult;
 use std::collections::HashMap;
 
-/// What happened to an appended event.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Outcome {
-    /// The flag code when the event did not apply to custody.
-    pub flag: Option<String>,
-    pub message: Option<String>,
-}
-
-/// Folds the card's log and stores what follows from it; returns every
-/// event that did not apply, with the reason.
-pub fn refold(conn: &mut DbConnection, rules: Rules, card_id: &str) -> QueryResult<Vec<(String, custody::Refusal)>> {
-    refold_many(conn, rules, std::slice::from_ref(&card_id.to_owned()), &Notes::default())
-}
-
 /// What a batch of field events noted about the homes it visited.
 #[derive(Debug, Default)]
 pub struct Notes<'a> {
@@ -120,7 +106,8 @@ fn implied_pickup(id: String, source: &events::EventRow) -> events::EventRow {
 }
 
 /// Records an event made at the office (assignment, collection, a
-/// resident's answer): server-made id, the time now.
+/// resident's answer): server-made id, the time now. Returns why the card's
+/// custody did not allow it, if it did not.
 pub fn record_office_event(
     conn: &mut DbConnection,
     rules: Rules,
@@ -129,10 +116,9 @@ pub fn record_office_event(
     kind: EventKind,
     actor: Option<&str>,
     payload: serde_json::Value,
-) -> QueryResult<Outcome> {
+) -> QueryResult<Option<custody::Refusal>> {
     let mut refused = record_office_events(conn, rules, office_id, kind, actor, &[(card_id.to_owned(), payload)])?;
-    let why = refused.remove(card_id);
-    Ok(Outcome { flag: why.as_ref().map(|r| r.code().to_owned()), message: why.map(|r| r.message()) })
+    Ok(refused.remove(card_id))
 }
 
 /// Records one office event on each of many cards at once (a route's
@@ -197,9 +183,8 @@ pub fn record_staff_event(
     use crate::api::error::ApiError;
     db::write_tx(conn, |conn| {
         cards::get(conn, &office.id, card_id)?.ok_or_else(|| ApiError::not_found("card"))?;
-        let outcome = record_office_event(conn, office.rules(), &office.id, card_id, kind, Some(actor), payload)?;
-        match outcome.message {
-            Some(why) => Err(ApiError::Conflict(why)),
+        match record_office_event(conn, office.rules(), &office.id, card_id, kind, Some(actor), payload)? {
+            Some(why) => Err(ApiError::Conflict(why.message())),
             None => Ok(()),
         }
     })

@@ -244,10 +244,17 @@ pub fn day_report(
     }
     let ids: Vec<String> = stops.iter().map(|(_, _, card)| card.id.clone()).collect();
     let logs = events::for_cards(conn, &ids)?;
+    // The query orders by card, so each card's log is one run.
+    let by_card: std::collections::HashMap<&str, &[events::EventRow]> =
+        logs.chunk_by(|a, b| a.card_id == b.card_id).map(|log| (log[0].card_id.as_str(), log)).collect();
     for (started, ended, card) in stops {
         let until = ended.unwrap_or(chrono::NaiveDateTime::MAX);
-        let log: Vec<&events::EventRow> =
-            logs.iter().filter(|e| e.card_id == card.id && e.occurred_at <= until).collect();
+        let log: Vec<&events::EventRow> = by_card
+            .get(card.id.as_str())
+            .into_iter()
+            .flat_map(|l| l.iter())
+            .filter(|e| e.occurred_at <= until)
+            .collect();
         let picked =
             log.iter().any(|e| e.kind() == Some(EventKind::PickedUp) && e.flag.is_none() && e.occurred_at >= started);
         let folded =

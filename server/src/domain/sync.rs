@@ -147,6 +147,7 @@ struct Checked {
 fn check(batch: &Batch<'_>, ev: &SyncEvent) -> Checked {
     let device_time = db::truncate(ev.occurred_at.naive_utc());
     let hash = content_hash(ev, device_time);
+    let payload = canonical(&ev.payload);
     let kind = EventKind::parse(&ev.kind).filter(|k| k.is_courier_kind());
     let row = match kind {
         None => Err((code::UNKNOWN_KIND, format!("kind '{}' is not a courier event", ev.kind))),
@@ -162,7 +163,7 @@ fn check(batch: &Batch<'_>, ev: &SyncEvent) -> Checked {
                 received_at: batch.received_at,
                 actor_id: Some(batch.courier_id.to_owned()),
                 device_id: Some(batch.device_id.to_owned()),
-                payload: String::new(),
+                payload: payload.to_string(),
                 content_hash: hash.clone(),
                 implied_by: None,
                 flag: None,
@@ -171,8 +172,6 @@ fn check(batch: &Batch<'_>, ev: &SyncEvent) -> Checked {
             }),
         },
     };
-    let payload = canonical(&ev.payload);
-    let row = row.map(|r| events::EventRow { payload: payload.to_string(), ..r });
     Checked { hash, row, payload }
 }
 
@@ -239,32 +238,22 @@ pub fn handle_batch(conn: &mut DbConnection, batch: &Batch<'_>, sent: &[SyncEven
         touched.sort();
         touched.dedup();
         events::insert_many(conn, &rows)?;
-        // The earliest good GPS fix of each card in the batch.
-        let mut pins: HashMap<&str, (NaiveDateTime, (f64, f64))> = HashMap::new();
-        for (row, payload) in rows.iter().zip(&payloads) {
+        // In time order (a stable sort keeps batch order on ties): the first
+        // good GPS fix and the last landmark note of each card.
+        let mut order: Vec<usize> = (0..rows.len()).collect();
+        order.sort_by_key(|&i| rows[i].occurred_at);
+        let mut notes = custody::Notes::default();
+        for i in order {
+            let (card, payload) = (rows[i].card_id.as_str(), &payloads[i]);
             if let Some(fix) = good_fix(payload) {
-                let best = pins.entry(&row.card_id).or_insert((row.occurred_at, fix));
-                if row.occurred_at < best.0 {
-                    *best = (row.occurred_at, fix);
-                }
+                notes.pins.entry(card).or_insert(fix);
             }
-        }
-        // The latest landmark a courier noted for each card in the batch.
-        let mut landmarks: HashMap<&str, (NaiveDateTime, &str)> = HashMap::new();
-        for (row, payload) in rows.iter().zip(&payloads) {
             if let Some(note) =
                 payload.get("landmark").and_then(|v| v.as_str()).map(str::trim).filter(|t| !t.is_empty())
             {
-                let latest = landmarks.entry(&row.card_id).or_insert((row.occurred_at, note));
-                if row.occurred_at >= latest.0 {
-                    *latest = (row.occurred_at, note);
-                }
+                notes.landmarks.insert(card, note);
             }
         }
-        let notes = custody::Notes {
-            pins: pins.into_iter().map(|(card, (_, fix))| (card, fix)).collect(),
-            landmarks: landmarks.into_iter().map(|(card, (_, note))| (card, note)).collect(),
-        };
         let flags: HashMap<String, _> =
             custody::refold_many(conn, batch.office.rules(), &touched, &notes)?.into_iter().collect();
         for (i, row) in at.into_iter().zip(&rows) {
