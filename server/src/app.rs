@@ -33,6 +33,19 @@ impl AppState {
         .await?
     }
 
+    /// Runs blocking database work with the caller's office loaded first.
+    pub async fn office_db<T, F>(&self, office_id: String, f: F) -> Result<T, api::error::ApiError>
+    where
+        F: FnOnce(&mut DbConnection, &db::offices::Office) -> Result<T, api::error::ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.db(move |conn| {
+            let office = db::offices::get(conn, &office_id)?;
+            f(conn, &office)
+        })
+        .await
+    }
+
     pub fn client_addr(&self, req: &actix_web::HttpRequest) -> String {
         crate::limits::client_addr(req, self.config.trust_proxy)
     }

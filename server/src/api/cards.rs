@@ -5,7 +5,7 @@ use super::error::ApiError;
 use crate::app::AppState;
 use crate::auth::Staff;
 use crate::db::media as db_media;
-use crate::db::{cards, events, offices};
+use crate::db::{cards, events};
 use crate::domain::links;
 use crate::domain::{custody, media};
 use actix_web::web::{self, Json};
@@ -101,11 +101,10 @@ pub async fn record(
         payload["note"] = note.into();
     }
     let card_id = id.into_inner();
-    let (office_id, actor, cid) = (staff.office_id.clone(), staff.id.clone(), card_id.clone());
+    let (actor, cid) = (staff.id.clone(), card_id.clone());
     state
-        .db(move |conn| {
-            let office = offices::get(conn, &office_id)?;
-            custody::record_staff_event(conn, &office, &cid, kind, &actor, payload)
+        .office_db(staff.office_id.clone(), move |conn, office| {
+            custody::record_staff_event(conn, office, &cid, kind, &actor, payload)
         })
         .await?;
     get(state, staff, web::Path::from(card_id)).await

@@ -5,7 +5,7 @@ use super::error::ApiError;
 use crate::app::AppState;
 use crate::auth::Courier;
 use crate::config::office_today;
-use crate::db::{offices, routes};
+use crate::db::routes;
 use actix_web::web::{self, Json};
 use antar_shared::doorstep::NikCheck;
 use antar_shared::nik::mask;
@@ -28,8 +28,7 @@ pub async fn routes(
     let only = q.date;
     let st = state.clone();
     let list = st
-        .db(move |conn| {
-            let office = offices::get(conn, &courier.office_id)?;
+        .office_db(courier.office_id.clone(), move |conn, office| {
             let until = only.unwrap_or_else(|| office_today(&office.time_zone) + chrono::Duration::days(1));
             let mut out = Vec::new();
             for r in routes::open_for_courier(conn, &courier.id, &until.format("%Y-%m-%d").to_string())? {

@@ -6,7 +6,6 @@
 use super::error::ApiError;
 use crate::app::AppState;
 use crate::auth::Staff;
-use crate::db::offices;
 use crate::domain::routes;
 use actix_web::web::{self, Json};
 use actix_web::HttpResponse;
@@ -28,9 +27,8 @@ pub async fn create(state: web::Data<AppState>, staff: Staff, body: Json<NewRout
         return Err(ApiError::field("card_ids", "must name at least one card"));
     }
     let route = state
-        .db(move |conn| {
-            let office = offices::get(conn, &staff.office_id)?;
-            routes::create(conn, &office, &staff.id, &body.courier_id, &body.date, &body.card_ids)
+        .office_db(staff.office_id.clone(), move |conn, office| {
+            routes::create(conn, office, &staff.id, &body.courier_id, &body.date, &body.card_ids)
         })
         .await?;
     Ok(HttpResponse::Created().json(route))
@@ -53,9 +51,8 @@ pub async fn list(
         check_date(d)?;
     }
     state
-        .db(move |conn| {
-            let office = offices::get(conn, &staff.office_id)?;
-            routes::list(conn, &office, q.date.as_deref(), q.courier_id.as_deref()).map(|items| Json(Items { items }))
+        .office_db(staff.office_id.clone(), move |conn, office| {
+            routes::list(conn, office, q.date.as_deref(), q.courier_id.as_deref()).map(|items| Json(Items { items }))
         })
         .await
 }
@@ -63,12 +60,7 @@ pub async fn list(
 #[utoipa::path(get, path = "/api/v1/routes/{id}", tag = "routes", security(("bearer" = [])), params(("id" = String, Path)), responses((status = 200, body = Route), (status = 401, description = "no valid token", body = ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "not allowed for this role", body = ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "not found (or another office's)", body = ProblemDetails, content_type = "application/problem+json")))]
 pub async fn get(state: web::Data<AppState>, staff: Staff, id: web::Path<String>) -> Result<Json<Route>, ApiError> {
     let id = id.into_inner();
-    state
-        .db(move |conn| {
-            let office = offices::get(conn, &staff.office_id)?;
-            routes::get(conn, &office, &id).map(Json)
-        })
-        .await
+    state.office_db(staff.office_id.clone(), move |conn, office| routes::get(conn, office, &id).map(Json)).await
 }
 
 #[utoipa::path(put, path = "/api/v1/routes/{id}/stops", tag = "routes", security(("bearer" = [])), params(("id" = String, Path)), request_body = StopsUpdate, responses((status = 200, body = Route), (status = 400, description = "invalid request (the field and the reason)", body = ProblemDetails, content_type = "application/problem+json"), (status = 401, description = "no valid token", body = ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "not allowed for this role", body = ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "not found (or another office's)", body = ProblemDetails, content_type = "application/problem+json"), (status = 409, description = "conflicts with the card's custody or a route", body = ProblemDetails, content_type = "application/problem+json")))]
@@ -80,9 +72,8 @@ pub async fn replace_stops(
 ) -> Result<Json<Route>, ApiError> {
     let (id, body) = (id.into_inner(), body.into_inner());
     state
-        .db(move |conn| {
-            let office = offices::get(conn, &staff.office_id)?;
-            routes::replace_stops(conn, &office, &staff.id, &id, &body.card_ids).map(Json)
+        .office_db(staff.office_id.clone(), move |conn, office| {
+            routes::replace_stops(conn, office, &staff.id, &id, &body.card_ids).map(Json)
         })
         .await
 }
@@ -91,10 +82,7 @@ pub async fn replace_stops(
 pub async fn cancel(state: web::Data<AppState>, staff: Staff, id: web::Path<String>) -> Result<Json<Route>, ApiError> {
     let id = id.into_inner();
     state
-        .db(move |conn| {
-            let office = offices::get(conn, &staff.office_id)?;
-            routes::cancel(conn, &office, &staff.id, &id).map(Json)
-        })
+        .office_db(staff.office_id.clone(), move |conn, office| routes::cancel(conn, office, &staff.id, &id).map(Json))
         .await
 }
 
@@ -107,9 +95,8 @@ pub async fn day(
     let (courier, date) = path.into_inner();
     check_date(&date)?;
     state
-        .db(move |conn| {
-            let office = offices::get(conn, &staff.office_id)?;
-            routes::day_report(conn, &office, &courier, &date).map(Json)
+        .office_db(staff.office_id.clone(), move |conn, office| {
+            routes::day_report(conn, office, &courier, &date).map(Json)
         })
         .await
 }
@@ -123,9 +110,8 @@ pub async fn close_day(
     let (courier, date) = path.into_inner();
     check_date(&date)?;
     state
-        .db(move |conn| {
-            let office = offices::get(conn, &staff.office_id)?;
-            routes::close_day(conn, &office, &staff.id, &courier, &date).map(Json)
+        .office_db(staff.office_id.clone(), move |conn, office| {
+            routes::close_day(conn, office, &staff.id, &courier, &date).map(Json)
         })
         .await
 }

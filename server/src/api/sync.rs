@@ -3,7 +3,7 @@
 use super::error::ApiError;
 use crate::app::AppState;
 use crate::auth::Courier;
-use crate::db::{self, offices};
+use crate::db;
 use crate::domain::sync::{self, Batch, MAX_EVENTS};
 use actix_web::web::{self, Json};
 use antar_shared::wire::ProblemDetails;
@@ -25,11 +25,10 @@ pub async fn sync(
         return Err(ApiError::field("device_id", "must not be blank"));
     }
     let results = state
-        .db(move |conn| {
-            let office = offices::get(conn, &courier.office_id)?;
+        .office_db(courier.office_id.clone(), move |conn, office| {
             let batch = Batch {
                 id: db::new_id(),
-                office: &office,
+                office,
                 courier_id: &courier.id,
                 device_id: &body.device_id,
                 sent_at: db::truncate(body.sent_at.naive_utc()),
