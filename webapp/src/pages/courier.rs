@@ -1,7 +1,7 @@
 //! The courier's day: stops in route order, delivery and failure forms, and
 //! the sync bar. Every action goes to the outbox first, then to the server.
 
-use super::value_of;
+use super::{event_value, value_of};
 use crate::api::{self, ApiError};
 use crate::gps::{use_gps, Gps};
 use crate::i18n::{status_label, t, Lang, T};
@@ -189,9 +189,9 @@ pub fn CourierHome(props: &Props) -> Html {
                 <div class="finder">
                     <input type="search" data-testid="stop-search" aria-label={t(l, T::StopSearch)} placeholder={t(l, T::StopSearch)}
                         value={(*query).clone()}
-                        oninput={{ let query = query.clone(); Callback::from(move |e: InputEvent| query.set(input_value(&e))) }} />
+                        oninput={{ let query = query.clone(); Callback::from(move |e: InputEvent| query.set(event_value(&e))) }} />
                     <select data-testid="stop-filter" aria-label={t(l, T::Status)}
-                        onchange={{ let show = show.clone(); Callback::from(move |e: Event| show.set(Show::parse(&input_value(&e)))) }}>
+                        onchange={{ let show = show.clone(); Callback::from(move |e: Event| show.set(Show::parse(&event_value(&e)))) }}>
                         <option value="all" selected={*show == Show::All}>{ t(l, T::ShowAll) }</option>
                         <option value="open" selected={*show == Show::Open}>{ t(l, T::ShowOpen) }</option>
                         <option value="done" selected={*show == Show::Done}>{ t(l, T::ShowDone) }</option>
@@ -211,16 +211,6 @@ pub fn CourierHome(props: &Props) -> Html {
             </ol>
         </section>
     }
-}
-
-/// The value of the input or select an event came from.
-fn input_value(e: &impl AsRef<web_sys::Event>) -> String {
-    use wasm_bindgen::JsCast;
-    let Some(target) = e.as_ref().target() else { return String::new() };
-    if let Some(select) = target.dyn_ref::<web_sys::HtmlSelectElement>() {
-        return select.value();
-    }
-    target.dyn_ref::<web_sys::HtmlInputElement>().map(web_sys::HtmlInputElement::value).unwrap_or_default()
 }
 
 fn gloo_events_listener(w: &web_sys::Window, f: impl Fn() + 'static) -> impl Drop {
