@@ -239,6 +239,28 @@ pub struct DayReport {
     pub balanced: bool,
 }
 
+/// Which proof a delivery must carry, as the office set it; each is
+/// optional unless required here.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProofRules {
+    pub require_photo: bool,
+    pub require_signature: bool,
+    pub require_id_check: bool,
+    pub require_gps: bool,
+}
+
+impl From<&Settings> for ProofRules {
+    fn from(s: &Settings) -> ProofRules {
+        ProofRules {
+            require_photo: s.require_photo,
+            require_signature: s.require_signature,
+            require_id_check: s.require_id_check,
+            require_gps: s.require_gps,
+        }
+    }
+}
+
 /// A stop as the courier's phone sees it: what the doorstep needs, no more.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -262,6 +284,9 @@ pub struct DoorstepStop {
     pub failed_attempts: i32,
     pub pin_lat: Option<f64>,
     pub pin_lon: Option<f64>,
+    /// The card replaces an earlier one: the courier asks for the old card.
+    #[serde(default)]
+    pub replacement: bool,
 }
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

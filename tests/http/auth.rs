@@ -121,6 +121,7 @@ async fn roles_are_enforced(app: TestApp) {
         .await;
     assert_eq!(a.status, StatusCode::FORBIDDEN);
     assert_eq!(app.get("/api/v1/me/routes", &staff).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.get("/api/v1/me/proof", &staff).await.status, StatusCode::FORBIDDEN);
     assert_eq!(app.get("/api/v1/settings", &staff).await.status, StatusCode::OK);
 }
 
@@ -134,6 +135,12 @@ async fn admin_changes_settings_and_bad_values_name_the_field(app: TestApp) {
     let a = app.call(Method::PUT, "/api/v1/settings", Some(&admin), Some(s.clone())).await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.text);
     assert_eq!(app.get("/api/v1/settings", &admin).await.body["max_failed_attempts"], 4);
+    let (_, courier) = app.user("kurir1", "courier").await;
+    assert_eq!(
+        app.get("/api/v1/me/proof", &courier).await.body,
+        json!({"require_photo": true, "require_signature": false, "require_id_check": false, "require_gps": false}),
+        "the courier's phone learns which proof the office now requires"
+    );
     s["time_zone"] = json!("Europe/Paris");
     let a = app.call(Method::PUT, "/api/v1/settings", Some(&admin), Some(s)).await;
     assert_eq!(a.status, StatusCode::BAD_REQUEST);

@@ -217,7 +217,33 @@ async fn a_phone_with_a_slow_clock_is_ordered_on_the_servers_time(app: TestApp) 
     assert_eq!(again["results"][0]["status"], "duplicate", "the phone's own time identifies the event");
 }
 
+/// A second card for a NIK whose first was delivered is a replacement:
+/// the courier's stop says so, to ask for the old card back.
+async fn a_replacement_card_tells_the_courier_to_ask_for_the_old_one(app: TestApp) {
+    let s = app.seed(1).await;
+    app.route(&s, DAY, &s.cards).await;
+    app.sync(&s.courier, vec![delivered(&s.cards[0], 1)]).await;
+    // The same person, printed again on another day.
+    let reprint: String = antar_tests::batch_csv(1, ',')
+        .lines()
+        .zip([",TANGGAL_CETAK\n", ",2026-11-20\n"])
+        .map(|(l, x)| format!("{l}{x}"))
+        .collect();
+    let again = app.post_csv("/api/v1/cards/import", &s.staff, reprint).await;
+    assert_eq!(again.body["replacements"], 1, "{}", again.text);
+    let all = app.get("/api/v1/cards?status=printed", &s.staff).await.body;
+    let new_card = all["items"][0]["id"].as_str().unwrap().to_owned();
+    app.route(&s, "2026-11-24", std::slice::from_ref(&new_card)).await;
+    let routes = app.get("/api/v1/me/routes?date=2026-11-24", &s.courier).await.body;
+    let stop = &routes["items"][0]["stops"][0];
+    assert_eq!(stop["card_id"], new_card.as_str());
+    assert_eq!(stop["replacement"], true);
+    let first = app.get(&format!("/api/v1/me/routes?date={DAY}"), &s.courier).await.body;
+    assert_eq!(first["items"][0]["stops"][0]["replacement"], false, "a first card is not a replacement");
+}
+
 on_both_backends!(
+    a_replacement_card_tells_the_courier_to_ask_for_the_old_one,
     a_phone_with_a_slow_clock_is_ordered_on_the_servers_time,
     staff_collect_and_void_cards_with_reasons,
     the_third_failed_attempt_holds_the_card_for_pickup,

@@ -24,6 +24,7 @@ async fn every_documented_call_exists_and_states_its_errors() {
         "/api/v1/cards/{id}/link",
         "/api/v1/routes",
         "/api/v1/me/routes",
+        "/api/v1/me/proof",
         "/api/v1/sync",
         "/api/v1/media/{sha256}",
         "/api/v1/track/{token}",

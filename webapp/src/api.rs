@@ -100,3 +100,15 @@ pub async fn post_csv<T: DeserializeOwned>(path: &str, csv: &str) -> Result<T, A
     })
     .await
 }
+
+/// Uploads bytes with `PUT` (a proof image, addressed by its hash).
+pub async fn put_bytes(path: &str, bytes: &js_sys::Uint8Array, content_type: &str) -> Result<(), ApiError> {
+    authorised::<serde_json::Value, _>(|t| {
+        bearer(Request::put(path), t)
+            .header("Content-Type", content_type)
+            .body(bytes.clone())
+            .map_err(|_| ApiError::Network)
+    })
+    .await
+    .map(|_| ())
+}

@@ -44,6 +44,12 @@ pub fn use_gps() -> UseStateHandle<Gps> {
     gps
 }
 
+/// Asks again (after no fix, or for a better one).
+pub fn retry(gps: UseStateHandle<Gps>) {
+    gps.set(Gps::Searching);
+    request(move |found| gps.set(found));
+}
+
 /// Asks the browser for one position; `done` is called once either way.
 fn request(done: impl FnOnce(Gps) + 'static) {
     use std::cell::RefCell;

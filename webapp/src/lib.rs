@@ -2,10 +2,12 @@
 //! PWA served by the server itself.
 
 pub mod api;
+pub mod device;
 pub mod gps;
 pub mod i18n;
 pub mod outbox;
 pub mod pages;
+pub mod proof;
 pub mod stops;
 pub mod storage;
 

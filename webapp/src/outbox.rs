@@ -45,17 +45,12 @@ impl Outbox {
     /// Takes the server's answer: answered events leave, rejected ones are
     /// kept for the courier to read; events without an answer stay pending.
     pub fn apply(&mut self, results: &[SyncResult], at: &str) {
-        for r in results {
-            let Some(pos) = self.pending.iter().position(|e| e.id == r.id) else { continue };
-            let event = self.pending.remove(pos);
-            if r.status == SyncStatus::Rejected {
-                self.rejected.push(Rejected {
-                    event,
-                    code: r.code.clone(),
-                    message: r.message.clone().unwrap_or_default(),
-                });
-            } else {
-                self.sent.push(event);
+        for answer in answers(&self.pending, results) {
+            let id = answer.id().to_owned();
+            self.pending.retain(|e| e.id != id);
+            match answer {
+                Answer::Sent(event) => self.sent.push(event),
+                Answer::Rejected(r) => self.rejected.push(r),
             }
         }
         self.last_sync = Some(at.to_owned());
@@ -80,6 +75,57 @@ impl Outbox {
     pub fn dismiss(&mut self, id: &str) {
         self.rejected.retain(|r| r.event.id != id);
     }
+}
+
+/// What became of one sent event.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Answer {
+    /// Accepted or a duplicate: the server holds it.
+    Sent(SyncEvent),
+    /// Refused: kept for the courier to read.
+    Rejected(Rejected),
+}
+
+impl Answer {
+    pub fn id(&self) -> &str {
+        match self {
+            Answer::Sent(e) => &e.id,
+            Answer::Rejected(r) => &r.event.id,
+        }
+    }
+}
+
+/// Pairs the server's answers with the events sent; an answer for an id
+/// not sent is ignored, and a sent event without an answer gets none.
+pub fn answers(sent: &[SyncEvent], results: &[SyncResult]) -> Vec<Answer> {
+    results
+        .iter()
+        .filter_map(|r| {
+            let event = sent.iter().find(|e| e.id == r.id)?.clone();
+            Some(if r.status == SyncStatus::Rejected {
+                Answer::Rejected(Rejected {
+                    event,
+                    code: r.code.clone(),
+                    message: r.message.clone().unwrap_or_default(),
+                })
+            } else {
+                Answer::Sent(event)
+            })
+        })
+        .collect()
+}
+
+/// How long to wait before the next sync: every 30 s while the link
+/// works; after failures 5 s, 10 s, 20 s … up to 5 minutes, so a dead
+/// link is not hammered and a returning one is found soon.
+pub fn retry_delay_ms(failures: u32) -> u32 {
+    const PERIOD: u32 = 30_000;
+    const FIRST: u32 = 5_000;
+    const MAX: u32 = 300_000;
+    if failures == 0 {
+        return PERIOD;
+    }
+    FIRST.saturating_mul(1 << (failures - 1).min(10)).min(MAX)
 }
 
 /// The status a stop shows: the server's, moved on by the actions still
@@ -195,6 +241,33 @@ mod tests {
         let after_sync = o.sent_ids();
         o.routes_refreshed(&after_sync);
         assert!(o.unreflected().is_empty());
+    }
+
+    #[test]
+    fn answers_pair_with_sent_events_and_ignore_strangers() {
+        let sent =
+            [ev("a", "c1", "picked_up", "2026-11-02T08:00:00Z"), ev("b", "c2", "picked_up", "2026-11-02T08:00:00Z")];
+        let got = answers(
+            &sent,
+            &[
+                result("b", SyncStatus::Rejected),
+                result("zz", SyncStatus::Accepted),
+                result("a", SyncStatus::Duplicate),
+            ],
+        );
+        assert_eq!(got.len(), 2, "the answer for an id never sent is ignored");
+        assert!(matches!(&got[0], Answer::Rejected(r) if r.event.id == "b" && r.message == "why"));
+        assert!(matches!(&got[1], Answer::Sent(e) if e.id == "a"));
+    }
+
+    #[test]
+    fn retries_back_off_from_five_seconds_to_five_minutes() {
+        assert_eq!(retry_delay_ms(0), 30_000, "a working link syncs every 30 s");
+        assert_eq!(retry_delay_ms(1), 5_000);
+        assert_eq!(retry_delay_ms(2), 10_000);
+        assert_eq!(retry_delay_ms(4), 40_000);
+        assert_eq!(retry_delay_ms(7), 300_000);
+        assert_eq!(retry_delay_ms(u32::MAX), 300_000, "no overflow after a very long outage");
     }
 
     #[test]

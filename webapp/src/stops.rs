@@ -72,6 +72,7 @@ pub(crate) mod tests {
             failed_attempts: 0,
             pin_lat: None,
             pin_lon: None,
+            replacement: false,
         }
     }
 

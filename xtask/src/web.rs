@@ -60,11 +60,20 @@ pub fn build(root: &Path, release: bool) -> Result<()> {
     let css = std::fs::read(static_dir.join("app.css"))?;
     let css_name = format!("app-{}.css", short_hash(&css));
     std::fs::write(dist.join(&css_name), &css)?;
-    let mut shell = vec!["/".to_owned(), format!("/{js_name}"), format!("/{wasm_name}"), format!("/{css_name}")];
+    let device = std::fs::read(static_dir.join("device.js"))?;
+    let device_name = format!("device-{}.js", short_hash(&device));
+    std::fs::write(dist.join(&device_name), &device)?;
+    let mut shell = vec![
+        "/".to_owned(),
+        format!("/{js_name}"),
+        format!("/{wasm_name}"),
+        format!("/{css_name}"),
+        format!("/{device_name}"),
+    ];
     for entry in std::fs::read_dir(&static_dir)? {
         let entry = entry?;
         let name = entry.file_name().to_string_lossy().into_owned();
-        if matches!(name.as_str(), "app.css" | "index.html" | "sw.js") {
+        if matches!(name.as_str(), "app.css" | "device.js" | "index.html" | "sw.js") {
             continue;
         }
         std::fs::copy(entry.path(), dist.join(&name))?;
@@ -73,7 +82,8 @@ pub fn build(root: &Path, release: bool) -> Result<()> {
     let index = std::fs::read_to_string(static_dir.join("index.html"))?
         .replace("{{JS}}", &format!("/{js_name}"))
         .replace("{{WASM}}", &format!("/{wasm_name}"))
-        .replace("{{CSS}}", &format!("/{css_name}"));
+        .replace("{{CSS}}", &format!("/{css_name}"))
+        .replace("{{DEVICE}}", &format!("/{device_name}"));
     std::fs::write(dist.join("index.html"), &index)?;
     shell.sort();
     let version = short_hash(format!("{shell:?}{index}").as_bytes());

@@ -1,5 +1,6 @@
 //! `GET /api/v1/me/routes`: the courier's own open routes, with what the
-//! doorstep needs and nothing more (no full NIK).
+//! doorstep needs and nothing more (no full NIK); `GET /api/v1/me/proof`:
+//! which proof the office requires of a delivery.
 
 use super::error::ApiError;
 use crate::app::AppState;
@@ -10,7 +11,7 @@ use actix_web::web::{self, Json};
 use antar_shared::doorstep::NikCheck;
 use antar_shared::nik::mask;
 use antar_shared::wire::ProblemDetails;
-use antar_shared::wire::{CourierRoute, DoorstepStop, Items};
+use antar_shared::wire::{CourierRoute, DoorstepStop, Items, ProofRules};
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams, utoipa::ToSchema)]
@@ -54,6 +55,7 @@ pub async fn routes(
                         landmark: card.landmark,
                         pin_lat: card.pin_lat,
                         pin_lon: card.pin_lon,
+                        replacement: card.replaces_card_id.is_some(),
                     })
                     .collect();
                 out.push(CourierRoute { id: r.id, date: r.date, status: r.status, stops });
@@ -62,4 +64,10 @@ pub async fn routes(
         })
         .await?;
     Ok(Json(Items { items: list }))
+}
+
+#[utoipa::path(get, path = "/api/v1/me/proof", tag = "courier", security(("bearer" = [])), responses((status = 200, body = ProofRules), (status = 401, description = "no valid token", body = ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "not allowed for this role", body = ProblemDetails, content_type = "application/problem+json")))]
+pub async fn proof(state: web::Data<AppState>, courier: Courier) -> Result<Json<ProofRules>, ApiError> {
+    let settings = state.office_db(courier.office_id.clone(), |_, office| Ok(office.settings())).await?;
+    Ok(Json(ProofRules::from(&settings)))
 }

@@ -43,6 +43,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route("/couriers/{id}/days/{date}", web::get().to(routes::day))
                 .route("/couriers/{id}/days/{date}/close", web::post().to(routes::close_day))
                 .route("/me/routes", web::get().to(me::routes))
+                .route("/me/proof", web::get().to(me::proof))
                 .service(
                     web::resource("/sync")
                         .app_data(error::json_config().limit(crate::domain::sync::MAX_BODY))

@@ -20,7 +20,7 @@ use utoipa::{Modify, OpenApi};
         settings::get, settings::put,
         import::import, cards::list, cards::get, cards::record, cards::link,
         routes::create, routes::list, routes::get, routes::replace_stops, routes::cancel, routes::day, routes::close_day,
-        me::routes, sync::sync, media::put, media::get,
+        me::routes, me::proof, sync::sync, media::put, media::get,
         review::list, review::resolve,
         track::get, track::confirm, track::report, track::page, track::page_confirm,
     ),

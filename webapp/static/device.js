@@ -1,0 +1,219 @@
+// Antar's thin adapters over browser APIs the app needs on a phone:
+// IndexedDB, Web Locks, persistent storage, the camera's photos and a
+// signature pad. What to store and when is decided in Rust; this file only
+// speaks to the browser. Values cross as JSON text.
+"use strict";
+(() => {
+  const DB_NAME = "antar";
+  const DB_VERSION = 1;
+  let opening = null;
+
+  function request(req) {
+    return new Promise((resolve, reject) => {
+      req.onsuccess = () => resolve(req.result);
+      req.onerror = () => reject(req.error);
+    });
+  }
+
+  function done(tx) {
+    return new Promise((resolve, reject) => {
+      tx.oncomplete = () => resolve();
+      tx.onerror = () => reject(tx.error);
+      tx.onabort = () => reject(tx.error || new Error("transaction aborted"));
+    });
+  }
+
+  function db() {
+    if (!opening) {
+      opening = new Promise((resolve, reject) => {
+        const req = indexedDB.open(DB_NAME, DB_VERSION);
+        req.onupgradeneeded = () => {
+          const d = req.result;
+          // Actions not yet answered by the server, in the order recorded.
+          d.createObjectStore("pending", { keyPath: "id" }).createIndex("seq", "seq");
+          // Answered actions whose effect the downloaded routes may not show yet.
+          d.createObjectStore("answered", { keyPath: "id" });
+          // Actions the server refused, until the courier dismisses them.
+          d.createObjectStore("rejected", { keyPath: "id" });
+          // Routes, proof rules, last sync: one value per key.
+          d.createObjectStore("kv");
+          // Photos and signatures not yet uploaded, by SHA-256.
+          d.createObjectStore("media");
+        };
+        req.onsuccess = () => {
+          const d = req.result;
+          // A newer version in another tab: let it upgrade.
+          d.onversionchange = () => { d.close(); opening = null; };
+          resolve(d);
+        };
+        req.onerror = () => { opening = null; reject(req.error); };
+        req.onblocked = () => reject(new Error("storage is held by an older tab"));
+      });
+    }
+    return opening;
+  }
+
+  // Applies a list of writes in one transaction: all or none.
+  // op: {op: "add" | "put" | "delete", store, key?, value?}
+  async function write(opsJson) {
+    const ops = JSON.parse(opsJson);
+    const d = await db();
+    const stores = [...new Set(ops.map((o) => o.store))];
+    if (stores.length === 0) return;
+    const tx = d.transaction(stores, "readwrite");
+    const finished = done(tx);
+    for (const o of ops) {
+      const s = tx.objectStore(o.store);
+      if (o.op === "delete") s.delete(o.key);
+      else if (o.key === undefined || o.key === null) s[o.op](o.value);
+      else s[o.op](o.value, o.key);
+    }
+    await finished;
+  }
+
+  // Every value of a store (pending in the order recorded), as JSON.
+  async function all(store) {
+    const d = await db();
+    const s = d.transaction(store, "readonly").objectStore(store);
+    const source = store === "pending" ? s.index("seq") : s;
+    return JSON.stringify(await request(source.getAll()));
+  }
+
+  async function get(store, key) {
+    const d = await db();
+    const v = await request(d.transaction(store, "readonly").objectStore(store).get(key));
+    return v === undefined ? null : JSON.stringify(v);
+  }
+
+  async function putMedia(sha, bytes, type) {
+    const d = await db();
+    const tx = d.transaction("media", "readwrite");
+    const finished = done(tx);
+    tx.objectStore("media").put({ bytes, type }, sha);
+    await finished;
+  }
+
+  async function mediaKeys() {
+    const d = await db();
+    return JSON.stringify(await request(d.transaction("media", "readonly").objectStore("media").getAllKeys()));
+  }
+
+  // {bytes: Uint8Array, type} or null.
+  async function getMedia(sha) {
+    const d = await db();
+    const v = await request(d.transaction("media", "readonly").objectStore("media").get(sha));
+    return v === undefined ? null : v;
+  }
+
+  async function deleteMedia(sha) {
+    const d = await db();
+    const tx = d.transaction("media", "readwrite");
+    const finished = done(tx);
+    tx.objectStore("media").delete(sha);
+    await finished;
+  }
+
+  // Runs `work` (returning a promise) only if no other tab holds `name`;
+  // resolves true when it ran. Without Web Locks, runs it.
+  async function exclusive(name, work) {
+    if (!navigator.locks) {
+      await work();
+      return true;
+    }
+    return navigator.locks.request(name, { ifAvailable: true }, async (lock) => {
+      if (!lock) return false;
+      await work();
+      return true;
+    });
+  }
+
+  // "granted", "refused" or "unsupported".
+  async function persist() {
+    if (!navigator.storage || !navigator.storage.persist) return "unsupported";
+    try {
+      if (await navigator.storage.persisted()) return "granted";
+      return (await navigator.storage.persist()) ? "granted" : "refused";
+    } catch (_) {
+      return "refused";
+    }
+  }
+
+  function toBlob(canvas, type, quality) {
+    return new Promise((resolve, reject) =>
+      canvas.toBlob((b) => (b ? resolve(b) : reject(new Error("the image could not be encoded"))), type, quality));
+  }
+
+  // A photo from the camera, scaled and re-encoded as JPEG until it fits
+  // in `maxBytes`. Resolves {bytes: Uint8Array, type}.
+  async function shrinkPhoto(file, maxBytes) {
+    const image = await createImageBitmap(file);
+    let side = 1600;
+    let quality = 0.8;
+    for (let round = 0; ; round++) {
+      const scale = Math.min(1, side / Math.max(image.width, image.height));
+      const canvas = document.createElement("canvas");
+      canvas.width = Math.max(1, Math.round(image.width * scale));
+      canvas.height = Math.max(1, Math.round(image.height * scale));
+      canvas.getContext("2d").drawImage(image, 0, 0, canvas.width, canvas.height);
+      const blob = await toBlob(canvas, "image/jpeg", quality);
+      if (blob.size <= maxBytes || round >= 8) {
+        image.close();
+        return { bytes: new Uint8Array(await blob.arrayBuffer()), type: "image/jpeg" };
+      }
+      if (quality > 0.5) quality -= 0.15;
+      else side = Math.round(side * 0.75);
+    }
+  }
+
+  // A signature pad on a canvas: draw with a finger or a pen.
+  function signaturePad(canvas) {
+    const ctx = canvas.getContext("2d");
+    let strokes = 0;
+    let last = null;
+    const fit = () => {
+      const r = canvas.getBoundingClientRect();
+      canvas.width = Math.max(1, Math.round(r.width));
+      canvas.height = Math.max(1, Math.round(r.height));
+      ctx.fillStyle = "#fff";
+      ctx.fillRect(0, 0, canvas.width, canvas.height);
+      ctx.lineWidth = 2.5;
+      ctx.lineCap = "round";
+      ctx.lineJoin = "round";
+      ctx.strokeStyle = "#111";
+    };
+    const at = (e) => {
+      const r = canvas.getBoundingClientRect();
+      return [e.clientX - r.left, e.clientY - r.top];
+    };
+    canvas.addEventListener("pointerdown", (e) => {
+      canvas.setPointerCapture(e.pointerId);
+      last = at(e);
+      strokes++;
+      ctx.beginPath();
+      ctx.arc(last[0], last[1], 1, 0, 2 * Math.PI);
+      ctx.fill();
+    });
+    canvas.addEventListener("pointermove", (e) => {
+      if (!last) return;
+      const p = at(e);
+      ctx.beginPath();
+      ctx.moveTo(last[0], last[1]);
+      ctx.lineTo(p[0], p[1]);
+      ctx.stroke();
+      last = p;
+    });
+    const end = () => { last = null; };
+    canvas.addEventListener("pointerup", end);
+    canvas.addEventListener("pointercancel", end);
+    fit();
+    return {
+      isEmpty: () => strokes === 0,
+      clear: () => { strokes = 0; fit(); },
+      png: async () => new Uint8Array(await (await toBlob(canvas, "image/png")).arrayBuffer()),
+    };
+  }
+
+  globalThis.antarDevice = {
+    write, all, get, putMedia, mediaKeys, getMedia, deleteMedia, exclusive, persist, shrinkPhoto, signaturePad,
+  };
+})();
