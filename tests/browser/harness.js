@@ -20,11 +20,12 @@ function sparePort() {
   });
 }
 
-export async function startServer(extraArgs = []) {
+/// Starts antar; `dataDir` and `port` restart an earlier server in place.
+export async function startServer(extraArgs = [], { dataDir, port } = {}) {
   const bin = process.env.ANTAR_BIN;
   if (!bin) throw new Error("ANTAR_BIN must name the antar binary (cargo xtask test sets it)");
-  const dataDir = mkdtempSync(join(tmpdir(), "antar-browser-"));
-  const port = await sparePort();
+  dataDir ??= mkdtempSync(join(tmpdir(), "antar-browser-"));
+  port ??= await sparePort();
   const base = `http://127.0.0.1:${port}`;
   const log = [];
   const child = spawn(bin, ["serve", "--demo", ...extraArgs], {
@@ -45,20 +46,33 @@ export async function startServer(extraArgs = []) {
   return {
     base,
     log,
-    async stop() {
-      child.kill("SIGTERM");
-      await new Promise((r) => (child.exitCode !== null ? r() : child.once("exit", r)));
-      rmSync(dataDir, { recursive: true, force: true });
+    dataDir,
+    port,
+    /// Stops the server; `keepData` leaves its database for a restart.
+    async stop({ keepData = false } = {}) {
+      if (child.exitCode === null) {
+        child.kill("SIGTERM");
+        await new Promise((r) => (child.exitCode !== null ? r() : child.once("exit", r)));
+      }
+      if (!keepData) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
 
+const CHROMIUM = {
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  headless: true,
+  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+};
+
 export async function launchBrowser() {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-    headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  return chromium.launch(CHROMIUM);
+}
+
+/// A browser whose profile (storage, service worker, cache) lives in
+/// `profileDir` and survives closing it: a phone's browser restarted.
+export async function launchPhone(profileDir, options = {}) {
+  return chromium.launchPersistentContext(profileDir, { ...CHROMIUM, viewport: { width: 360, height: 740 }, ...options });
 }
 
 export async function api(base, method, path, token, body) {

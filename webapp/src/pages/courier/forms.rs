@@ -203,10 +203,10 @@ pub fn DeliverForm(p: &DeliverProps) -> Html {
         })
     };
     let photo_line = match &*photo {
-        Photo::None => None,
-        Photo::Working => Some(("working", t(l, T::PhotoWorking).to_owned())),
-        Photo::Ready { kb, .. } => Some(("ready", format!("{} ({kb} KB)", t(l, T::PhotoReady)))),
-        Photo::Failed => Some(("failed", t(l, T::PhotoFailed).to_owned())),
+        Photo::None => ("none", String::new()),
+        Photo::Working => ("working", t(l, T::PhotoWorking).to_owned()),
+        Photo::Ready { kb, .. } => ("ready", format!("{} ({kb} KB)", t(l, T::PhotoReady))),
+        Photo::Failed => ("failed", t(l, T::PhotoFailed).to_owned()),
     };
     let (id_state, id_text) = match *id_check {
         IdCheck::NotTyped => ("none", String::new()),
@@ -222,10 +222,12 @@ pub fn DeliverForm(p: &DeliverProps) -> Html {
                 <option value="family" selected={*relation == "family"}>{ t(l, T::RelFamily) }</option>
                 <option value="other" selected={*relation == "other"}>{ t(l, T::RelOther) }</option>
             </select>
-            if *relation == "family" {
+            // Shown or hidden, never added or removed: the fields below keep
+            // their place (and what was typed in them).
+            <div hidden={*relation != "family"}>
                 <label for="relationship">{ t(l, T::Relationship) }</label>
                 <input id="relationship" ref={relationship} data-testid="recipient-relationship" autocomplete="off" />
-            }
+            </div>
             <label for="recipient">{ t(l, T::RecipientName) }</label>
             <input id="recipient" ref={name} data-testid="recipient-name" autocomplete="off"
                 aria-invalid={problems.contains(&Missing::RecipientName).to_string()} />
@@ -235,9 +237,7 @@ pub fn DeliverForm(p: &DeliverProps) -> Html {
             <p class={if *id_check == IdCheck::DoesNotMatch { "error" } else { "muted" }} data-testid="id-check-result" data-state={id_state} role="status">{ id_text }</p>
             <label for="photo">{ format!("{}{}", t(l, T::Photo), required(l, rules.require_photo)) }</label>
             <input id="photo" type="file" accept="image/*" capture="environment" data-testid="photo-input" onchange={on_photo} />
-            if let Some((state, text)) = photo_line {
-                <p class="muted" data-testid="photo-status" data-state={state} role="status">{ text }</p>
-            }
+            <p class="muted" data-testid="photo-status" data-state={photo_line.0} role="status">{ photo_line.1 }</p>
             <label>{ format!("{}{}", t(l, T::Signature), required(l, rules.require_signature)) }</label>
             <canvas ref={canvas} class="signature" data-testid="signature-pad" aria-label={t(l, T::Signature)}></canvas>
             <button type="button" class="link" data-testid="signature-clear" onclick={clear_signature}>{ t(l, T::Clear) }</button>
@@ -246,7 +246,9 @@ pub fn DeliverForm(p: &DeliverProps) -> Html {
             }
             <GpsLine lang={l} gps={gps.clone()} required={rules.require_gps} />
             <LandmarkInput lang={l} node={landmark} />
-            { for problems.iter().map(|m| html! { <p class="error" role="alert" data-testid="delivery-problem">{ missing_text(l, *m) }</p> }) }
+            <div role="alert">
+                { for problems.iter().map(|m| html! { <p class="error" data-testid="delivery-problem">{ missing_text(l, *m) }</p> }) }
+            </div>
             <div class="actions">
                 <button type="submit" class="primary" data-testid="delivery-submit" disabled={*saving}>{ t(l, T::Save) }</button>
                 <button type="button" class="secondary" onclick={p.on_cancel.clone()}>{ t(l, T::Cancel) }</button>

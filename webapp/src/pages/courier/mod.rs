@@ -163,8 +163,9 @@ pub fn CourierHome(props: &Props) -> Html {
                 match idb::record(&events).await {
                     Ok(()) => {
                         view.store_error.set(None);
-                        open.set(None);
+                        // The form closes on a screen that already counts the action.
                         view.reload().await;
+                        open.set(None);
                         sync.emit(());
                     }
                     // The form stays open with what was typed.
@@ -201,23 +202,32 @@ pub fn CourierHome(props: &Props) -> Html {
 
     html! {
         <section>
-            <SyncBar lang={l} outbox={(*view.outbox).clone()} media={*view.media} failure={(*failure).clone()}
-                on_sync={sync.reform(|_: MouseEvent| ())} on_dismiss={on_dismiss} />
-            if let Some(why) = &*view.store_error {
-                <p class="error" role="alert" data-testid="store-error">{ format!("{}: {why}", t(l, T::StoreFailed)) }</p>
+            // Until storage is read, the bar would claim everything is sent.
+            if *loaded {
+                <SyncBar lang={l} outbox={(*view.outbox).clone()} media={*view.media} failure={(*failure).clone()}
+                    on_sync={sync.reform(|_: MouseEvent| ())} on_dismiss={on_dismiss} />
             }
-            if !*persisted {
-                <p class="muted" data-testid="storage-not-persistent">{ t(l, T::NotPersistent) }</p>
-            }
+            // Notices come and go inside fixed containers, so the stops
+            // below (and a form being filled in) keep their place.
+            <div class="notices">
+                if let Some(why) = &*view.store_error {
+                    <p class="error" role="alert" data-testid="store-error">{ format!("{}: {why}", t(l, T::StoreFailed)) }</p>
+                }
+                if !*persisted {
+                    <p class="muted" data-testid="storage-not-persistent">{ t(l, T::NotPersistent) }</p>
+                }
+            </div>
             <h1>{ t(l, T::MyStops) }</h1>
             if !*loaded {
                 <p>{ t(l, T::Loading) }</p>
             } else {
-                if !waiting.is_empty() {
-                    <PickupPanel lang={l} waiting={waiting.clone()} on_confirm={record_many.reform(|cards: Vec<String>| {
-                        cards.into_iter().map(|c| (c, "picked_up", serde_json::json!({}))).collect::<Vec<Action>>()
-                    })} />
-                }
+                <div>
+                    if !waiting.is_empty() {
+                        <PickupPanel lang={l} waiting={waiting.clone()} on_confirm={record_many.reform(|cards: Vec<String>| {
+                            cards.into_iter().map(|c| (c, "picked_up", serde_json::json!({}))).collect::<Vec<Action>>()
+                        })} />
+                    }
+                </div>
                 <p class="progress" data-testid="progress" data-done={(stops.len() - left).to_string()} data-left={left.to_string()}>
                     { format!("{} {} · {} {}", stops.len() - left, t(l, T::Done), left, t(l, T::Left)) }
                 </p>
@@ -236,13 +246,15 @@ pub fn CourierHome(props: &Props) -> Html {
                         </select>
                     </div>
                 }
-                if !stops.is_empty() && !stops.iter().zip(&statuses).any(|(stop, status)| shows(stop, *status, &query, *show)) {
-                    <p data-testid="stop-no-match">{ t(l, T::NoMatch) }</p>
-                }
+                <div>
+                    if !stops.is_empty() && !stops.iter().zip(&statuses).any(|(stop, status)| shows(stop, *status, &query, *show)) {
+                        <p data-testid="stop-no-match">{ t(l, T::NoMatch) }</p>
+                    }
+                </div>
                 <ol class="stops">
                     { for stops.iter().zip(statuses.iter()).filter(|(stop, status)| shows(stop, **status, &query, *show)).map(|(stop, status)| {
                         let form = open.as_ref().filter(|(id, _)| *id == stop.card_id).map(|(_, f)| *f);
-                        html! { <StopRow lang={l} stop={stop.clone()} status={*status} form={form} proof={*view.proof}
+                        html! { <StopRow key={stop.card_id.clone()} lang={l} stop={stop.clone()} status={*status} form={form} proof={*view.proof}
                             on_open={{ let open = open.clone(); let id = stop.card_id.clone(); Callback::from(move |f: Option<Form>| open.set(f.map(|f| (id.clone(), f)))) }}
                             on_record={record.clone()} /> }
                     }) }

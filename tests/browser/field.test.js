@@ -1,0 +1,217 @@
+// The courier's app at the door and on the phone: required proof, the
+// identity check, one tab syncing at a time, logging out with unsent work,
+// and data an earlier version kept in localStorage.
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { after, before, test } from "node:test";
+import { ADMIN_PASSWORD, api, launchBrowser, login, openAppAs, startServer } from "./harness.js";
+
+let server;
+let browser;
+let staff;
+let cards;
+let niks = {};
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+  staff = await login(server.base, "petugas", "petugas-demo-1871");
+  const admin = await login(server.base, "admin", ADMIN_PASSWORD);
+  const courier = (await api(server.base, "GET", "/api/v1/users", admin)).json.items.find((u) => u.username === "kurir2");
+  cards = (await api(server.base, "GET", "/api/v1/cards?status=printed&per_page=8", staff)).json.items.map((c) => c.id);
+  const today = new Date().toISOString().slice(0, 10);
+  const route = await api(server.base, "POST", "/api/v1/routes", staff, { courier_id: courier.id, date: today, card_ids: cards });
+  assert.equal(route.status, 201, route.text);
+  for (const id of cards) niks[id] = (await api(server.base, "GET", `/api/v1/cards/${id}`, staff)).json.nik;
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function openCourier(options) {
+  const opened = await openAppAs(browser, server.base, "kurir2", "kurir2-demo-1871", options);
+  await opened.page.getByTestId("stop-row").first().waitFor();
+  return opened;
+}
+
+function row(page, id) {
+  return page.locator(`[data-testid=stop-row][data-card-id="${id}"]`);
+}
+
+async function settled(page) {
+  await page.locator("[data-testid=sync-status][data-pending='0'][data-media='0']").waitFor({ timeout: 20_000 });
+}
+
+async function eventsOf(id, kind) {
+  const card = await api(server.base, "GET", `/api/v1/cards/${id}`, staff);
+  return card.json.events.filter((e) => e.kind === kind);
+}
+
+async function setProof(rules) {
+  const admin = await login(server.base, "admin", ADMIN_PASSWORD);
+  const settings = (await api(server.base, "GET", "/api/v1/settings", admin)).json;
+  const r = await api(server.base, "PUT", "/api/v1/settings", admin, { ...settings, ...rules });
+  assert.equal(r.status, 200, r.text);
+}
+
+/// A small JPEG drawn by the browser, as a camera would hand it over.
+async function photoFrom(page) {
+  const b64 = await page.evaluate(async () => {
+    const c = document.createElement("canvas");
+    c.width = 640;
+    c.height = 480;
+    const g = c.getContext("2d");
+    g.fillStyle = "#3a7";
+    g.fillRect(0, 0, 640, 480);
+    g.fillStyle = "#fff";
+    g.font = "64px sans-serif";
+    g.fillText("KTP diterima", 60, 240);
+    const blob = await new Promise((r) => c.toBlob(r, "image/jpeg", 0.95));
+    const bytes = new Uint8Array(await blob.arrayBuffer());
+    let s = "";
+    for (const b of bytes) s += String.fromCharCode(b);
+    return btoa(s);
+  });
+  return Buffer.from(b64, "base64");
+}
+
+test("the office's required proof is asked for, and a wrong NIK keeps a delivery from being saved", async () => {
+  await setProof({ require_photo: true, require_signature: true, require_id_check: true });
+  const { context, page } = await openCourier();
+  await page.getByTestId("pickup-count").fill(String(cards.length));
+  await page.getByTestId("pickup-confirm").click();
+  await settled(page);
+
+  const id = cards[0];
+  const r = row(page, id);
+  await r.getByTestId("stop-deliver").click();
+  await r.getByTestId("recipient-relation").selectOption("family");
+  await r.getByTestId("recipient-name").fill("Sri Wahyuni");
+  await r.getByTestId("delivery-submit").click();
+  assert.deepEqual(await r.getByTestId("delivery-problem").allTextContents(), [
+    "Isi hubungan keluarga.",
+    "Cek NIK wajib.",
+    "Foto wajib.",
+    "Tanda tangan wajib.",
+  ]);
+  assert.equal(await page.getByTestId("sync-status").getAttribute("data-pending"), "0", "nothing recorded");
+
+  await r.getByTestId("recipient-relationship").fill("istri");
+  const wrong = niks[id].slice(0, 15) + (niks[id].endsWith("9") ? "8" : "9");
+  await r.getByTestId("id-check").fill(wrong);
+  await r.locator("[data-testid=id-check-result][data-state=mismatch]").waitFor();
+  await r.getByTestId("id-check").fill(niks[id].replace(/(\d{4})/g, "$1 ").trim());
+  await r.locator("[data-testid=id-check-result][data-state=match]").waitFor();
+  await r.getByTestId("photo-input").setInputFiles({ name: "foto.jpg", mimeType: "image/jpeg", buffer: await photoFrom(page) });
+  await r.locator("[data-testid=photo-status][data-state=ready]").waitFor();
+  const pad = r.getByTestId("signature-pad");
+  await pad.scrollIntoViewIfNeeded();
+  const box = await pad.boundingBox();
+  await page.mouse.move(box.x + 30, box.y + 40);
+  await page.mouse.down();
+  await page.mouse.move(box.x + 150, box.y + 90, { steps: 6 });
+  await page.mouse.up();
+  await r.getByTestId("delivery-submit").click();
+  await page.locator(`[data-testid=stop-row][data-card-id="${id}"][data-status=delivered]`).waitFor();
+  await settled(page);
+
+  const [delivered] = await eventsOf(id, "delivered");
+  const p = delivered.payload;
+  assert.equal(p.recipient_relation, "family");
+  assert.equal(p.relationship, "istri");
+  assert.equal(p.id_check, "match");
+  assert.ok(!JSON.stringify(p).includes(niks[id]), "the typed NIK never leaves the phone");
+  for (const sha of [p.photo_sha256, p.signature_sha256]) {
+    const res = await fetch(`${server.base}/api/v1/media/${sha}`, { headers: { authorization: `Bearer ${staff}` } });
+    assert.equal(res.status, 200);
+    const body = Buffer.from(await res.arrayBuffer());
+    assert.equal(createHash("sha256").update(body).digest("hex"), sha, "stored under its own hash");
+  }
+  await setProof({ require_photo: false, require_signature: false, require_id_check: false });
+  await context.close();
+});
+
+test("only one tab sends at a time; the other's work goes once", async () => {
+  const { context, page } = await openCourier();
+  await settled(page);
+  const other = await context.newPage();
+  await other.goto(server.base);
+  await other.getByTestId("stop-row").first().waitFor();
+  // A third party holds the sync lock, as a tab in the middle of a sync would.
+  await other.evaluate(() => {
+    navigator.locks.request("antar-sync", () => new Promise((release) => (window.releaseSync = release)));
+  });
+
+  const id = cards[1];
+  await row(page, id).getByTestId("stop-failed").click();
+  await row(page, id).getByTestId("failed-submit").click();
+  await page.locator("[data-testid=sync-status][data-pending='1']").waitFor();
+  await page.getByTestId("sync-now").click();
+  await other.getByTestId("sync-now").click();
+  await page.waitForTimeout(2_500);
+  assert.equal(await page.getByTestId("sync-status").getAttribute("data-pending"), "1", "no tab sends while the lock is held");
+  assert.equal((await eventsOf(id, "attempt_failed")).length, 0);
+
+  await other.evaluate(() => window.releaseSync());
+  await other.getByTestId("sync-now").click();
+  await page.getByTestId("sync-now").click();
+  await settled(page);
+  await settled(other);
+  assert.equal((await eventsOf(id, "attempt_failed")).length, 1, "sent once, by one tab");
+  await context.close();
+});
+
+test("logging out with unsent work keeps it, and it is sent after the next login", async () => {
+  const { context, page } = await openCourier();
+  await settled(page);
+  await context.setOffline(true);
+  const id = cards[2];
+  await row(page, id).getByTestId("stop-failed").click();
+  await row(page, id).getByTestId("failed-reason").selectOption("moved");
+  await row(page, id).getByTestId("failed-submit").click();
+  await page.locator("[data-testid=sync-status][data-pending='1']").waitFor();
+  await page.getByTestId("sync-failure").waitFor();
+  assert.match(await page.getByTestId("sync-failure").textContent(), /Tidak ada koneksi/);
+  await page.getByTestId("logout").click();
+  await page.getByTestId("login-username").waitFor();
+
+  await context.setOffline(false);
+  await page.getByTestId("login-username").fill("kurir2");
+  await page.getByTestId("login-password").fill("kurir2-demo-1871");
+  await page.getByTestId("login-submit").click();
+  await settled(page);
+  const [failed] = await eventsOf(id, "attempt_failed");
+  assert.equal(failed?.payload.reason, "moved");
+  await context.close();
+});
+
+test("work an earlier version kept in localStorage moves to IndexedDB and is sent", async () => {
+  const { context, page } = await openCourier();
+  await settled(page);
+  const id = cards[3];
+  const eventId = crypto.randomUUID();
+  await page.evaluate(
+    ([id, eventId]) => {
+      const event = { id: eventId, card_id: id, kind: "attempt_failed", occurred_at: new Date().toISOString(), payload: { reason: "refused" } };
+      localStorage.setItem("antar.outbox", JSON.stringify({ pending: [event], rejected: [], sent: [], last_sync: null }));
+    },
+    [id, eventId],
+  );
+  await page.reload();
+  await page.getByTestId("stop-row").first().waitFor();
+  await settled(page);
+  assert.equal(await page.evaluate(() => localStorage.getItem("antar.outbox")), null, "the old copy is gone once moved");
+  const [failed] = await eventsOf(id, "attempt_failed");
+  assert.equal(failed?.id, eventId, "sent with the id made on the phone");
+  await context.close();
+});
+
+test("the app asks for persistent storage and says so when the browser refuses", async () => {
+  const { context, page } = await openCourier();
+  await settled(page);
+  const persisted = await page.evaluate(() => navigator.storage.persisted());
+  assert.equal(await page.getByTestId("storage-not-persistent").isVisible(), !persisted);
+  await context.close();
+});

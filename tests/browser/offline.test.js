@@ -1,0 +1,246 @@
+// A whole courier day with the server truly unreachable: 30 stops worked
+// while the server is stopped and the browser offline, a reload and a full
+// browser restart in the middle, then back online through a slow 3G link.
+// Afterwards the server must hold every event exactly once, and every photo.
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, test } from "node:test";
+import { ADMIN_PASSWORD, api, launchPhone, login, startServer } from "./harness.js";
+
+const STOPS = 30;
+let server;
+let phone;
+const profile = mkdtempSync(join(tmpdir(), "antar-phone-"));
+
+after(async () => {
+  await phone?.close();
+  await server?.stop();
+  rmSync(profile, { recursive: true, force: true });
+});
+
+/// Test photos of about 50 KB, each different, made by the browser itself.
+async function makePhotos(page, n) {
+  const encoded = await page.evaluate(async (n) => {
+    const out = [];
+    for (let i = 0; i < n; i++) {
+      const c = document.createElement("canvas");
+      c.width = 480;
+      c.height = 360;
+      const g = c.getContext("2d");
+      for (let y = 0; y < c.height; y += 6) {
+        for (let x = 0; x < c.width; x += 6) {
+          g.fillStyle = `rgb(${(x * 7 + i * 13) % 256},${(y * 5 + x) % 256},${(x * y + i * 31) % 256})`;
+          g.fillRect(x, y, 6, 6);
+        }
+      }
+      g.fillStyle = "#000";
+      g.font = "48px sans-serif";
+      g.fillText(`rumah ${i}`, 40, 180);
+      const blob = await new Promise((r) => c.toBlob(r, "image/jpeg", 0.9));
+      const bytes = new Uint8Array(await blob.arrayBuffer());
+      let s = "";
+      for (const b of bytes) s += String.fromCharCode(b);
+      out.push(btoa(s));
+    }
+    return out;
+  }, n);
+  return encoded.map((b64) => Buffer.from(b64, "base64"));
+}
+
+let signatures = 0;
+
+function row(page, cardId) {
+  return page.locator(`[data-testid=stop-row][data-card-id="${cardId}"]`);
+}
+
+async function deliver(page, cardId, { photo, nik, sign }) {
+  const r = row(page, cardId);
+  await r.getByTestId("stop-deliver").click();
+  await r.getByTestId("recipient-name").fill(`Penerima ${cardId.slice(0, 4)}`);
+  if (nik) {
+    await r.getByTestId("id-check").fill(nik);
+    await r.locator("[data-testid=id-check-result][data-state=match]").waitFor();
+  }
+  if (photo) {
+    await r.getByTestId("photo-input").setInputFiles({ name: "foto.jpg", mimeType: "image/jpeg", buffer: photo });
+    await r.locator("[data-testid=photo-status][data-state=ready]").waitFor();
+  }
+  if (sign) {
+    // Each signature a little different, as real ones are.
+    const pad = r.getByTestId("signature-pad");
+    await pad.scrollIntoViewIfNeeded();
+    const box = await pad.boundingBox();
+    const wobble = signatures++ * 7;
+    await page.mouse.move(box.x + 20, box.y + 30 + wobble);
+    await page.mouse.down();
+    await page.mouse.move(box.x + 120, box.y + 80, { steps: 5 });
+    await page.mouse.move(box.x + 200 - wobble, box.y + 40, { steps: 5 });
+    await page.mouse.up();
+  }
+  await r.getByTestId("delivery-submit").click();
+  await page.locator(`[data-testid=stop-row][data-card-id="${cardId}"][data-status=delivered]`).waitFor();
+}
+
+async function fail(page, cardId) {
+  const r = row(page, cardId);
+  await r.getByTestId("stop-failed").click();
+  await r.getByTestId("failed-reason").selectOption("not_home");
+  await r.getByTestId("failed-submit").click();
+  await r.getByTestId("stop-deliver").waitFor();
+}
+
+async function leaveAtVillage(page, cardId) {
+  const r = row(page, cardId);
+  await r.getByTestId("stop-village").click();
+  await r.getByTestId("village-submit").click();
+  await page.locator(`[data-testid=stop-row][data-card-id="${cardId}"][data-status=left_at_village_office]`).waitFor();
+}
+
+async function pendingCount(page) {
+  return Number(await page.getByTestId("sync-status").getAttribute("data-pending"));
+}
+
+test("a 30-stop day worked offline through a reload and a browser restart reaches the server exactly once, photos included", async () => {
+  server = await startServer();
+  const staff = await login(server.base, "petugas", "petugas-demo-1871");
+  const users = await api(server.base, "GET", "/api/v1/users", await login(server.base, "admin", ADMIN_PASSWORD));
+  const courier = users.json.items.find((u) => u.username === "kurir2");
+  const printed = await api(server.base, "GET", "/api/v1/cards?status=printed&per_page=100", staff);
+  const cards = printed.json.items.slice(0, STOPS).map((c) => c.id);
+  assert.equal(cards.length, STOPS);
+  const today = new Date().toISOString().slice(0, 10);
+  const route = await api(server.base, "POST", "/api/v1/routes", staff, { courier_id: courier.id, date: today, card_ids: cards });
+  assert.equal(route.status, 201, route.text);
+  const niks = {};
+  for (const id of cards.slice(0, 4)) niks[id] = (await api(server.base, "GET", `/api/v1/cards/${id}`, staff)).json.nik;
+
+  // Morning at the office: log in, download the route; the app is cached.
+  phone = await launchPhone(profile);
+  let page = phone.pages()[0] ?? (await phone.newPage());
+  await page.goto(server.base);
+  await page.getByTestId("login-username").fill("kurir2");
+  await page.getByTestId("login-password").fill("kurir2-demo-1871");
+  await page.getByTestId("login-submit").click();
+  await page.getByTestId("stop-row").nth(STOPS - 1).waitFor();
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  const photos = await makePhotos(page, 20);
+  for (const p of photos) assert.ok(p.length > 20_000 && p.length < 120_000, `test photo of ${p.length} bytes`);
+
+  // The network goes: the server is stopped and the phone offline.
+  await server.stop({ keepData: true });
+  await phone.setOffline(true);
+
+  await page.getByTestId("pickup-count").fill(String(STOPS));
+  await page.getByTestId("pickup-confirm").click();
+  await page.locator(`[data-testid=stop-row][data-card-id="${cards[0]}"][data-status=with_courier]`).waitFor();
+
+  const plan = { delivered: [], failed: [], village: [], returned: [] };
+  let photo = 0;
+  // Stops 1–10: deliveries with a photo; the first four also check the
+  // NIK, every other one is signed.
+  for (const [i, id] of cards.slice(0, 10).entries()) {
+    await deliver(page, id, { photo: photos[photo++], nik: niks[id], sign: i % 2 === 0 });
+    plan.delivered.push(id);
+  }
+  const beforeReload = await pendingCount(page);
+  assert.equal(beforeReload, STOPS + 10, "one pick-up per card and ten deliveries wait");
+
+  // A reload with no network: the service worker serves the app, storage the day.
+  await page.reload();
+  await page.locator(`[data-testid=stop-row][data-card-id="${cards[9]}"][data-status=delivered]`).waitFor();
+  assert.equal(await pendingCount(page), beforeReload, "nothing lost in the reload");
+
+  // Stops 11–20: six deliveries with photos, four nobody home.
+  for (const id of cards.slice(10, 16)) {
+    await deliver(page, id, { photo: photos[photo++] });
+    plan.delivered.push(id);
+  }
+  for (const id of cards.slice(16, 20)) {
+    await fail(page, id);
+    plan.failed.push(id);
+  }
+  const beforeRestart = await pendingCount(page);
+
+  // The phone's browser is closed and opened again, still offline.
+  await phone.close();
+  phone = await launchPhone(profile, { offline: true });
+  page = phone.pages()[0] ?? (await phone.newPage());
+  await page.goto(server.base);
+  await page.locator(`[data-testid=stop-row][data-card-id="${cards[19]}"]`).waitFor();
+  await page.locator("[data-testid=sync-status]").waitFor();
+  assert.equal(await pendingCount(page), beforeRestart, "nothing lost in the restart");
+
+  // Stops 21–30: four deliveries, two left at the village office, four
+  // untouched; at the end of the day what is still carried goes back.
+  for (const id of cards.slice(20, 24)) {
+    await deliver(page, id, { photo: photos[photo++], sign: true });
+    plan.delivered.push(id);
+  }
+  for (const id of cards.slice(24, 26)) {
+    await leaveAtVillage(page, id);
+    plan.village.push(id);
+  }
+  plan.returned = [...plan.failed, ...cards.slice(26)];
+  await page.getByTestId("end-of-day").locator("summary").click();
+  await page.getByTestId("return-to-office").click();
+  await page.getByTestId("return-confirm").click();
+  for (const id of plan.returned) {
+    await page.locator(`[data-testid=stop-row][data-card-id="${id}"][data-status=returned_to_office]`).waitFor();
+  }
+  const made = STOPS + plan.delivered.length + plan.failed.length + plan.village.length + plan.returned.length;
+  assert.equal(await pendingCount(page), made);
+  assert.equal(photo, 20);
+
+  // Back online, through slow 3G; a reload in the middle of sending.
+  server = await startServer([], { dataDir: server.dataDir, port: server.port });
+  await phone.setOffline(false);
+  const slow3g = { offline: false, latency: 400, downloadThroughput: (500 * 1024) / 8, uploadThroughput: (500 * 1024) / 8 };
+  let cdp = await phone.newCDPSession(page);
+  await cdp.send("Network.emulateNetworkConditions", slow3g);
+  await page.waitForFunction((made) => Number(document.querySelector("[data-testid=sync-status]")?.dataset.pending) < made, made, { timeout: 60_000 });
+  await page.reload();
+  cdp = await phone.newCDPSession(page);
+  await cdp.send("Network.emulateNetworkConditions", slow3g);
+  await page.locator("[data-testid=sync-status][data-pending='0'][data-media='0']").waitFor({ timeout: 180_000 });
+  assert.deepEqual(await page.getByTestId("sync-rejected").allTextContents(), [], "the server refused nothing");
+
+  // The server holds each event exactly once, and every image.
+  const media = new Set();
+  let signed = 0;
+  for (const id of cards) {
+    const card = (await api(server.base, "GET", `/api/v1/cards/${id}`, staff)).json;
+    const courierEvents = card.events.filter((e) => e.actor === courier.id);
+    const kinds = courierEvents.map((e) => e.kind).sort();
+    const expected = ["picked_up"];
+    if (plan.delivered.includes(id)) expected.push("delivered");
+    if (plan.failed.includes(id)) expected.push("attempt_failed");
+    if (plan.village.includes(id)) expected.push("left_at_village_office");
+    if (plan.returned.includes(id)) expected.push("returned_to_office");
+    assert.deepEqual(kinds, expected.sort(), `card ${id}: each event once\n${JSON.stringify(card.events.map((e) => [e.kind, e.actor, e.occurred_at, e.flag]))}\n${JSON.stringify(card.flagged)}`);
+    const ids = courierEvents.map((e) => e.id);
+    assert.equal(new Set(ids).size, ids.length);
+    for (const e of courierEvents.filter((e) => e.kind === "delivered")) {
+      assert.match(e.payload.photo_sha256, /^[0-9a-f]{64}$/);
+      media.add(e.payload.photo_sha256);
+      if (e.payload.signature_sha256) {
+        signed++;
+        media.add(e.payload.signature_sha256);
+      }
+      if (niks[id]) assert.equal(e.payload.id_check, "match");
+    }
+    const status = plan.delivered.includes(id) ? "delivered" : plan.village.includes(id) ? "left_at_village_office" : "returned_to_office";
+    assert.equal(card.status, status, `card ${id}`);
+  }
+  assert.equal(signed, 9, "every signature drawn reached the server");
+  assert.equal(media.size, 20 + 9, "20 photos and 9 signatures");
+  for (const sha of media) {
+    const r = await fetch(`${server.base}/api/v1/media/${sha}`, { headers: { authorization: `Bearer ${staff}` } });
+    assert.equal(r.status, 200, `image ${sha} reached the server\n${server.log.join("").split("\n").filter((l) => l.includes("media")).join("\n")}`);
+    const body = Buffer.from(await r.arrayBuffer());
+    assert.equal(createHash("sha256").update(body).digest("hex"), sha);
+    assert.ok(body.length <= 300 * 1024, `image of ${body.length} bytes`);
+  }
+});
