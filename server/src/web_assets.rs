@@ -30,21 +30,61 @@ async fn serve(req: HttpRequest) -> HttpResponse {
     };
     let name = if name.is_empty() { "index.html" } else { name };
     let mime = file.metadata.mimetype().to_owned();
+    // A copy compressed at build time, when the browser takes it.
+    let accepted = req.headers().get(header::ACCEPT_ENCODING).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let variant = ["br", "gzip"].into_iter().filter(|enc| accepts(accepted, enc)).find_map(|enc| {
+        let ext = if enc == "gzip" { "gz" } else { enc };
+        Assets::get(&format!("{name}.{ext}")).map(|f| (enc, f))
+    });
     // Shell files change with each release; fingerprinted files never do.
     let cache = if name.ends_with(".html") || name == "sw.js" || name.ends_with(".webmanifest") {
         "no-cache"
     } else {
         "public, max-age=31536000, immutable"
     };
-    HttpResponse::Ok()
-        .insert_header((header::CONTENT_TYPE, mime))
+    let mut res = HttpResponse::Ok();
+    res.insert_header((header::CONTENT_TYPE, mime))
         .insert_header((header::CACHE_CONTROL, cache))
         .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-        .body(file.data.into_owned())
+        .insert_header((header::VARY, "Accept-Encoding"));
+    match variant {
+        // Already compressed: the compression middleware leaves it alone.
+        Some((encoding, compressed)) => {
+            res.insert_header((header::CONTENT_ENCODING, encoding)).body(compressed.data.into_owned())
+        }
+        None => res.body(file.data.into_owned()),
+    }
+}
+
+/// Whether an `Accept-Encoding` value takes `encoding` (and not with q=0).
+fn accepts(header: &str, encoding: &str) -> bool {
+    header.split(',').any(|part| {
+        let mut it = part.split(';').map(str::trim);
+        let named = it.next().is_some_and(|name| name.eq_ignore_ascii_case(encoding));
+        let weight = it.find_map(|p| p.strip_prefix("q=")).map_or(1.0, |q| q.trim().parse::<f32>().unwrap_or(0.0));
+        named && weight > 0.0
+    })
 }
 
 fn not_built() -> HttpResponse {
     HttpResponse::ServiceUnavailable()
         .content_type("text/plain; charset=utf-8")
         .body("The web app is not built into this binary: run `cargo xtask run` (or `cargo xtask build-web`).")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::accepts;
+
+    #[test]
+    fn an_encoding_is_taken_when_listed_without_a_zero_weight() {
+        assert!(accepts("gzip, deflate, br, zstd", "br"));
+        assert!(accepts("br;q=0.5, gzip", "br"));
+        assert!(accepts("GZIP", "gzip"));
+        assert!(!accepts("gzip, deflate", "br"));
+        assert!(!accepts("br;q=0, gzip", "br"));
+        assert!(!accepts("br; q=0.0", "br"));
+        assert!(!accepts("", "gzip"));
+        assert!(!accepts("brotli", "br"));
+    }
 }

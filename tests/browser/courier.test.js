@@ -148,8 +148,15 @@ test("the app shell is served with the right types and a service worker takes co
   assert.equal(index.status, 200);
   const html = await index.text();
   const wasm = html.match(/\/antar-[0-9a-f]+\.wasm/)[0];
-  const wasmRes = await fetch(server.base + wasm);
+  const wasmRes = await fetch(server.base + wasm, { headers: { "accept-encoding": "identity" } });
   assert.equal(wasmRes.headers.get("content-type"), "application/wasm");
+  const plain = Buffer.from(await wasmRes.arrayBuffer());
+  for (const encoding of ["br", "gzip"]) {
+    const r = await fetch(server.base + wasm, { headers: { "accept-encoding": encoding } });
+    assert.equal(r.headers.get("content-encoding"), encoding, `the ${encoding} copy made at build time`);
+    assert.equal(r.headers.get("content-type"), "application/wasm");
+    assert.ok(Buffer.from(await r.arrayBuffer()).equals(plain), `${encoding} decodes to the same module`);
+  }
   const manifest = await fetch(server.base + "/manifest.webmanifest");
   assert.equal(manifest.status, 200);
   const deep = await fetch(server.base + "/some/app/route");

@@ -215,3 +215,22 @@ test("the app asks for persistent storage and says so when the browser refuses",
   assert.equal(await page.getByTestId("storage-not-persistent").isVisible(), !persisted);
   await context.close();
 });
+
+test("on a 360-px phone nothing scrolls sideways and every control in a stop is a thumb's size", async () => {
+  const { context, page } = await openCourier();
+  await settled(page);
+  const r = row(page, cards[4]);
+  await r.getByTestId("stop-deliver").click();
+  await r.getByTestId("recipient-relation").selectOption("family");
+  await r.getByTestId("signature-pad").waitFor();
+  const widths = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+  assert.ok(widths[0] <= widths[1], `page ${widths[0]} px wide in a ${widths[1]} px screen`);
+  const small = await r.locator("button, input, select, textarea, a").evaluateAll((els) =>
+    els
+      .filter((e) => e.offsetParent !== null && e.type !== "checkbox")
+      .map((e) => [e.dataset.testid || e.id || e.textContent.trim(), e.getBoundingClientRect().height])
+      .filter(([, h]) => h < 44),
+  );
+  assert.deepEqual(small, [], "controls under 44 px high");
+  await context.close();
+});

@@ -22,8 +22,9 @@ fn main() -> Result<()> {
         Some("test") => test(&root),
         Some("build-web") => web::build(&root, !args.iter().any(|a| a == "--dev")),
         Some("bench") => bench(&root, &args[1..]),
+        Some("bench-web") => bench_web(&root),
         _ => {
-            eprintln!("usage: cargo xtask run [ARGS…] | test | build-web [--dev] | bench");
+            eprintln!("usage: cargo xtask run [ARGS…] | test | build-web [--dev] | bench | bench-web");
             std::process::exit(2);
         }
     }
@@ -93,4 +94,21 @@ fn bench(root: &Path, _args: &[String]) -> Result<()> {
         "--bin",
         "antar-bench",
     ]))
+}
+
+/// The web app on the wire: sizes, load times on slow 4G with a slower CPU,
+/// and Lighthouse, against the release binary with the release app in it.
+fn bench_web(root: &Path) -> Result<()> {
+    web::build(root, true)?;
+    sh(cargo().current_dir(root).args(["build", "--release", "--package", "antar-server", "--bin", "antar"]))?;
+    for dir in ["tests/browser", "tests/webbench"] {
+        let dir = root.join(dir);
+        if !dir.join("node_modules/playwright-core").exists() {
+            sh(Command::new("npm").current_dir(&dir).args(["ci", "--no-audit", "--no-fund"]))?;
+        }
+    }
+    sh(Command::new("node")
+        .current_dir(root.join("tests/webbench"))
+        .env("ANTAR_BIN", root.join("target/release/antar"))
+        .arg("load.mjs"))
 }

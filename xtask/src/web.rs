@@ -92,7 +92,34 @@ pub fn build(root: &Path, release: bool) -> Result<()> {
         .replace("\"{{VERSION}}\"", &format!("{version:?}"))
         .replace("[/*{{SHELL}}*/]", &format!("[{list}]"));
     std::fs::write(dist.join("sw.js"), sw)?;
+    // Compressed once here, at the highest levels, rather than per request.
+    for name in [&wasm_name, &js_name, &css_name, &device_name] {
+        precompress(&dist.join(name))?;
+    }
     eprintln!("xtask: web app built into {} ({} KB wasm)", dist.display(), wasm_bytes.len() / 1024);
+    Ok(())
+}
+
+/// Writes `<file>.br` and `<file>.gz` beside a built file; the server sends
+/// one of them to a browser that accepts it.
+fn precompress(path: &Path) -> Result<()> {
+    use std::io::Write;
+    let data = std::fs::read(path)?;
+    let mut br = Vec::new();
+    {
+        let params = brotli::enc::BrotliEncoderParams { quality: 11, lgwin: 22, ..Default::default() };
+        brotli::BrotliCompress(&mut data.as_slice(), &mut br, &params)?;
+    }
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    gz.write_all(&data)?;
+    let gz = gz.finish()?;
+    let with_ext = |ext: &str| {
+        let mut p = path.as_os_str().to_owned();
+        p.push(ext);
+        PathBuf::from(p)
+    };
+    std::fs::write(with_ext(".br"), br)?;
+    std::fs::write(with_ext(".gz"), gz)?;
     Ok(())
 }
 
