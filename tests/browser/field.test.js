@@ -187,6 +187,31 @@ test("logging out with unsent work keeps it, and it is sent after the next login
   await context.close();
 });
 
+test("an expired session never blocks work: the queue waits for the next login", async () => {
+  const { context, page } = await openCourier();
+  await settled(page);
+  // Both tokens dead, as after two weeks without a connection.
+  await page.evaluate(() => {
+    const s = JSON.parse(localStorage.getItem("antar.session"));
+    localStorage.setItem("antar.session", JSON.stringify({ ...s, access_token: "expired", refresh_token: "revoked" }));
+  });
+  const id = cards[5];
+  await row(page, id).getByTestId("stop-failed").click();
+  await row(page, id).getByTestId("failed-submit").click();
+  await page.getByTestId("login-again").waitFor();
+  assert.match(await page.getByTestId("sync-failure").textContent(), /Sesi habis/);
+  assert.equal(await page.getByTestId("sync-status").getAttribute("data-pending"), "1", "the action is kept");
+  assert.equal(await page.locator(`[data-testid=stop-row][data-card-id="${id}"]`).count(), 1, "work goes on meanwhile");
+
+  await page.getByTestId("login-again").click();
+  await page.getByTestId("login-username").fill("kurir2");
+  await page.getByTestId("login-password").fill("kurir2-demo-1871");
+  await page.getByTestId("login-submit").click();
+  await settled(page);
+  assert.equal((await eventsOf(id, "attempt_failed")).length, 1);
+  await context.close();
+});
+
 test("work an earlier version kept in localStorage moves to IndexedDB and is sent", async () => {
   const { context, page } = await openCourier();
   await settled(page);

@@ -46,13 +46,15 @@ pub fn App() -> Html {
         let session = session.clone();
         Callback::from(move |s: api::Session| session.set(Some(s)))
     };
-    let on_logout = {
+    // Ends the session only: unsent work stays on the phone.
+    let end_session = {
         let session = session.clone();
-        Callback::from(move |_: MouseEvent| {
+        Callback::from(move |_: ()| {
             storage::remove(storage::SESSION);
             session.set(None);
         })
     };
+    let on_logout = end_session.reform(|_: MouseEvent| ());
     let on_lang = {
         let lang = lang.clone();
         Callback::from(move |_: MouseEvent| {
@@ -68,7 +70,7 @@ pub fn App() -> Html {
     let body = match &*session {
         None => html! { <pages::login::Login lang={l} on_login={on_login} /> },
         Some(s) if s.user.role == Role::Courier => {
-            html! { <pages::courier::CourierHome lang={l} user={s.user.clone()} /> }
+            html! { <pages::courier::CourierHome lang={l} user={s.user.clone()} on_login_again={end_session.clone()} /> }
         }
         Some(_) => html! { <pages::staff::StaffHome lang={l} /> },
     };

@@ -23,6 +23,8 @@ use yew::prelude::*;
 pub struct Props {
     pub lang: Lang,
     pub user: User,
+    /// The session is gone: back to the login form (unsent work stays).
+    pub on_login_again: Callback<()>,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -205,7 +207,8 @@ pub fn CourierHome(props: &Props) -> Html {
             // Until storage is read, the bar would claim everything is sent.
             if *loaded {
                 <SyncBar lang={l} outbox={(*view.outbox).clone()} media={*view.media} failure={(*failure).clone()}
-                    on_sync={sync.reform(|_: MouseEvent| ())} on_dismiss={on_dismiss} />
+                    on_sync={sync.reform(|_: MouseEvent| ())} on_dismiss={on_dismiss}
+                    on_login_again={props.on_login_again.reform(|_: MouseEvent| ())} />
             }
             // Notices come and go inside fixed containers, so the stops
             // below (and a form being filled in) keep their place.
@@ -440,6 +443,7 @@ struct SyncBarProps {
     failure: Option<Failure>,
     on_sync: Callback<MouseEvent>,
     on_dismiss: Callback<String>,
+    on_login_again: Callback<MouseEvent>,
 }
 
 #[component]
@@ -462,6 +466,9 @@ fn SyncBar(p: &SyncBarProps) -> Html {
             if let Some(why) = &p.failure {
                 <p class={if *why == Failure::AuthLost { "warn" } else { "muted" }} role="alert" data-testid="sync-failure">
                     { format!("{}: {}", t(l, T::SyncFailed), why.describe(l)) }
+                    if *why == Failure::AuthLost {
+                        <button class="link" data-testid="login-again" onclick={p.on_login_again.clone()}>{ t(l, T::Login) }</button>
+                    }
                 </p>
             }
             { for p.outbox.rejected.iter().map(|r| {
