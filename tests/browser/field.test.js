@@ -233,6 +233,33 @@ test("work an earlier version kept in localStorage moves to IndexedDB and is sen
   await context.close();
 });
 
+test("a refused action stays on screen with its reason until dismissed, and the office keeps it", async () => {
+  const { context, page } = await openCourier();
+  await settled(page);
+  // A card that was never on this courier's route, as a phone with a
+  // mistaken download might hold.
+  const stranger = (await api(server.base, "GET", "/api/v1/cards?status=printed&per_page=1", staff)).json.items[0].id;
+  await page.evaluate((card) => {
+    const event = { id: crypto.randomUUID(), card_id: card, kind: "attempt_failed", occurred_at: new Date().toISOString(), payload: { reason: "not_home" } };
+    localStorage.setItem("antar.outbox", JSON.stringify({ pending: [event], rejected: [], sent: [], last_sync: null }));
+  }, stranger);
+  await page.reload();
+  const refused = page.getByTestId("sync-rejected");
+  await refused.waitFor({ timeout: 20_000 });
+  assert.match(await refused.textContent(), /not_assigned/);
+  await page.reload();
+  await refused.waitFor();
+  assert.equal(await refused.count(), 1, "still there after a reload");
+  await refused.getByRole("button").click();
+  await refused.waitFor({ state: "detached" });
+  await page.reload();
+  await page.getByTestId("sync-status").waitFor();
+  assert.equal(await refused.count(), 0, "dismissed for good");
+  const review = await api(server.base, "GET", "/api/v1/review", staff);
+  assert.ok(JSON.stringify(review.json).includes(stranger), "the office's review queue keeps the refused event");
+  await context.close();
+});
+
 test("the app asks for persistent storage and says so when the browser refuses", async () => {
   const { context, page } = await openCourier();
   await settled(page);

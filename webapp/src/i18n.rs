@@ -127,6 +127,8 @@ texts! {
     IdMismatch => ("NIK tidak cocok dengan kartu ini. Periksa lagi.", "The NIK does not match this card. Check again."),
     NikEndsIn => ("NIK berakhiran", "NIK ends in"),
     Photo => ("Foto serah terima", "Handover photo"),
+    PhotoTake => ("📷 Ambil foto", "📷 Take a photo"),
+    PhotoRetake => ("📷 Ambil ulang", "📷 Take again"),
     PhotoWorking => ("Memproses foto…", "Processing the photo…"),
     PhotoReady => ("Foto siap", "Photo ready"),
     PhotoFailed => ("Foto tidak bisa dibaca; ambil lagi.", "The photo could not be read; take it again."),

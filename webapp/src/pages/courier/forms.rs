@@ -235,8 +235,11 @@ pub fn DeliverForm(p: &DeliverProps) -> Html {
             <input id="id-check" data-testid="id-check" inputmode="numeric" autocomplete="off" maxlength="19" oninput={on_id}
                 aria-invalid={(*id_check == IdCheck::DoesNotMatch).to_string()} />
             <p class={if *id_check == IdCheck::DoesNotMatch { "error" } else { "muted" }} data-testid="id-check-result" data-state={id_state} role="status">{ id_text }</p>
-            <label for="photo">{ format!("{}{}", t(l, T::Photo), required(l, rules.require_photo)) }</label>
-            <input id="photo" type="file" accept="image/*" capture="environment" data-testid="photo-input" onchange={on_photo} />
+            <p class="field-title">{ format!("{}{}", t(l, T::Photo), required(l, rules.require_photo)) }</p>
+            // The camera opens from a big button in the app's language; the
+            // browser's own file picker stays hidden behind it.
+            <input id="photo" class="visually-hidden" type="file" accept="image/*" capture="environment" data-testid="photo-input" onchange={on_photo} />
+            <label for="photo" class="button secondary">{ t(l, if matches!(*photo, Photo::Ready { .. }) { T::PhotoRetake } else { T::PhotoTake }) }</label>
             <p class="muted" data-testid="photo-status" data-state={photo_line.0} role="status">{ photo_line.1 }</p>
             <label>{ format!("{}{}", t(l, T::Signature), required(l, rules.require_signature)) }</label>
             <canvas ref={canvas} class="signature" data-testid="signature-pad" aria-label={t(l, T::Signature)}></canvas>
