@@ -1,5 +1,5 @@
 //! The courier's outbox: actions recorded on the phone, waiting to reach the
-//! server. Pure state, so its rules are tested natively.
+//! server. Pure state and rules, tested natively; `storage::idb` keeps it.
 //!
 //! An entry leaves the outbox only when the server answered for it
 //! (`accepted` or `duplicate`); a `rejected` one moves to a list the courier
@@ -33,47 +33,20 @@ pub struct Outbox {
 }
 
 impl Outbox {
-    pub fn push(&mut self, event: SyncEvent) {
-        self.pending.push(event);
-    }
-
     /// The next batch to send, oldest first.
     pub fn batch(&self) -> Vec<SyncEvent> {
         self.pending.iter().take(BATCH).cloned().collect()
     }
 
-    /// Takes the server's answer: answered events leave, rejected ones are
-    /// kept for the courier to read; events without an answer stay pending.
-    pub fn apply(&mut self, results: &[SyncResult], at: &str) {
-        for answer in answers(&self.pending, results) {
-            let id = answer.id().to_owned();
-            self.pending.retain(|e| e.id != id);
-            match answer {
-                Answer::Sent(event) => self.sent.push(event),
-                Answer::Rejected(r) => self.rejected.push(r),
-            }
-        }
-        self.last_sync = Some(at.to_owned());
-    }
-
-    /// Ids of answered events, taken before a route download starts.
+    /// Ids of answered events, taken before a route download starts: the
+    /// download shows their effect, so afterwards they need not count.
     pub fn sent_ids(&self) -> Vec<String> {
         self.sent.iter().map(|e| e.id.clone()).collect()
-    }
-
-    /// A route download that started after these events were answered
-    /// shows their effect: they need not count any more.
-    pub fn routes_refreshed(&mut self, answered_before: &[String]) {
-        self.sent.retain(|e| !answered_before.contains(&e.id));
     }
 
     /// Events whose effect the shown status must include.
     pub fn unreflected(&self) -> Vec<SyncEvent> {
         self.sent.iter().chain(self.pending.iter()).cloned().collect()
-    }
-
-    pub fn dismiss(&mut self, id: &str) {
-        self.rejected.retain(|r| r.event.id != id);
     }
 }
 
@@ -208,45 +181,21 @@ mod tests {
     }
 
     #[test]
-    fn answered_events_leave_and_rejected_ones_stay_visible() {
-        let mut o = Outbox::default();
-        for id in ["a", "b", "c", "d"] {
-            o.push(ev(id, "c1", "picked_up", "2026-11-02T08:00:00+07:00"));
-        }
-        o.apply(
-            &[result("a", SyncStatus::Accepted), result("b", SyncStatus::Duplicate), result("c", SyncStatus::Rejected)],
-            "2026-11-02T09:00:00Z",
-        );
-        assert_eq!(o.pending.iter().map(|e| e.id.as_str()).collect::<Vec<_>>(), ["d"], "unanswered stays pending");
-        assert_eq!(o.sent_ids(), ["a", "b"]);
-        assert_eq!(o.rejected.len(), 1);
-        assert_eq!(o.rejected[0].event.id, "c");
-        assert_eq!(o.rejected[0].code.as_deref(), Some("not_assigned"));
-        assert_eq!(o.last_sync.as_deref(), Some("2026-11-02T09:00:00Z"));
-        o.dismiss("c");
-        assert!(o.rejected.is_empty());
-    }
-
-    #[test]
-    fn answered_events_count_until_a_later_route_download() {
+    fn answered_events_count_for_the_shown_status_until_a_route_download() {
         let s = stop("c1", Status::Assigned);
-        let mut o = Outbox::default();
-        o.push(ev("x", "c1", "delivered", "2026-11-02T10:00:00Z"));
-        let before_sync = o.sent_ids();
-        o.apply(&[result("x", SyncStatus::Accepted)], "2026-11-02T10:01:00Z");
-        assert!(o.pending.is_empty());
-        assert_eq!(local_status(&s, "me", &o.unreflected()), Status::Delivered, "still shown delivered");
-        o.routes_refreshed(&before_sync);
-        assert_eq!(o.sent.len(), 1, "a download begun before the answer does not include it");
-        let after_sync = o.sent_ids();
-        o.routes_refreshed(&after_sync);
-        assert!(o.unreflected().is_empty());
+        let answered = Outbox { sent: vec![ev("x", "c1", "delivered", "2026-11-02T10:00:00Z")], ..Outbox::default() };
+        assert_eq!(local_status(&s, "me", &answered.unreflected()), Status::Delivered, "still shown delivered");
+        assert_eq!(answered.sent_ids(), ["x"]);
+        assert_eq!(local_status(&s, "me", &Outbox::default().unreflected()), Status::Assigned);
     }
 
     #[test]
     fn answers_pair_with_sent_events_and_ignore_strangers() {
-        let sent =
-            [ev("a", "c1", "picked_up", "2026-11-02T08:00:00Z"), ev("b", "c2", "picked_up", "2026-11-02T08:00:00Z")];
+        let sent = [
+            ev("a", "c1", "picked_up", "2026-11-02T08:00:00Z"),
+            ev("b", "c2", "picked_up", "2026-11-02T08:00:00Z"),
+            ev("c", "c3", "picked_up", "2026-11-02T08:00:00Z"),
+        ];
         let got = answers(
             &sent,
             &[
@@ -255,9 +204,10 @@ mod tests {
                 result("a", SyncStatus::Duplicate),
             ],
         );
-        assert_eq!(got.len(), 2, "the answer for an id never sent is ignored");
+        assert_eq!(got.len(), 2, "the answer for an id never sent is ignored; an unanswered event gets none");
         assert!(matches!(&got[0], Answer::Rejected(r) if r.event.id == "b" && r.message == "why"));
         assert!(matches!(&got[1], Answer::Sent(e) if e.id == "a"));
+        assert!(got.iter().all(|a| a.id() != "c"), "an event without an answer stays pending");
     }
 
     #[test]
@@ -272,10 +222,8 @@ mod tests {
 
     #[test]
     fn batches_are_capped_and_oldest_first() {
-        let mut o = Outbox::default();
-        for i in 0..(BATCH + 7) {
-            o.push(ev(&format!("e{i:03}"), "c1", "picked_up", "2026-11-02T08:00:00Z"));
-        }
+        let pending = (0..(BATCH + 7)).map(|i| ev(&format!("e{i:03}"), "c1", "picked_up", "2026-11-02T08:00:00Z"));
+        let o = Outbox { pending: pending.collect(), ..Outbox::default() };
         let b = o.batch();
         assert_eq!(b.len(), BATCH);
         assert_eq!(b[0].id, "e000");

@@ -1,12 +1,14 @@
-//! What the app keeps on the phone between visits (localStorage): the
-//! session, the language, the routes last downloaded and the outbox.
-//! Logging out clears the session only: unsent work stays.
+//! What the app keeps on the phone between visits: the session, the
+//! language and the device id in localStorage (read synchronously at
+//! start); routes, the outbox and images waiting for upload in IndexedDB
+//! (`idb`). Logging out clears the session only: unsent work stays.
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 pub const SESSION: &str = "antar.session";
 pub const LANG: &str = "antar.lang";
+/// Where earlier versions kept routes and the outbox; moved to IndexedDB.
 pub const ROUTES: &str = "antar.routes";
 pub const OUTBOX: &str = "antar.outbox";
 pub const DEVICE: &str = "antar.device";
@@ -161,15 +163,19 @@ pub mod idb {
     /// Records new actions, in order. `add`, never `put`: an entry once
     /// written is never replaced.
     pub async fn record(events: &[SyncEvent]) -> Result<(), StoreError> {
-        let base = js_sys::Date::now() * 1000.0;
         let mut ops = Ops::default();
-        for (i, event) in events.iter().enumerate() {
-            let entry = Pending { id: event.id.clone(), seq: base + i as f64, event: event.clone() };
-            if let Ok(v) = serde_json::to_value(entry) {
-                ops.add("pending", v);
-            }
+        for entry in pending_entries(events) {
+            ops.add("pending", entry);
         }
         ops.commit().await
+    }
+
+    /// Outbox entries for `events`, ordered after everything recorded before.
+    fn pending_entries(events: &[SyncEvent]) -> impl Iterator<Item = serde_json::Value> + '_ {
+        let base = js_sys::Date::now() * 1000.0;
+        events.iter().enumerate().filter_map(move |(i, event)| {
+            serde_json::to_value(Pending { id: event.id.clone(), seq: base + i as f64, event: event.clone() }).ok()
+        })
     }
 
     /// Takes the server's answer to `sent`, in one transaction.
@@ -259,12 +265,9 @@ pub mod idb {
         }
         let mut ops = Ops::default();
         if let Some(old) = &old {
-            let base = js_sys::Date::now() * 1000.0;
-            for (i, event) in old.pending.iter().enumerate() {
-                let entry = Pending { id: event.id.clone(), seq: base + i as f64, event: event.clone() };
-                if let Ok(v) = serde_json::to_value(entry) {
-                    ops.put("pending", v);
-                }
+            // `put`: a move interrupted before the old copy went is redone.
+            for entry in pending_entries(&old.pending) {
+                ops.put("pending", entry);
             }
             for event in &old.sent {
                 if let Ok(v) = serde_json::to_value(Answered { id: event.id.clone(), event: event.clone() }) {
