@@ -21,6 +21,8 @@ pub mod sync {
     pub const ID_CONFLICT: &str = "id_conflict";
     pub const NOT_ASSIGNED: &str = "not_assigned";
     pub const FLAGGED: &str = "flagged";
+    /// The flag of a delivery without proof the office requires.
+    pub const MISSING_PROOF: &str = "missing_proof";
     pub const INVALID_PAYLOAD: &str = "invalid_payload";
     pub const UNKNOWN_KIND: &str = "unknown_kind";
 }

@@ -250,6 +250,28 @@ pub struct ProofRules {
     pub require_gps: bool,
 }
 
+impl ProofRules {
+    /// What a `delivered` payload lacks under these rules, by name:
+    /// `photo`, `signature`, `id_check`, `gps`.
+    pub fn missing_in(&self, payload: &serde_json::Value) -> Vec<&'static str> {
+        let has = |key: &str| payload.get(key).is_some_and(|v| !v.is_null());
+        let mut out = Vec::new();
+        if self.require_photo && !has("photo_sha256") {
+            out.push("photo");
+        }
+        if self.require_signature && !has("signature_sha256") {
+            out.push("signature");
+        }
+        if self.require_id_check && payload.get("id_check").and_then(|v| v.as_str()) != Some("match") {
+            out.push("id_check");
+        }
+        if self.require_gps && !(has("lat") && has("lon")) {
+            out.push("gps");
+        }
+        out
+    }
+}
+
 impl From<&Settings> for ProofRules {
     fn from(s: &Settings) -> ProofRules {
         ProofRules {
@@ -427,4 +449,25 @@ pub struct RejectedEvent {
 pub struct ReviewQueue {
     pub flagged: Vec<FlaggedEvent>,
     pub rejected: Vec<RejectedEvent>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ProofRules;
+    use serde_json::json;
+
+    #[test]
+    fn a_delivery_lacks_only_the_proof_the_office_requires() {
+        let bare = json!({"recipient_name": "Siti", "recipient_relation": "self"});
+        assert!(ProofRules::default().missing_in(&bare).is_empty(), "nothing is required by default");
+        let all =
+            ProofRules { require_photo: true, require_signature: true, require_id_check: true, require_gps: true };
+        assert_eq!(all.missing_in(&bare), ["photo", "signature", "id_check", "gps"]);
+        let full =
+            json!({"photo_sha256": "a", "signature_sha256": "b", "id_check": "match", "lat": -5.4, "lon": 105.2});
+        assert!(all.missing_in(&full).is_empty());
+        let unchecked =
+            json!({"photo_sha256": "a", "signature_sha256": "b", "id_check": "skipped", "lat": -5.4, "lon": null});
+        assert_eq!(all.missing_in(&unchecked), ["id_check", "gps"]);
+    }
 }

@@ -2,7 +2,7 @@
 
 use antar_shared::doorstep::NikCheck;
 use antar_tests::{delivered, event, on_both_backends, TestApp};
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
 use serde_json::json;
 
 const DAY: &str = "2026-11-23";
@@ -217,6 +217,40 @@ async fn a_phone_with_a_slow_clock_is_ordered_on_the_servers_time(app: TestApp) 
     assert_eq!(again["results"][0]["status"], "duplicate", "the phone's own time identifies the event");
 }
 
+/// A phone that downloaded the proof rules before the office tightened them
+/// still delivers: the card counts as delivered, the event is flagged for
+/// review naming what is missing, and the flag survives later re-folds.
+async fn a_delivery_without_required_proof_counts_and_is_flagged_for_review(app: TestApp) {
+    let s = app.seed(2).await;
+    let admin = app.admin().await;
+    let mut settings = app.get("/api/v1/settings", &admin).await.body;
+    settings["require_photo"] = json!(true);
+    settings["require_id_check"] = json!(true);
+    assert_eq!(app.call(Method::PUT, "/api/v1/settings", Some(&admin), Some(settings)).await.status, StatusCode::OK);
+    app.route(&s, DAY, &s.cards).await;
+    let (bare, proven) = (&s.cards[0], &s.cards[1]);
+    // Made first, sent last: a late pick-up before the delivery re-folds the log.
+    let late_pickup = event(bare, "picked_up", 1, json!({}));
+    let with_proof = event(
+        proven,
+        "delivered",
+        5,
+        json!({"recipient_name": "Ani", "recipient_relation": "self", "photo_sha256": "a".repeat(64), "id_check": "match"}),
+    );
+    let r = app.sync(&s.courier, vec![delivered(bare, 5), with_proof]).await;
+    assert_eq!((r[0]["status"].as_str(), r[0]["code"].as_str()), (Some("accepted"), Some("flagged")));
+    assert_eq!(r[0]["message"], "without proof the office requires: photo, id_check");
+    assert_eq!((r[1]["status"].as_str(), r[1]["code"].as_str()), (Some("accepted"), None), "{:?}", r[1]);
+    assert_eq!(app.sync(&s.courier, vec![late_pickup]).await[0]["code"], serde_json::Value::Null);
+    let detail = app.get(&format!("/api/v1/cards/{bare}"), &s.staff).await.body;
+    assert_eq!(detail["status"], "delivered", "the delivery counts");
+    assert_eq!(detail["flagged"][0]["flag"], "missing_proof");
+    let review = app.get("/api/v1/review", &s.staff).await.body;
+    let flagged: Vec<&str> =
+        review["flagged"].as_array().unwrap().iter().filter_map(|f| f["card_id"].as_str()).collect();
+    assert_eq!(flagged, [bare.as_str()], "{review}");
+}
+
 /// A second card for a NIK whose first was delivered is a replacement:
 /// the courier's stop says so, to ask for the old card back.
 async fn a_replacement_card_tells_the_courier_to_ask_for_the_old_one(app: TestApp) {
@@ -243,6 +277,7 @@ async fn a_replacement_card_tells_the_courier_to_ask_for_the_old_one(app: TestAp
 }
 
 on_both_backends!(
+    a_delivery_without_required_proof_counts_and_is_flagged_for_review,
     a_replacement_card_tells_the_courier_to_ask_for_the_old_one,
     a_phone_with_a_slow_clock_is_ordered_on_the_servers_time,
     staff_collect_and_void_cards_with_reasons,

@@ -50,6 +50,12 @@ impl EventRow {
 
     /// The event as the custody rules see it; `None` for records the fold
     /// skips (implied pick-ups are derived from the handover that implied them).
+    /// Whether the event applied to the card's custody: not refused by the
+    /// rules (a delivery flagged only for missing proof still counts).
+    pub fn applied(&self) -> bool {
+        self.flag.as_deref().is_none_or(|f| f == antar_shared::codes::sync::MISSING_PROOF)
+    }
+
     pub fn custody(&self) -> Option<CustodyEvent> {
         if self.implied_by.is_some() {
             return None;

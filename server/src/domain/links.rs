@@ -90,7 +90,7 @@ pub fn view(conn: &mut DbConnection, token: &str) -> Result<TrackView, ApiError>
         label: antar_shared::Status::Printed.label_id().into(),
     }];
     let mut courier_first_name = None;
-    for ev in log.iter().filter(|e| e.flag.is_none() && e.implied_by.is_none()) {
+    for ev in log.iter().filter(|e| e.applied() && e.implied_by.is_none()) {
         let Some(kind) = ev.kind() else { continue };
         if matches!(kind, EventKind::Unassigned) {
             continue;

@@ -256,7 +256,7 @@ pub fn day_report(
             .filter(|e| e.occurred_at <= until)
             .collect();
         let picked =
-            log.iter().any(|e| e.kind() == Some(EventKind::PickedUp) && e.flag.is_none() && e.occurred_at >= started);
+            log.iter().any(|e| e.kind() == Some(EventKind::PickedUp) && e.applied() && e.occurred_at >= started);
         let folded =
             antar_shared::custody::replay(&log.iter().filter_map(|e| e.custody()).collect::<Vec<_>>(), office.rules());
         let mut summary = card.summary();

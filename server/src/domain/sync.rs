@@ -8,7 +8,7 @@
 use crate::db::{self, events, offices::Office, routes, DbConnection};
 use crate::domain::custody;
 use antar_shared::codes::sync as code;
-use antar_shared::wire::{SyncEvent, SyncResult, SyncStatus};
+use antar_shared::wire::{ProofRules, SyncEvent, SyncResult, SyncStatus};
 use antar_shared::EventKind;
 use chrono::NaiveDateTime;
 use diesel::QueryResult;
@@ -200,6 +200,10 @@ pub fn handle_batch(conn: &mut DbConnection, batch: &Batch<'_>, sent: &[SyncEven
         // The accepted events: where each stands in the batch, its row, and
         // its payload (for the GPS pin).
         let (mut at, mut rows, mut payloads) = (Vec::new(), Vec::new(), Vec::new());
+        // Deliveries without the proof the office requires (a phone with old
+        // rules, another client) count, flagged for staff to review.
+        let proof = ProofRules::from(&batch.office.settings());
+        let mut unproven: HashMap<String, String> = HashMap::new();
         let mut seen: HashMap<&str, String> = HashMap::new();
         for (i, (ev, checked)) in sent.iter().zip(checked).enumerate() {
             let earlier = stored
@@ -227,6 +231,15 @@ pub fn handle_batch(conn: &mut DbConnection, batch: &Batch<'_>, sent: &[SyncEven
             if !mine.contains(&ev.card_id) {
                 results[i] = reject(ev, code::NOT_ASSIGNED, "this card was never on your route".into());
                 continue;
+            }
+            let mut row = row;
+            if row.kind == EventKind::Delivered.as_str() {
+                let missing = proof.missing_in(&checked.payload);
+                if !missing.is_empty() {
+                    row.flag = Some(code::MISSING_PROOF.to_owned());
+                    unproven
+                        .insert(row.id.clone(), format!("without proof the office requires: {}", missing.join(", ")));
+                }
             }
             seen.insert(ev.id.as_str(), checked.hash);
             at.push(i);
@@ -257,8 +270,12 @@ pub fn handle_batch(conn: &mut DbConnection, batch: &Batch<'_>, sent: &[SyncEven
         let flags: HashMap<String, _> =
             custody::refold_many(conn, batch.office.rules(), &touched, &notes)?.into_iter().collect();
         for (i, row) in at.into_iter().zip(&rows) {
-            results[i] = Some(match flags.get(&row.id) {
-                Some(r) => result(&row.id, SyncStatus::Accepted, Some(code::FLAGGED), Some(r.message())),
+            let why = flags
+                .get(&row.id)
+                .map(antar_shared::custody::Refusal::message)
+                .or_else(|| unproven.get(&row.id).cloned());
+            results[i] = Some(match why {
+                Some(message) => result(&row.id, SyncStatus::Accepted, Some(code::FLAGGED), Some(message)),
                 None => result(&row.id, SyncStatus::Accepted, None, None),
             });
         }
