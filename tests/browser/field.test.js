@@ -106,6 +106,8 @@ test("the office's required proof is asked for, and a wrong NIK keeps a delivery
   await r.locator("[data-testid=id-check-result][data-state=match]").waitFor();
   await r.getByTestId("photo-input").setInputFiles({ name: "foto.jpg", mimeType: "image/jpeg", buffer: await photoFrom(page) });
   await r.locator("[data-testid=photo-status][data-state=ready]").waitFor();
+  const shown = await r.getByTestId("photo-preview").evaluate((img) => img.decode().then(() => img.naturalWidth));
+  assert.equal(shown, 640, "the courier sees the photo taken");
   const pad = r.getByTestId("signature-pad");
   await pad.scrollIntoViewIfNeeded();
   const box = await pad.boundingBox();

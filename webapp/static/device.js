@@ -144,7 +144,7 @@
   }
 
   // A photo from the camera, scaled and re-encoded as JPEG until it fits
-  // in `maxBytes`. Resolves {bytes: Uint8Array, type}.
+  // in `maxBytes`. Resolves {bytes: Uint8Array, type, url} (url: a preview).
   async function shrinkPhoto(file, maxBytes) {
     const image = await createImageBitmap(file);
     let side = 1600;
@@ -158,7 +158,7 @@
       const blob = await toBlob(canvas, "image/jpeg", quality);
       if (blob.size <= maxBytes || round >= 8) {
         image.close();
-        return { bytes: new Uint8Array(await blob.arrayBuffer()), type: "image/jpeg" };
+        return { bytes: new Uint8Array(await blob.arrayBuffer()), type: "image/jpeg", url: URL.createObjectURL(blob) };
       }
       if (quality > 0.5) quality -= 0.15;
       else side = Math.round(side * 0.75);

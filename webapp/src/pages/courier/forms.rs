@@ -29,7 +29,12 @@ pub struct DeliverProps {
 enum Photo {
     None,
     Working,
-    Ready { sha: String, kb: usize },
+    /// `preview`: an object URL of the shrunk photo, for the courier to check.
+    Ready {
+        sha: String,
+        kb: usize,
+        preview: String,
+    },
     Failed,
 }
 
@@ -50,8 +55,9 @@ async fn take_photo(file: web_sys::File) -> Photo {
     let Ok(bytes) = js_sys::Reflect::get(&shrunk, &"bytes".into()) else { return Photo::Failed };
     let bytes = bytes.unchecked_into::<js_sys::Uint8Array>().to_vec();
     let kb = bytes.len().div_ceil(1024);
+    let preview = js_sys::Reflect::get(&shrunk, &"url".into()).ok().and_then(|u| u.as_string()).unwrap_or_default();
     match keep_image(bytes, "image/jpeg").await {
-        Ok(sha) => Photo::Ready { sha, kb },
+        Ok(sha) => Photo::Ready { sha, kb, preview },
         Err(_) => Photo::Failed,
     }
 }
@@ -241,6 +247,11 @@ pub fn DeliverForm(p: &DeliverProps) -> Html {
             <input id="photo" class="visually-hidden" type="file" accept="image/*" capture="environment" data-testid="photo-input" onchange={on_photo} />
             <label for="photo" class="button secondary">{ t(l, if matches!(*photo, Photo::Ready { .. }) { T::PhotoRetake } else { T::PhotoTake }) }</label>
             <p class="muted" data-testid="photo-status" data-state={photo_line.0} role="status">{ photo_line.1 }</p>
+            <div>
+                if let Photo::Ready { preview, .. } = &*photo {
+                    <img class="thumb" src={preview.clone()} alt={t(l, T::PhotoReady)} data-testid="photo-preview" />
+                }
+            </div>
             <label>{ format!("{}{}", t(l, T::Signature), required(l, rules.require_signature)) }</label>
             <canvas ref={canvas} class="signature" data-testid="signature-pad" aria-label={t(l, T::Signature)}></canvas>
             <button type="button" class="link" data-testid="signature-clear" onclick={clear_signature}>{ t(l, T::Clear) }</button>

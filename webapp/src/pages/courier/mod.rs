@@ -62,6 +62,7 @@ pub fn CourierHome(props: &Props) -> Html {
     };
     let loaded = use_state(|| false);
     let failure = use_state(|| None::<Failure>);
+    let syncing = use_state(|| false);
     let persisted = use_state(|| true);
     let open = use_state(|| None::<(String, Form)>);
     let query = use_state(String::new);
@@ -69,12 +70,13 @@ pub fn CourierHome(props: &Props) -> Html {
     let schedule = use_mut_ref(Schedule::default);
 
     let sync = {
-        let (view, failure, schedule) = (view.clone(), failure.clone(), schedule.clone());
+        let (view, failure, schedule, syncing) = (view.clone(), failure.clone(), schedule.clone(), syncing.clone());
         Callback::from(move |_: ()| {
             if std::mem::replace(&mut schedule.borrow_mut().running, true) {
                 return;
             }
-            let (view, failure, schedule) = (view.clone(), failure.clone(), schedule.clone());
+            syncing.set(true);
+            let (view, failure, schedule, syncing) = (view.clone(), failure.clone(), schedule.clone(), syncing.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 let outcome = Rc::new(RefCell::new(None));
                 let ran = {
@@ -90,6 +92,7 @@ pub fn CourierHome(props: &Props) -> Html {
                     view.reload().await;
                 }
                 let result = outcome.borrow_mut().take();
+                syncing.set(false);
                 let mut s = schedule.borrow_mut();
                 s.running = false;
                 match result {
@@ -206,7 +209,7 @@ pub fn CourierHome(props: &Props) -> Html {
         <section>
             // Until storage is read, the bar would claim everything is sent.
             if *loaded {
-                <SyncBar lang={l} outbox={(*view.outbox).clone()} media={*view.media} failure={(*failure).clone()}
+                <SyncBar lang={l} outbox={(*view.outbox).clone()} media={*view.media} failure={(*failure).clone()} syncing={*syncing}
                     on_sync={sync.reform(|_: MouseEvent| ())} on_dismiss={on_dismiss}
                     on_login_again={props.on_login_again.reform(|_: MouseEvent| ())} />
             }
@@ -441,6 +444,8 @@ struct SyncBarProps {
     /// Images waiting for upload.
     media: usize,
     failure: Option<Failure>,
+    /// A sync is running in this tab.
+    syncing: bool,
     on_sync: Callback<MouseEvent>,
     on_dismiss: Callback<String>,
     on_login_again: Callback<MouseEvent>,
@@ -462,7 +467,8 @@ fn SyncBar(p: &SyncBarProps) -> Html {
     html! {
         <div class="sync">
             <span data-testid="sync-status" data-pending={pending.to_string()} data-media={p.media.to_string()} role="status">{ summary }</span>
-            <button class="secondary" data-testid="sync-now" onclick={p.on_sync.clone()}>{ t(l, T::SyncNow) }</button>
+            <button class="secondary" data-testid="sync-now" data-busy={p.syncing.to_string()} onclick={p.on_sync.clone()}>
+                { t(l, if p.syncing { T::Syncing } else { T::SyncNow }) }</button>
             if let Some(why) = &p.failure {
                 <p class={if *why == Failure::AuthLost { "warn" } else { "muted" }} role="alert" data-testid="sync-failure">
                     { format!("{}: {}", t(l, T::SyncFailed), why.describe(l)) }
