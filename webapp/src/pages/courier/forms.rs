@@ -99,6 +99,8 @@ pub fn DeliverForm(p: &DeliverProps) -> Html {
     let old_card = use_node_ref();
     let problems = use_state(Vec::<Missing>::new);
     let saving = use_state(|| false);
+    // The signature could not be kept on the phone: nothing was recorded.
+    let unsaved = use_state(|| false);
     let gps = use_gps();
     let landmark = use_node_ref();
 
@@ -138,7 +140,7 @@ pub fn DeliverForm(p: &DeliverProps) -> Html {
         })
     };
     let onsubmit = {
-        let (relation, relationship, name, id_check, photo, pad, old_card, problems, saving, gps, landmark) = (
+        let (relation, relationship, name, id_check, photo, pad, old_card, problems, saving, unsaved, gps, landmark) = (
             relation.clone(),
             relationship.clone(),
             name.clone(),
@@ -148,6 +150,7 @@ pub fn DeliverForm(p: &DeliverProps) -> Html {
             old_card.clone(),
             problems.clone(),
             saving.clone(),
+            unsaved.clone(),
             *gps,
             landmark.clone(),
         );
@@ -179,8 +182,9 @@ pub fn DeliverForm(p: &DeliverProps) -> Html {
                 return;
             }
             saving.set(true);
-            let (pad, saving, on_record, card, landmark) =
-                (pad.clone(), saving.clone(), on_record.clone(), card.clone(), landmark.clone());
+            unsaved.set(false);
+            let (pad, saving, unsaved, on_record, card, landmark) =
+                (pad.clone(), saving.clone(), unsaved.clone(), on_record.clone(), card.clone(), landmark.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 if signed {
                     let png = pad.borrow().as_ref().map(device::SignaturePad::png);
@@ -196,6 +200,7 @@ pub fn DeliverForm(p: &DeliverProps) -> Html {
                     };
                     let Some(sha) = kept else {
                         saving.set(false);
+                        unsaved.set(true);
                         return;
                     };
                     draft.signature_sha256 = Some(sha);
@@ -262,6 +267,9 @@ pub fn DeliverForm(p: &DeliverProps) -> Html {
             <LandmarkInput lang={l} node={landmark} />
             <div role="alert">
                 { for problems.iter().map(|m| html! { <p class="error" data-testid="delivery-problem">{ missing_text(l, *m) }</p> }) }
+                if *unsaved {
+                    <p class="error" data-testid="delivery-problem">{ t(l, T::StoreFailed) }</p>
+                }
             </div>
             <div class="actions">
                 <button type="submit" class="primary" data-testid="delivery-submit" disabled={*saving}>{ t(l, T::Save) }</button>
