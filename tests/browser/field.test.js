@@ -288,3 +288,23 @@ test("on a 360-px phone nothing scrolls sideways and every control in a stop is 
   assert.deepEqual(small, [], "controls under 44 px high");
   await context.close();
 });
+
+test("a route planned for tomorrow waits under its own day and does not join today's count", async () => {
+  const admin = await login(server.base, "admin", ADMIN_PASSWORD);
+  const courier = (await api(server.base, "GET", "/api/v1/users", admin)).json.items.find((u) => u.username === "kurir2");
+  const tomorrowCards = (await api(server.base, "GET", "/api/v1/cards?status=printed&per_page=3", staff)).json.items.map((c) => c.id);
+  const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+  const route = await api(server.base, "POST", "/api/v1/routes", staff, { courier_id: courier.id, date: tomorrow, card_ids: tomorrowCards });
+  assert.equal(route.status, 201, route.text);
+
+  const { context, page } = await openCourier();
+  await settled(page);
+  await page.getByTestId("day-select").waitFor();
+  assert.equal(await page.getByTestId("stop-row").count(), cards.length, "today's stops only");
+  assert.equal(await page.getByTestId("pickup").count(), 0, "today's bundle was counted already");
+  await page.getByTestId("day-select").selectOption(tomorrow);
+  await page.locator(`[data-testid=stop-row][data-card-id="${tomorrowCards[0]}"]`).waitFor();
+  assert.equal(await page.getByTestId("stop-row").count(), 3);
+  assert.match(await page.getByTestId("pickup").textContent(), /3 kartu menunggu diambil/);
+  await context.close();
+});

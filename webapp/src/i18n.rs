@@ -54,6 +54,7 @@ texts! {
     Offline => ("Tidak ada koneksi", "No connection"),
     NotSecure => ("Peringatan: halaman ini tidak aman (bukan HTTPS). Kamera, GPS dan mode offline tidak akan berfungsi.", "Warning: this page is not secure (not HTTPS). Camera, GPS and offline mode will not work."),
     MyStops => ("Antaran saya", "My deliveries"),
+    Day => ("Hari", "Day"),
     NoStops => ("Tidak ada antaran untuk hari ini", "No deliveries for today"),
     Done => ("selesai", "done"),
     Left => ("tersisa", "left"),

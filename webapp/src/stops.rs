@@ -49,6 +49,14 @@ pub fn shows(stop: &DoorstepStop, status: Status, query: &str, show: Show) -> bo
     in_text || rt
 }
 
+/// The day the list opens on, among the days the downloaded routes are
+/// for (`YYYY-MM-DD`, any order): today's; else the next one ahead (the
+/// office planned tomorrow early); else the latest still open.
+pub fn day_to_show(days: &[String], today: &str) -> Option<String> {
+    let ahead = days.iter().filter(|d| d.as_str() >= today).min();
+    ahead.or_else(|| days.iter().max()).cloned()
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
@@ -86,6 +94,16 @@ pub(crate) mod tests {
             assert!(!shows(&s, Status::Assigned, q, Show::All), "{q:?}");
         }
         assert!(!shows(&stop("A", "B", None), Status::Assigned, "7", Show::All), "no RT, no RT match");
+    }
+
+    #[test]
+    fn the_list_opens_on_today_else_the_next_day_else_the_last_open_one() {
+        let days = |ds: &[&str]| ds.iter().map(|d| (*d).to_owned()).collect::<Vec<_>>();
+        let today = "2026-11-23";
+        assert_eq!(day_to_show(&days(&["2026-11-24", "2026-11-23", "2026-11-22"]), today).as_deref(), Some(today));
+        assert_eq!(day_to_show(&days(&["2026-11-24", "2026-11-22"]), today).as_deref(), Some("2026-11-24"));
+        assert_eq!(day_to_show(&days(&["2026-11-20", "2026-11-22"]), today).as_deref(), Some("2026-11-22"));
+        assert_eq!(day_to_show(&[], today), None);
     }
 
     #[test]

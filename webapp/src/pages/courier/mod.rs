@@ -9,7 +9,7 @@ use super::{event_value, value_of};
 use crate::i18n::{status_label, t, Lang, T};
 use crate::outbox::{check_count, is_open, local_status, retry_delay_ms, CountProblem, Outbox};
 use crate::proof::navigation_url;
-use crate::stops::{shows, Show};
+use crate::stops::{day_to_show, shows, Show};
 use crate::storage::{self, idb};
 use antar_shared::wire::{DoorstepStop, ProofRules, SyncEvent, User};
 use antar_shared::Status;
@@ -36,6 +36,12 @@ enum Form {
 
 /// A recorded action: the card, the event kind and its payload.
 pub(crate) type Action = (String, &'static str, serde_json::Value);
+
+/// The phone's date today, in its own time zone (`YYYY-MM-DD`).
+fn local_today() -> String {
+    let d = js_sys::Date::new_0();
+    format!("{:04}-{:02}-{:02}", d.get_full_year(), d.get_month() + 1, d.get_date())
+}
 
 fn local_clock(iso: &str) -> String {
     let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(iso));
@@ -66,6 +72,7 @@ pub fn CourierHome(props: &Props) -> Html {
     let persisted = use_state(|| true);
     let open = use_state(|| None::<(String, Form)>);
     let query = use_state(String::new);
+    let day = use_state(|| None::<String>);
     let show = use_state(Show::default);
     let schedule = use_mut_ref(Schedule::default);
 
@@ -194,8 +201,19 @@ pub fn CourierHome(props: &Props) -> Html {
         })
     };
 
+    // One day at a time: the routes may reach into tomorrow, and the
+    // bundle counted at the office is that day's.
+    let mut days: Vec<String> = view.routes.iter().map(|r| r.date.clone()).collect();
+    days.sort();
+    days.dedup();
+    let shown_day = (*day).clone().filter(|d| days.contains(d)).or_else(|| day_to_show(&days, &local_today()));
     let me = props.user.id.clone();
-    let stops: Vec<DoorstepStop> = view.routes.iter().flat_map(|r| r.stops.iter().cloned()).collect();
+    let stops: Vec<DoorstepStop> = view
+        .routes
+        .iter()
+        .filter(|r| Some(&r.date) == shown_day.as_ref())
+        .flat_map(|r| r.stops.iter().cloned())
+        .collect();
     let unreflected = view.outbox.unreflected();
     let statuses: Vec<_> = stops.iter().map(|s| local_status(s, &me, &unreflected)).collect();
     let left = statuses.iter().filter(|s| is_open(**s)).count();
@@ -224,6 +242,15 @@ pub fn CourierHome(props: &Props) -> Html {
                 }
             </div>
             <h1>{ t(l, T::MyStops) }</h1>
+            <div>
+                if days.len() > 1 {
+                    <label for="day">{ t(l, T::Day) }</label>
+                    <select id="day" data-testid="day-select"
+                        onchange={{ let day = day.clone(); Callback::from(move |e: Event| day.set(Some(event_value(&e)))) }}>
+                        { for days.iter().map(|d| html! { <option value={d.clone()} selected={Some(d) == shown_day.as_ref()}>{ d }</option> }) }
+                    </select>
+                }
+            </div>
             if !*loaded {
                 <p>{ t(l, T::Loading) }</p>
             } else {
