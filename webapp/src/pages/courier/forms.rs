@@ -408,7 +408,7 @@ fn GpsLine(p: &GpsProps) -> Html {
     let l = p.lang;
     let (state, text) = match *p.gps {
         Gps::Searching => ("searching", t(l, T::GpsSearching).to_owned()),
-        // Whole metres: formatting an f64 would pull ~10 KB of float printing into the app.
+        // Whole metres: a phone's fix is never finer than that.
         Gps::Found(fix) => ("found", format!("{}{} m", t(l, T::GpsFound), fix.accuracy_m.round() as i64)),
         Gps::Unavailable if p.required => ("unavailable", t(l, T::MissingGps).to_owned()),
         Gps::Unavailable => ("unavailable", t(l, T::GpsUnavailable).to_owned()),
