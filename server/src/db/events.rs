@@ -48,14 +48,21 @@ impl EventRow {
         EventKind::parse(&self.kind)
     }
 
-    /// The event as the custody rules see it; `None` for records the fold
-    /// skips (implied pick-ups are derived from the handover that implied them).
+    /// A delivery stored without proof the office requires. Unlike a custody
+    /// refusal, which each re-fold recomputes, this flag is a fact of the
+    /// event and stays.
+    pub fn lacks_proof(&self) -> bool {
+        self.flag.as_deref() == Some(antar_shared::codes::sync::MISSING_PROOF)
+    }
+
     /// Whether the event applied to the card's custody: not refused by the
     /// rules (a delivery flagged only for missing proof still counts).
     pub fn applied(&self) -> bool {
-        self.flag.as_deref().is_none_or(|f| f == antar_shared::codes::sync::MISSING_PROOF)
+        self.flag.is_none() || self.lacks_proof()
     }
 
+    /// The event as the custody rules see it; `None` for records the fold
+    /// skips (implied pick-ups are derived from the handover that implied them).
     pub fn custody(&self) -> Option<CustodyEvent> {
         if self.implied_by.is_some() {
             return None;

@@ -38,14 +38,13 @@ pub fn refold_many(
     for log in rows.chunk_by(|a, b| a.card_id == b.card_id) {
         let replay = custody::replay(&log.iter().filter_map(events::EventRow::custody).collect::<Vec<_>>(), rules);
         for row in log.iter().filter(|r| r.implied_by.is_none()) {
-            // A custody refusal is recomputed with each fold; missing proof
-            // is a fact of the event itself and stays.
+            // A custody refusal is recomputed with each fold; missing proof stays.
             let flag = replay
                 .flags
                 .iter()
                 .find(|(id, _)| *id == row.id)
                 .map(|(_, r)| r.code())
-                .or(row.flag.as_deref().filter(|f| *f == antar_shared::codes::sync::MISSING_PROOF));
+                .or_else(|| row.flag.as_deref().filter(|_| row.lacks_proof()));
             if row.flag.as_deref() != flag {
                 flag_changes.push((row.id.as_str(), flag));
             }

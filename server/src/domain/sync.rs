@@ -142,9 +142,14 @@ struct Checked {
     /// The row to store, or why the event cannot be stored.
     row: Result<events::EventRow, (&'static str, String)>,
     payload: serde_json::Value,
+    /// For a delivery without proof the office requires: what is missing.
+    unproven: Option<String>,
 }
 
-fn check(batch: &Batch<'_>, ev: &SyncEvent) -> Checked {
+/// `proof`: the office's rules. A delivery without the proof they require
+/// (a phone with older rules, another client) still counts, flagged for
+/// staff to review.
+fn check(batch: &Batch<'_>, proof: &ProofRules, ev: &SyncEvent) -> Checked {
     let device_time = db::truncate(ev.occurred_at.naive_utc());
     let hash = content_hash(ev, device_time);
     let payload = canonical(&ev.payload);
@@ -172,14 +177,19 @@ fn check(batch: &Batch<'_>, ev: &SyncEvent) -> Checked {
             }),
         },
     };
-    Checked { hash, row, payload }
+    let missing = if kind == Some(EventKind::Delivered) { proof.missing_in(&payload) } else { Vec::new() };
+    let unproven = (!missing.is_empty()).then(|| format!("without proof the office requires: {}", missing.join(", ")));
+    let row =
+        row.map(|row| events::EventRow { flag: unproven.as_ref().map(|_| code::MISSING_PROOF.to_owned()), ..row });
+    Checked { hash, row, payload, unproven }
 }
 
 /// Handles a whole batch in one transaction: bulk look-ups, one insert, and
 /// one re-fold per card rather than per event. Each event still gets its own
 /// answer: a bad one is rejected (and kept) while the rest go through.
 pub fn handle_batch(conn: &mut DbConnection, batch: &Batch<'_>, sent: &[SyncEvent]) -> QueryResult<Vec<SyncResult>> {
-    let checked: Vec<Checked> = sent.iter().map(|ev| check(batch, ev)).collect();
+    let proof = ProofRules::from(&batch.office.settings());
+    let checked: Vec<Checked> = sent.iter().map(|ev| check(batch, &proof, ev)).collect();
     let mut card_ids: Vec<String> = sent.iter().map(|e| e.card_id.clone()).collect();
     card_ids.sort();
     card_ids.dedup();
@@ -197,13 +207,9 @@ pub fn handle_batch(conn: &mut DbConnection, batch: &Batch<'_>, sent: &[SyncEven
         let mine: HashSet<String> = routes::lock_cards_of_courier(conn, &batch.office.id, batch.courier_id, &card_ids)?;
         let stored: HashMap<String, events::EventRow> =
             events::by_ids(conn, &ids)?.into_iter().map(|r| (r.id.clone(), r)).collect();
-        // The accepted events: where each stands in the batch, its row, and
-        // its payload (for the GPS pin).
-        let (mut at, mut rows, mut payloads) = (Vec::new(), Vec::new(), Vec::new());
-        // Deliveries without the proof the office requires (a phone with old
-        // rules, another client) count, flagged for staff to review.
-        let proof = ProofRules::from(&batch.office.settings());
-        let mut unproven: HashMap<String, String> = HashMap::new();
+        // The accepted events: where each stands in the batch, its row, its
+        // payload (for the GPS pin) and what proof it lacks.
+        let (mut at, mut rows, mut payloads, mut unproven) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         let mut seen: HashMap<&str, String> = HashMap::new();
         for (i, (ev, checked)) in sent.iter().zip(checked).enumerate() {
             let earlier = stored
@@ -232,19 +238,11 @@ pub fn handle_batch(conn: &mut DbConnection, batch: &Batch<'_>, sent: &[SyncEven
                 results[i] = reject(ev, code::NOT_ASSIGNED, "this card was never on your route".into());
                 continue;
             }
-            let mut row = row;
-            if row.kind == EventKind::Delivered.as_str() {
-                let missing = proof.missing_in(&checked.payload);
-                if !missing.is_empty() {
-                    row.flag = Some(code::MISSING_PROOF.to_owned());
-                    unproven
-                        .insert(row.id.clone(), format!("without proof the office requires: {}", missing.join(", ")));
-                }
-            }
             seen.insert(ev.id.as_str(), checked.hash);
             at.push(i);
             rows.push(row);
             payloads.push(checked.payload);
+            unproven.push(checked.unproven);
         }
         events::insert_rejected_many(conn, &rejected)?;
         let mut touched: Vec<String> = rows.iter().map(|r| r.card_id.clone()).collect();
@@ -269,11 +267,8 @@ pub fn handle_batch(conn: &mut DbConnection, batch: &Batch<'_>, sent: &[SyncEven
         }
         let flags: HashMap<String, _> =
             custody::refold_many(conn, batch.office.rules(), &touched, &notes)?.into_iter().collect();
-        for (i, row) in at.into_iter().zip(&rows) {
-            let why = flags
-                .get(&row.id)
-                .map(antar_shared::custody::Refusal::message)
-                .or_else(|| unproven.get(&row.id).cloned());
+        for ((i, row), lacking) in at.into_iter().zip(&rows).zip(unproven) {
+            let why = flags.get(&row.id).map(antar_shared::custody::Refusal::message).or(lacking);
             results[i] = Some(match why {
                 Some(message) => result(&row.id, SyncStatus::Accepted, Some(code::FLAGGED), Some(message)),
                 None => result(&row.id, SyncStatus::Accepted, None, None),
