@@ -19,8 +19,6 @@ extern "C" {
     pub fn media_keys() -> Promise;
     #[wasm_bindgen(js_namespace = antarDevice, js_name = getMedia)]
     pub fn get_media(sha: &str) -> Promise;
-    #[wasm_bindgen(js_namespace = antarDevice, js_name = deleteMedia)]
-    pub fn delete_media(sha: &str) -> Promise;
     #[wasm_bindgen(js_namespace = antarDevice, js_name = exclusive)]
     pub fn exclusive(name: &str, work: &js_sys::Function) -> Promise;
     #[wasm_bindgen(js_namespace = antarDevice, js_name = persist)]

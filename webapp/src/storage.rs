@@ -178,20 +178,23 @@ pub mod idb {
         })
     }
 
+    /// Keeps an answered event where its answer puts it.
+    fn put_answer(ops: &mut Ops, answer: Answer) {
+        let (store, value) = match answer {
+            Answer::Sent(event) => ("answered", serde_json::to_value(Answered { id: event.id.clone(), event })),
+            Answer::Rejected(r) => ("rejected", serde_json::to_value(Refused { id: r.event.id.clone(), rejected: r })),
+        };
+        if let Ok(v) = value {
+            ops.put(store, v);
+        }
+    }
+
     /// Takes the server's answer to `sent`, in one transaction.
     pub async fn save_answer(sent: &[SyncEvent], results: &[SyncResult], at: &str) -> Result<(), StoreError> {
         let mut ops = Ops::default();
         for answer in answers(sent, results) {
             ops.delete("pending", answer.id());
-            let (store, value) = match answer {
-                Answer::Sent(event) => ("answered", serde_json::to_value(Answered { id: event.id.clone(), event })),
-                Answer::Rejected(r) => {
-                    ("rejected", serde_json::to_value(Refused { id: r.event.id.clone(), rejected: r }))
-                }
-            };
-            if let Ok(v) = value {
-                ops.put(store, v);
-            }
+            put_answer(&mut ops, answer);
         }
         put_kv(&mut ops, "last_sync", &at);
         ops.commit().await
@@ -252,7 +255,9 @@ pub mod idb {
     }
 
     pub async fn forget_media(sha: &str) -> Result<(), StoreError> {
-        wait(device::delete_media(sha)).await.map(|_| ())
+        let mut ops = Ops::default();
+        ops.delete("media", sha);
+        ops.commit().await
     }
 
     /// Moves what an earlier version kept in localStorage into IndexedDB;
@@ -269,15 +274,9 @@ pub mod idb {
             for entry in pending_entries(&old.pending) {
                 ops.put("pending", entry);
             }
-            for event in &old.sent {
-                if let Ok(v) = serde_json::to_value(Answered { id: event.id.clone(), event: event.clone() }) {
-                    ops.put("answered", v);
-                }
-            }
-            for r in &old.rejected {
-                if let Ok(v) = serde_json::to_value(Refused { id: r.event.id.clone(), rejected: r.clone() }) {
-                    ops.put("rejected", v);
-                }
+            let sent = old.sent.iter().cloned().map(Answer::Sent);
+            for answer in sent.chain(old.rejected.iter().cloned().map(Answer::Rejected)) {
+                put_answer(&mut ops, answer);
             }
             if let Some(at) = &old.last_sync {
                 put_kv(&mut ops, "last_sync", at);

@@ -105,14 +105,6 @@
     return v === undefined ? null : v;
   }
 
-  async function deleteMedia(sha) {
-    const d = await db();
-    const tx = d.transaction("media", "readwrite");
-    const finished = done(tx);
-    tx.objectStore("media").delete(sha);
-    await finished;
-  }
-
   // Runs `work` (returning a promise) only if no other tab holds `name`;
   // resolves true when it ran. Without Web Locks, runs it.
   async function exclusive(name, work) {
@@ -214,6 +206,6 @@
   }
 
   globalThis.antarDevice = {
-    write, all, get, putMedia, mediaKeys, getMedia, deleteMedia, exclusive, persist, shrinkPhoto, signaturePad,
+    write, all, get, putMedia, mediaKeys, getMedia, exclusive, persist, shrinkPhoto, signaturePad,
   };
 })();

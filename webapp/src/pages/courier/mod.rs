@@ -256,9 +256,7 @@ pub fn CourierHome(props: &Props) -> Html {
             } else {
                 <div>
                     if !waiting.is_empty() {
-                        <PickupPanel lang={l} waiting={waiting.clone()} on_confirm={record_many.reform(|cards: Vec<String>| {
-                            cards.into_iter().map(|c| (c, "picked_up", serde_json::json!({}))).collect::<Vec<Action>>()
-                        })} />
+                        <PickupPanel lang={l} waiting={waiting.clone()} on_confirm={on_each_card(&record_many, "picked_up")} />
                     }
                 </div>
                 <p class="progress" data-testid="progress" data-done={(stops.len() - left).to_string()} data-left={left.to_string()}>
@@ -293,13 +291,18 @@ pub fn CourierHome(props: &Props) -> Html {
                     }) }
                 </ol>
                 if !carried.is_empty() {
-                    <EndOfDay lang={l} carried={carried.clone()} on_confirm={record_many.reform(|cards: Vec<String>| {
-                        cards.into_iter().map(|c| (c, "returned_to_office", serde_json::json!({}))).collect::<Vec<Action>>()
-                    })} />
+                    <EndOfDay lang={l} carried={carried.clone()} on_confirm={on_each_card(&record_many, "returned_to_office")} />
                 }
             }
         </section>
     }
+}
+
+/// Records `kind`, with no payload, for each card it is given.
+fn on_each_card(record_many: &Callback<Vec<Action>>, kind: &'static str) -> Callback<Vec<String>> {
+    record_many.reform(move |cards: Vec<String>| {
+        cards.into_iter().map(|c| (c, kind, serde_json::json!({}))).collect::<Vec<Action>>()
+    })
 }
 
 /// Calls `f` on each `event` at the window until dropped.
