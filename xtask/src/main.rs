@@ -70,9 +70,7 @@ fn test(root: &Path) -> Result<()> {
 
 fn browser_tests(root: &Path) -> Result<()> {
     let dir = root.join("tests/browser");
-    if !dir.join("node_modules/playwright-core").exists() {
-        sh(Command::new("npm").current_dir(&dir).args(["ci", "--no-audit", "--no-fund"]))?;
-    }
+    npm_ci(&dir)?;
     // `cargo test --workspace` built the binary (its start-up tests run it);
     // building it alone would resolve features anew and rebuild everything.
     let bin = root.join("target/debug/antar");
@@ -102,13 +100,18 @@ fn bench_web(root: &Path) -> Result<()> {
     web::build(root, true)?;
     sh(cargo().current_dir(root).args(["build", "--release", "--package", "antar-server", "--bin", "antar"]))?;
     for dir in ["tests/browser", "tests/webbench"] {
-        let dir = root.join(dir);
-        if !dir.join("node_modules/playwright-core").exists() {
-            sh(Command::new("npm").current_dir(&dir).args(["ci", "--no-audit", "--no-fund"]))?;
-        }
+        npm_ci(&root.join(dir))?;
     }
     sh(Command::new("node")
         .current_dir(root.join("tests/webbench"))
         .env("ANTAR_BIN", root.join("target/release/antar"))
         .arg("load.mjs"))
+}
+
+/// Installs a test directory's node packages from its lockfile, once.
+fn npm_ci(dir: &Path) -> Result<()> {
+    if dir.join("node_modules/playwright-core").exists() {
+        return Ok(());
+    }
+    sh(Command::new("npm").current_dir(dir).args(["ci", "--no-audit", "--no-fund"]))
 }
