@@ -4,23 +4,23 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { after, before, test } from "node:test";
-import { ADMIN_PASSWORD, api, launchBrowser, login, openAppAs, startServer } from "./harness.js";
+import { ADMIN_PASSWORD, api, launchBrowser, login, makePhotos, openAppAs, sign, startServer, stopRow, userId } from "./harness.js";
 
 let server;
 let browser;
 let staff;
 let cards;
+let courierId;
 let niks = {};
 
 before(async () => {
   server = await startServer();
   browser = await launchBrowser();
   staff = await login(server.base, "petugas", "petugas-demo-1871");
-  const admin = await login(server.base, "admin", ADMIN_PASSWORD);
-  const courier = (await api(server.base, "GET", "/api/v1/users", admin)).json.items.find((u) => u.username === "kurir2");
+  courierId = await userId(server.base, "kurir2");
   cards = (await api(server.base, "GET", "/api/v1/cards?status=printed&per_page=8", staff)).json.items.map((c) => c.id);
   const today = new Date().toISOString().slice(0, 10);
-  const route = await api(server.base, "POST", "/api/v1/routes", staff, { courier_id: courier.id, date: today, card_ids: cards });
+  const route = await api(server.base, "POST", "/api/v1/routes", staff, { courier_id: courierId, date: today, card_ids: cards });
   assert.equal(route.status, 201, route.text);
   for (const id of cards) niks[id] = (await api(server.base, "GET", `/api/v1/cards/${id}`, staff)).json.nik;
 });
@@ -34,10 +34,6 @@ async function openCourier(options) {
   const opened = await openAppAs(browser, server.base, "kurir2", "kurir2-demo-1871", options);
   await opened.page.getByTestId("stop-row").first().waitFor();
   return opened;
-}
-
-function row(page, id) {
-  return page.locator(`[data-testid=stop-row][data-card-id="${id}"]`);
 }
 
 async function settled(page) {
@@ -56,27 +52,6 @@ async function setProof(rules) {
   assert.equal(r.status, 200, r.text);
 }
 
-/// A small JPEG drawn by the browser, as a camera would hand it over.
-async function photoFrom(page) {
-  const b64 = await page.evaluate(async () => {
-    const c = document.createElement("canvas");
-    c.width = 640;
-    c.height = 480;
-    const g = c.getContext("2d");
-    g.fillStyle = "#3a7";
-    g.fillRect(0, 0, 640, 480);
-    g.fillStyle = "#fff";
-    g.font = "64px sans-serif";
-    g.fillText("KTP diterima", 60, 240);
-    const blob = await new Promise((r) => c.toBlob(r, "image/jpeg", 0.95));
-    const bytes = new Uint8Array(await blob.arrayBuffer());
-    let s = "";
-    for (const b of bytes) s += String.fromCharCode(b);
-    return btoa(s);
-  });
-  return Buffer.from(b64, "base64");
-}
-
 test("the office's required proof is asked for, and a wrong NIK keeps a delivery from being saved", async () => {
   await setProof({ require_photo: true, require_signature: true, require_id_check: true });
   const { context, page } = await openCourier();
@@ -85,7 +60,7 @@ test("the office's required proof is asked for, and a wrong NIK keeps a delivery
   await settled(page);
 
   const id = cards[0];
-  const r = row(page, id);
+  const r = stopRow(page, id);
   await r.getByTestId("stop-deliver").click();
   await r.getByTestId("recipient-relation").selectOption("family");
   await r.getByTestId("recipient-name").fill("Sri Wahyuni");
@@ -104,17 +79,11 @@ test("the office's required proof is asked for, and a wrong NIK keeps a delivery
   await r.locator("[data-testid=id-check-result][data-state=mismatch]").waitFor();
   await r.getByTestId("id-check").fill(niks[id].replace(/(\d{4})/g, "$1 ").trim());
   await r.locator("[data-testid=id-check-result][data-state=match]").waitFor();
-  await r.getByTestId("photo-input").setInputFiles({ name: "foto.jpg", mimeType: "image/jpeg", buffer: await photoFrom(page) });
+  await r.getByTestId("photo-input").setInputFiles({ name: "foto.jpg", mimeType: "image/jpeg", buffer: (await makePhotos(page, 1, { width: 640, height: 480 }))[0] });
   await r.locator("[data-testid=photo-status][data-state=ready]").waitFor();
   const shown = await r.getByTestId("photo-preview").evaluate((img) => img.decode().then(() => img.naturalWidth));
   assert.equal(shown, 640, "the courier sees the photo taken");
-  const pad = r.getByTestId("signature-pad");
-  await pad.scrollIntoViewIfNeeded();
-  const box = await pad.boundingBox();
-  await page.mouse.move(box.x + 30, box.y + 40);
-  await page.mouse.down();
-  await page.mouse.move(box.x + 150, box.y + 90, { steps: 6 });
-  await page.mouse.up();
+  await sign(page, r.getByTestId("signature-pad"));
   await r.getByTestId("delivery-submit").click();
   await page.locator(`[data-testid=stop-row][data-card-id="${id}"][data-status=delivered]`).waitFor();
   await settled(page);
@@ -147,8 +116,8 @@ test("only one tab sends at a time; the other's work goes once", async () => {
   });
 
   const id = cards[1];
-  await row(page, id).getByTestId("stop-failed").click();
-  await row(page, id).getByTestId("failed-submit").click();
+  await stopRow(page, id).getByTestId("stop-failed").click();
+  await stopRow(page, id).getByTestId("failed-submit").click();
   await page.locator("[data-testid=sync-status][data-pending='1']").waitFor();
   await page.getByTestId("sync-now").click();
   await other.getByTestId("sync-now").click();
@@ -170,9 +139,9 @@ test("logging out with unsent work keeps it, and it is sent after the next login
   await settled(page);
   await context.setOffline(true);
   const id = cards[2];
-  await row(page, id).getByTestId("stop-failed").click();
-  await row(page, id).getByTestId("failed-reason").selectOption("moved");
-  await row(page, id).getByTestId("failed-submit").click();
+  await stopRow(page, id).getByTestId("stop-failed").click();
+  await stopRow(page, id).getByTestId("failed-reason").selectOption("moved");
+  await stopRow(page, id).getByTestId("failed-submit").click();
   await page.locator("[data-testid=sync-status][data-pending='1']").waitFor();
   await page.getByTestId("sync-failure").waitFor();
   assert.match(await page.getByTestId("sync-failure").textContent(), /Tidak ada koneksi/);
@@ -198,8 +167,8 @@ test("an expired session never blocks work: the queue waits for the next login",
     localStorage.setItem("antar.session", JSON.stringify({ ...s, access_token: "expired", refresh_token: "revoked" }));
   });
   const id = cards[5];
-  await row(page, id).getByTestId("stop-failed").click();
-  await row(page, id).getByTestId("failed-submit").click();
+  await stopRow(page, id).getByTestId("stop-failed").click();
+  await stopRow(page, id).getByTestId("failed-submit").click();
   await page.getByTestId("login-again").waitFor();
   assert.match(await page.getByTestId("sync-failure").textContent(), /Sesi habis/);
   assert.equal(await page.getByTestId("sync-status").getAttribute("data-pending"), "1", "the action is kept");
@@ -273,7 +242,7 @@ test("the app asks for persistent storage and says so when the browser refuses",
 test("on a 360-px phone nothing scrolls sideways and every control in a stop is a thumb's size", async () => {
   const { context, page } = await openCourier();
   await settled(page);
-  const r = row(page, cards[4]);
+  const r = stopRow(page, cards[4]);
   await r.getByTestId("stop-deliver").click();
   await r.getByTestId("recipient-relation").selectOption("family");
   await r.getByTestId("signature-pad").waitFor();
@@ -290,11 +259,9 @@ test("on a 360-px phone nothing scrolls sideways and every control in a stop is 
 });
 
 test("a route planned for tomorrow waits under its own day and does not join today's count", async () => {
-  const admin = await login(server.base, "admin", ADMIN_PASSWORD);
-  const courier = (await api(server.base, "GET", "/api/v1/users", admin)).json.items.find((u) => u.username === "kurir2");
   const tomorrowCards = (await api(server.base, "GET", "/api/v1/cards?status=printed&per_page=3", staff)).json.items.map((c) => c.id);
   const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
-  const route = await api(server.base, "POST", "/api/v1/routes", staff, { courier_id: courier.id, date: tomorrow, card_ids: tomorrowCards });
+  const route = await api(server.base, "POST", "/api/v1/routes", staff, { courier_id: courierId, date: tomorrow, card_ids: tomorrowCards });
   assert.equal(route.status, 201, route.text);
 
   const { context, page } = await openCourier();

@@ -101,3 +101,59 @@ export async function openAppAs(browser, base, username, password, options = {})
   await page.getByTestId("login-submit").click();
   return { context, page };
 }
+
+/// The id of the office's user `username` (asked as the admin).
+export async function userId(base, username) {
+  const users = await api(base, "GET", "/api/v1/users", await login(base, "admin", ADMIN_PASSWORD));
+  return users.json.items.find((u) => u.username === username).id;
+}
+
+/// A stop on the courier's list.
+export function stopRow(page, cardId) {
+  return page.locator(`[data-testid=stop-row][data-card-id="${cardId}"]`);
+}
+
+/// `n` test photos, each different, drawn and JPEG-encoded by the browser
+/// itself as a camera would hand them over (480×360 by default: ~50 KB).
+export async function makePhotos(page, n, { width = 480, height = 360 } = {}) {
+  const encoded = await page.evaluate(
+    async ([n, width, height]) => {
+      const out = [];
+      for (let i = 0; i < n; i++) {
+        const c = document.createElement("canvas");
+        c.width = width;
+        c.height = height;
+        const g = c.getContext("2d");
+        for (let y = 0; y < c.height; y += 6) {
+          for (let x = 0; x < c.width; x += 6) {
+            g.fillStyle = `rgb(${(x * 7 + i * 13) % 256},${(y * 5 + x) % 256},${(x * y + i * 31) % 256})`;
+            g.fillRect(x, y, 6, 6);
+          }
+        }
+        g.fillStyle = "#000";
+        g.font = "48px sans-serif";
+        g.fillText(`rumah ${i}`, 40, height / 2);
+        const blob = await new Promise((r) => c.toBlob(r, "image/jpeg", 0.9));
+        const bytes = new Uint8Array(await blob.arrayBuffer());
+        let s = "";
+        for (const b of bytes) s += String.fromCharCode(b);
+        out.push(btoa(s));
+      }
+      return out;
+    },
+    [n, width, height],
+  );
+  return encoded.map((b64) => Buffer.from(b64, "base64"));
+}
+
+/// Signs on a signature pad with the mouse; `wobble` makes each signature
+/// a little different, as real ones are.
+export async function sign(page, pad, wobble = 0) {
+  await pad.scrollIntoViewIfNeeded();
+  const box = await pad.boundingBox();
+  await page.mouse.move(box.x + 20, box.y + 30 + wobble);
+  await page.mouse.down();
+  await page.mouse.move(box.x + 120, box.y + 80, { steps: 5 });
+  await page.mouse.move(box.x + 200 - wobble, box.y + 40, { steps: 5 });
+  await page.mouse.up();
+}

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import { ADMIN_PASSWORD, api, launchPhone, login, startServer } from "./harness.js";
+import { api, launchPhone, login, makePhotos, sign, startServer, stopRow, userId } from "./harness.js";
 
 const STOPS = 30;
 let server;
@@ -21,43 +21,10 @@ after(async () => {
   rmSync(profile, { recursive: true, force: true });
 });
 
-/// Test photos of about 50 KB, each different, made by the browser itself.
-async function makePhotos(page, n) {
-  const encoded = await page.evaluate(async (n) => {
-    const out = [];
-    for (let i = 0; i < n; i++) {
-      const c = document.createElement("canvas");
-      c.width = 480;
-      c.height = 360;
-      const g = c.getContext("2d");
-      for (let y = 0; y < c.height; y += 6) {
-        for (let x = 0; x < c.width; x += 6) {
-          g.fillStyle = `rgb(${(x * 7 + i * 13) % 256},${(y * 5 + x) % 256},${(x * y + i * 31) % 256})`;
-          g.fillRect(x, y, 6, 6);
-        }
-      }
-      g.fillStyle = "#000";
-      g.font = "48px sans-serif";
-      g.fillText(`rumah ${i}`, 40, 180);
-      const blob = await new Promise((r) => c.toBlob(r, "image/jpeg", 0.9));
-      const bytes = new Uint8Array(await blob.arrayBuffer());
-      let s = "";
-      for (const b of bytes) s += String.fromCharCode(b);
-      out.push(btoa(s));
-    }
-    return out;
-  }, n);
-  return encoded.map((b64) => Buffer.from(b64, "base64"));
-}
-
 let signatures = 0;
 
-function row(page, cardId) {
-  return page.locator(`[data-testid=stop-row][data-card-id="${cardId}"]`);
-}
-
-async function deliver(page, cardId, { photo, nik, sign }) {
-  const r = row(page, cardId);
+async function deliver(page, cardId, { photo, nik, signed }) {
+  const r = stopRow(page, cardId);
   await r.getByTestId("stop-deliver").click();
   await r.getByTestId("recipient-name").fill(`Penerima ${cardId.slice(0, 4)}`);
   if (nik) {
@@ -68,24 +35,13 @@ async function deliver(page, cardId, { photo, nik, sign }) {
     await r.getByTestId("photo-input").setInputFiles({ name: "foto.jpg", mimeType: "image/jpeg", buffer: photo });
     await r.locator("[data-testid=photo-status][data-state=ready]").waitFor();
   }
-  if (sign) {
-    // Each signature a little different, as real ones are.
-    const pad = r.getByTestId("signature-pad");
-    await pad.scrollIntoViewIfNeeded();
-    const box = await pad.boundingBox();
-    const wobble = signatures++ * 7;
-    await page.mouse.move(box.x + 20, box.y + 30 + wobble);
-    await page.mouse.down();
-    await page.mouse.move(box.x + 120, box.y + 80, { steps: 5 });
-    await page.mouse.move(box.x + 200 - wobble, box.y + 40, { steps: 5 });
-    await page.mouse.up();
-  }
+  if (signed) await sign(page, r.getByTestId("signature-pad"), signatures++ * 7);
   await r.getByTestId("delivery-submit").click();
   await page.locator(`[data-testid=stop-row][data-card-id="${cardId}"][data-status=delivered]`).waitFor();
 }
 
 async function fail(page, cardId) {
-  const r = row(page, cardId);
+  const r = stopRow(page, cardId);
   await r.getByTestId("stop-failed").click();
   await r.getByTestId("failed-reason").selectOption("not_home");
   await r.getByTestId("failed-submit").click();
@@ -93,7 +49,7 @@ async function fail(page, cardId) {
 }
 
 async function leaveAtVillage(page, cardId) {
-  const r = row(page, cardId);
+  const r = stopRow(page, cardId);
   await r.getByTestId("stop-village").click();
   await r.getByTestId("village-submit").click();
   await page.locator(`[data-testid=stop-row][data-card-id="${cardId}"][data-status=left_at_village_office]`).waitFor();
@@ -106,13 +62,12 @@ async function pendingCount(page) {
 test("a 30-stop day worked offline through a reload and a browser restart reaches the server exactly once, photos included", async () => {
   server = await startServer();
   const staff = await login(server.base, "petugas", "petugas-demo-1871");
-  const users = await api(server.base, "GET", "/api/v1/users", await login(server.base, "admin", ADMIN_PASSWORD));
-  const courier = users.json.items.find((u) => u.username === "kurir2");
+  const courierId = await userId(server.base, "kurir2");
   const printed = await api(server.base, "GET", "/api/v1/cards?status=printed&per_page=100", staff);
   const cards = printed.json.items.slice(0, STOPS).map((c) => c.id);
   assert.equal(cards.length, STOPS);
   const today = new Date().toISOString().slice(0, 10);
-  const route = await api(server.base, "POST", "/api/v1/routes", staff, { courier_id: courier.id, date: today, card_ids: cards });
+  const route = await api(server.base, "POST", "/api/v1/routes", staff, { courier_id: courierId, date: today, card_ids: cards });
   assert.equal(route.status, 201, route.text);
   const niks = {};
   for (const id of cards.slice(0, 4)) niks[id] = (await api(server.base, "GET", `/api/v1/cards/${id}`, staff)).json.nik;
@@ -142,7 +97,7 @@ test("a 30-stop day worked offline through a reload and a browser restart reache
   // Stops 1–10: deliveries with a photo; the first four also check the
   // NIK, every other one is signed.
   for (const [i, id] of cards.slice(0, 10).entries()) {
-    await deliver(page, id, { photo: photos[photo++], nik: niks[id], sign: i % 2 === 0 });
+    await deliver(page, id, { photo: photos[photo++], nik: niks[id], signed: i % 2 === 0 });
     plan.delivered.push(id);
   }
   const beforeReload = await pendingCount(page);
@@ -176,7 +131,7 @@ test("a 30-stop day worked offline through a reload and a browser restart reache
   // Stops 21–30: four deliveries, two left at the village office, four
   // untouched; at the end of the day what is still carried goes back.
   for (const id of cards.slice(20, 24)) {
-    await deliver(page, id, { photo: photos[photo++], sign: true });
+    await deliver(page, id, { photo: photos[photo++], signed: true });
     plan.delivered.push(id);
   }
   for (const id of cards.slice(24, 26)) {
@@ -212,7 +167,7 @@ test("a 30-stop day worked offline through a reload and a browser restart reache
   let signed = 0;
   for (const id of cards) {
     const card = (await api(server.base, "GET", `/api/v1/cards/${id}`, staff)).json;
-    const courierEvents = card.events.filter((e) => e.actor === courier.id);
+    const courierEvents = card.events.filter((e) => e.actor === courierId);
     const kinds = courierEvents.map((e) => e.kind).sort();
     const expected = ["picked_up"];
     if (plan.delivered.includes(id)) expected.push("delivered");
