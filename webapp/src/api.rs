@@ -112,3 +112,17 @@ pub async fn put_bytes(path: &str, bytes: &js_sys::Uint8Array, content_type: &st
     .await
     .map(|_| ())
 }
+
+/// Percent-encodes a query value (RFC 3986 unreserved characters stay).
+/// Pure Rust, so the links built with it are tested natively.
+pub fn encode_query(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() * 3);
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}

@@ -118,23 +118,10 @@ pub fn navigation_url(stop: &antar_shared::wire::DoorstepStop) -> String {
                 place.push_str(&format!(" RT {rt}/RW {rw}"));
             }
             place.push_str(&format!(", {}, {}", stop.kelurahan, stop.kecamatan));
-            let query: String = encode_query(&place);
+            let query = crate::api::encode_query(&place);
             format!("https://www.google.com/maps/search/?api=1&query={query}")
         }
     }
-}
-
-/// Percent-encodes a query value (RFC 3986 unreserved characters stay).
-fn encode_query(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() * 3);
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -16,10 +16,6 @@ pub struct Props {
 
 const PER_PAGE: i64 = 50;
 
-fn encode(s: &str) -> String {
-    String::from(js_sys::encode_uri_component(s))
-}
-
 #[component]
 pub fn StaffHome(props: &Props) -> Html {
     let l = props.lang;
@@ -33,10 +29,10 @@ pub fn StaffHome(props: &Props) -> Html {
         use_effect_with(((*page), (*status).clone(), (*query).clone(), *reload), move |(page, status, query, _)| {
             let mut path = format!("/api/v1/cards?page={page}&per_page={PER_PAGE}");
             if !status.is_empty() {
-                path.push_str(&format!("&status={}", encode(status)));
+                path.push_str(&format!("&status={}", crate::api::encode_query(status)));
             }
             if !query.is_empty() {
-                path.push_str(&format!("&q={}", encode(query)));
+                path.push_str(&format!("&q={}", crate::api::encode_query(query)));
             }
             wasm_bindgen_futures::spawn_local(async move { cards.set(Some(api::get(&path).await)) });
         });
