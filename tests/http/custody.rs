@@ -81,8 +81,10 @@ async fn a_late_pickup_reapplies_history_in_time_order(app: TestApp) {
     let s = app.seed(1).await;
     let card = &s.cards[0];
     app.route(&s, DAY, std::slice::from_ref(card)).await;
+    // A minute apart: each batch's clock skew moves its events on the
+    // server's timeline, and a few milliseconds could swap them.
     let (fail, pick) =
-        (event(card, "attempt_failed", 10, json!({"reason": "moved"})), event(card, "picked_up", 2, json!({})));
+        (event(card, "attempt_failed", 60_000, json!({"reason": "moved"})), event(card, "picked_up", 2, json!({})));
     app.sync(&s.courier, vec![fail]).await;
     app.sync(&s.courier, vec![pick]).await;
     let detail = app.get(&format!("/api/v1/cards/{card}"), &s.staff).await.body;
@@ -229,15 +231,17 @@ async fn a_delivery_without_required_proof_counts_and_is_flagged_for_review(app:
     assert_eq!(app.call(Method::PUT, "/api/v1/settings", Some(&admin), Some(settings)).await.status, StatusCode::OK);
     app.route(&s, DAY, &s.cards).await;
     let (bare, proven) = (&s.cards[0], &s.cards[1]);
-    // Made first, sent last: a late pick-up before the delivery re-folds the log.
+    // Made first, sent last: a late pick-up before the delivery re-folds the
+    // log. A minute apart, so no difference in the two batches' clock skew
+    // (the server orders by its own clock) can swap them.
     let late_pickup = event(bare, "picked_up", 1, json!({}));
     let with_proof = event(
         proven,
         "delivered",
-        5,
+        60_000,
         json!({"recipient_name": "Ani", "recipient_relation": "self", "photo_sha256": "a".repeat(64), "id_check": "match"}),
     );
-    let r = app.sync(&s.courier, vec![delivered(bare, 5), with_proof]).await;
+    let r = app.sync(&s.courier, vec![delivered(bare, 60_000), with_proof]).await;
     assert_eq!((r[0]["status"].as_str(), r[0]["code"].as_str()), (Some("accepted"), Some("flagged")));
     assert_eq!(r[0]["message"], "without proof the office requires: photo, id_check");
     assert_eq!((r[1]["status"].as_str(), r[1]["code"].as_str()), (Some("accepted"), None), "{:?}", r[1]);
