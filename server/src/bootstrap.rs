@@ -92,7 +92,8 @@ pub fn create_user(
     let row = users::UserRow {
         id: db::new_id(),
         office_id: office_id.to_owned(),
-        username: username.to_owned(),
+        // Usernames are one person whatever the case: kept lower-cased.
+        username: username.trim().to_lowercase(),
         password_hash: password::hash(pass).map_err(|e| anyhow::anyhow!("hashing password: {e}"))?,
         role: role.to_owned(),
         display_name: display_name.to_owned(),

@@ -147,7 +147,23 @@ async fn admin_changes_settings_and_bad_values_name_the_field(app: TestApp) {
     assert_eq!(a.body["errors"][0]["field"], "time_zone");
 }
 
+async fn usernames_are_one_person_whatever_the_case(app: TestApp) {
+    let admin = app.admin().await;
+    let user = |name: &str| json!({"username": name, "password": "siti-password-1", "role": "courier", "display_name": "Siti"});
+    let a = app.post("/api/v1/users", &admin, user("Siti.Aminah")).await;
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.text);
+    assert_eq!(a.body["username"], "siti.aminah");
+    let twin = app.post("/api/v1/users", &admin, user("SITI.AMINAH")).await;
+    assert_eq!(twin.status, StatusCode::CONFLICT, "{}", twin.text);
+    let admin_twin = app.post("/api/v1/users", &admin, user("ADMIN")).await;
+    assert_eq!(admin_twin.status, StatusCode::CONFLICT, "ADMIN is admin");
+    for typed in ["siti.aminah", "SiTi.AmInAh", " SITI.AMINAH "] {
+        assert_eq!(app.login_pair(typed, "siti-password-1").await.status, StatusCode::OK, "{typed:?}");
+    }
+}
+
 on_both_backends!(
+    usernames_are_one_person_whatever_the_case,
     wrong_password_is_401_problem_json,
     login_returns_tokens_and_the_user,
     malformed_json_names_the_field,

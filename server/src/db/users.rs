@@ -35,8 +35,16 @@ impl UserRow {
     }
 }
 
+diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
+
+/// The user with this username, whatever its case (a unique index on the
+/// lower-cased name keeps it one person).
 pub fn by_username(conn: &mut DbConnection, username: &str) -> QueryResult<Option<UserRow>> {
-    users::table.filter(users::username.eq(username)).select(UserRow::as_select()).first(conn).optional()
+    users::table
+        .filter(lower(users::username).eq(username.to_lowercase()))
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()
 }
 
 pub fn by_id(conn: &mut DbConnection, id: &str) -> QueryResult<Option<UserRow>> {
