@@ -25,6 +25,9 @@ pub mod sync {
     pub const MISSING_PROOF: &str = "missing_proof";
     pub const INVALID_PAYLOAD: &str = "invalid_payload";
     pub const UNKNOWN_KIND: &str = "unknown_kind";
+    /// An event said to happen after its batch was sent (by the phone's own
+    /// clock, beyond a minute's slack): a clock cannot run backwards.
+    pub const OCCURRED_AFTER_SENT: &str = "occurred_after_sent";
 }
 
 /// Codes of per-row import problems.
@@ -41,4 +44,5 @@ pub mod import {
     pub const BAD_VALUE: &str = "bad_value";
     pub const FIELD_COUNT: &str = "field_count";
     pub const MALFORMED: &str = "malformed_row";
+    pub const TOO_LONG: &str = "too_long";
 }

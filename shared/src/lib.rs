@@ -11,6 +11,7 @@ pub mod custody;
 pub mod doorstep;
 pub mod import;
 pub mod nik;
+pub mod payload;
 pub mod wire;
 
 pub use custody::{EventKind, Status};

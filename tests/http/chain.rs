@@ -39,7 +39,9 @@ async fn a_card_travels_from_import_to_the_residents_confirmation(app: TestApp) 
     let theirs = app.get("/api/v1/me/routes", &other_courier).await;
     assert_eq!(theirs.body["items"].as_array().unwrap().len(), 0, "never another courier's routes");
 
-    let at = |mins: i64| (chrono::Utc::now() + chrono::Duration::minutes(mins)).to_rfc3339();
+    // Seconds ahead of the batch's sent_at: within the minute's slack a
+    // phone's clock is given, and after the route was made.
+    let at = |secs: i64| (chrono::Utc::now() + chrono::Duration::seconds(secs)).to_rfc3339();
     let delivered = json!({"id": uuid::Uuid::new_v4().to_string(), "card_id": card_id, "kind": "delivered",
         "occurred_at": at(30),
         "payload": {"recipient_name": "Siti", "recipient_relation": "family", "lat": -5.37, "lon": 105.24, "accuracy_m": 12.0}});
@@ -109,10 +111,11 @@ async fn a_card_travels_from_import_to_the_residents_confirmation(app: TestApp) 
     assert_eq!(detail.body["resident"], "confirmed");
 }
 
-/// A delivery a minute from now: after the route was made.
+/// A delivery half a minute from now: after the route was made, within the
+/// slack a phone's clock is given against its batch's `sent_at`.
 fn delivered_with(card_id: &str, recipient: &str) -> serde_json::Value {
     json!({"id": uuid::Uuid::new_v4().to_string(), "card_id": card_id, "kind": "delivered",
-        "occurred_at": (chrono::Utc::now() + chrono::Duration::minutes(1)).to_rfc3339(),
+        "occurred_at": (chrono::Utc::now() + chrono::Duration::seconds(30)).to_rfc3339(),
         "payload": {"recipient_name": recipient, "recipient_relation": "self"}})
 }
 
@@ -127,7 +130,7 @@ async fn delivery_without_pickup_implies_it_and_strangers_cards_are_not_assigned
         .await;
     assert_eq!(r.status, StatusCode::CREATED);
     let bad = json!({"id": uuid::Uuid::new_v4().to_string(), "card_id": mine, "kind": "delivered", "occurred_at": chrono::Utc::now().to_rfc3339(), "payload": {"recipient_relation": "self"}});
-    let batch = json!({"device_id": "p", "sent_at": "2026-11-02T10:00:00Z", "events": [delivered_with(other, "A"), bad, delivered_with(mine, "Rina")]});
+    let batch = json!({"device_id": "p", "sent_at": chrono::Utc::now().to_rfc3339(), "events": [delivered_with(other, "A"), bad, delivered_with(mine, "Rina")]});
     let res = app.post("/api/v1/sync", &courier, batch).await.body;
     assert_eq!(res["results"][0]["status"], "rejected");
     assert_eq!(res["results"][0]["code"], "not_assigned");

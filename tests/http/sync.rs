@@ -69,7 +69,44 @@ async fn the_same_event_twice_in_one_batch_is_applied_once(app: TestApp) {
     assert_eq!(detail["events"].as_array().unwrap().iter().filter(|e| e["kind"] == "delivered").count(), 1);
 }
 
+/// What a phone may store is bounded: unknown payload keys are refused by
+/// name, and an event said to happen after its batch was sent is refused;
+/// both are kept for review. A phone whose clock is years off, but
+/// consistently so, still syncs.
+async fn unbounded_or_impossible_events_are_refused_naming_the_field(app: TestApp) {
+    let s = app.seed(2).await;
+    app.route(&s, "2026-11-23", &s.cards).await;
+    let mut blob = delivered(&s.cards[0], 1);
+    blob["payload"]["blob"] = json!("x".repeat(900_000));
+    let mut future = delivered(&s.cards[0], 2);
+    future["occurred_at"] = json!("9999-12-31T23:59:59Z");
+    let r = app.sync(&s.courier, vec![blob, future]).await;
+    assert_eq!((r[0]["status"].as_str(), r[0]["code"].as_str()), (Some("rejected"), Some("invalid_payload")));
+    assert!(r[0]["message"].as_str().unwrap().starts_with("payload.blob:"), "{r:?}");
+    assert_eq!((r[1]["status"].as_str(), r[1]["code"].as_str()), (Some("rejected"), Some("occurred_after_sent")));
+    assert!(r[1]["message"].as_str().unwrap().starts_with("occurred_at:"), "{r:?}");
+    assert_eq!(app.status_of(&s, &s.cards[0]).await, "assigned");
+    assert_eq!(app.get("/api/v1/review", &s.staff).await.body["rejected"].as_array().unwrap().len(), 2);
+
+    // Three years slow, consistently: the skew moves it onto the server's clock.
+    let years = chrono::Duration::days(3 * 365);
+    let phone_now = chrono::Utc::now() - years;
+    let mut ev = delivered(&s.cards[1], 0);
+    ev["occurred_at"] = json!((phone_now - chrono::Duration::seconds(5)).to_rfc3339());
+    let batch = json!({"device_id": "old-phone", "sent_at": phone_now.to_rfc3339(), "events": [ev]});
+    let a = app.post("/api/v1/sync", &s.courier, batch).await;
+    assert_eq!(a.body["results"][0]["status"], "accepted", "{}", a.text);
+    let detail = app.get(&format!("/api/v1/cards/{}", s.cards[1]), &s.staff).await.body;
+    let at = detail["events"].as_array().unwrap().last().unwrap()["occurred_at"].as_str().unwrap().to_owned();
+    let at = chrono::DateTime::parse_from_rfc3339(&at).unwrap();
+    assert!(
+        (chrono::Utc::now() - at.with_timezone(&chrono::Utc)).num_seconds().abs() < 60,
+        "on the server's clock: {at}"
+    );
+}
+
 on_both_backends!(
+    unbounded_or_impossible_events_are_refused_naming_the_field,
     the_same_event_twice_in_one_batch_is_applied_once,
     oversized_batches_are_refused_whole,
     rejected_and_flagged_events_wait_in_the_review_queue

@@ -83,58 +83,6 @@ fn result(id: &str, status: SyncStatus, code: Option<&str>, message: Option<Stri
     SyncResult { id: id.to_owned(), status, code: code.map(str::to_owned), message }
 }
 
-/// Longest landmark note a courier may leave for the next visit.
-pub const MAX_LANDMARK: usize = 200;
-
-pub const FAILURE_REASONS: [&str; 6] = ["not_home", "moved", "address_not_found", "refused", "deceased", "other"];
-
-/// Checks a payload against its kind; names the field at fault.
-pub fn check_payload(kind: EventKind, p: &serde_json::Value) -> Result<(), (String, String)> {
-    let bad = |f: &str, m: &str| Err((f.to_owned(), m.to_owned()));
-    if !(p.is_object() || p.is_null()) {
-        return bad("payload", "must be an object");
-    }
-    let text = |f: &str| p.get(f).and_then(|v| v.as_str()).map(str::trim).filter(|s| !s.is_empty());
-    let number = |f: &str| -> Result<Option<f64>, (String, String)> {
-        match p.get(f) {
-            None | Some(serde_json::Value::Null) => Ok(None),
-            Some(v) => v.as_f64().map(Some).ok_or_else(|| (format!("payload.{f}"), "must be a number".to_owned())),
-        }
-    };
-    if p.get("landmark").is_some_and(|v| v.as_str().is_none_or(|s| s.chars().count() > MAX_LANDMARK)) {
-        return bad("payload.landmark", "must be text of at most 200 characters");
-    }
-    for key in ["photo_sha256", "signature_sha256"] {
-        if p.get(key).is_some_and(|v| !v.as_str().is_some_and(crate::domain::media::is_sha256)) {
-            return bad(&format!("payload.{key}"), "must be a SHA-256, 64 lowercase hex digits");
-        }
-    }
-    let lat = number("lat")?;
-    let lon = number("lon")?;
-    number("accuracy_m")?;
-    if lat.is_some_and(|x| !(-90.0..=90.0).contains(&x)) {
-        return bad("payload.lat", "must be between -90 and 90");
-    }
-    if lon.is_some_and(|x| !(-180.0..=180.0).contains(&x)) {
-        return bad("payload.lon", "must be between -180 and 180");
-    }
-    match kind {
-        EventKind::Delivered => {
-            if text("recipient_name").is_none() {
-                return bad("payload.recipient_name", "is required");
-            }
-            if !matches!(text("recipient_relation"), Some("self" | "family" | "other")) {
-                return bad("payload.recipient_relation", "must be self, family or other");
-            }
-        }
-        EventKind::AttemptFailed if !matches!(text("reason"), Some(r) if FAILURE_REASONS.contains(&r)) => {
-            return bad("payload.reason", "must be not_home, moved, address_not_found, refused, deceased or other");
-        }
-        _ => {}
-    }
-    Ok(())
-}
-
 /// An event as checked before the transaction: everything that needs no
 /// database (hash, kind, payload) is done outside the write lock.
 struct Checked {
@@ -156,8 +104,12 @@ fn check(batch: &Batch<'_>, proof: &ProofRules, ev: &SyncEvent) -> Checked {
     let kind = EventKind::parse(&ev.kind).filter(|k| k.is_courier_kind());
     let row = match kind {
         None => Err((code::UNKNOWN_KIND, format!("kind '{}' is not a courier event", ev.kind))),
-        Some(kind) => match check_payload(kind, &ev.payload) {
-            Err((field, message)) => Err((code::INVALID_PAYLOAD, format!("{field}: {message}"))),
+        Some(_) if device_time > batch.sent_at + chrono::Duration::minutes(1) => Err((
+            code::OCCURRED_AFTER_SENT,
+            "occurred_at: later than the batch's sent_at by the phone's own clock".to_owned(),
+        )),
+        Some(kind) => match antar_shared::payload::check(kind, &ev.payload) {
+            Err(e) => Err((code::INVALID_PAYLOAD, format!("{}: {}", e.field, e.message))),
             Ok(()) => Ok(events::EventRow {
                 id: ev.id.clone(),
                 card_id: ev.card_id.clone(),
@@ -331,17 +283,5 @@ mod tests {
         assert_eq!(content_hash(&a, ta), content_hash(&b, tb));
         let c = ev(serde_json::json!({"recipient_relation": "self", "recipient_name": "B"}), "2026-11-02T01:00:00Z");
         assert_ne!(content_hash(&a, ta), content_hash(&c, tb));
-    }
-
-    #[test]
-    fn delivered_needs_recipient_name_and_relation() {
-        let ok = serde_json::json!({"recipient_name": "Siti", "recipient_relation": "family"});
-        assert!(check_payload(EventKind::Delivered, &ok).is_ok());
-        let missing = serde_json::json!({"recipient_relation": "family"});
-        assert_eq!(check_payload(EventKind::Delivered, &missing).unwrap_err().0, "payload.recipient_name");
-        let bad_gps = serde_json::json!({"recipient_name": "Siti", "recipient_relation": "self", "lat": 123.0});
-        assert_eq!(check_payload(EventKind::Delivered, &bad_gps).unwrap_err().0, "payload.lat");
-        let reason = serde_json::json!({"reason": "lost"});
-        assert_eq!(check_payload(EventKind::AttemptFailed, &reason).unwrap_err().0, "payload.reason");
     }
 }
