@@ -73,6 +73,20 @@ impl Column {
         }
     }
 
+    /// Longest value kept, in characters: a longer required value rejects
+    /// the row, a longer optional one is dropped with a warning.
+    pub fn max_chars(self) -> usize {
+        match self {
+            Column::Nik => 32,
+            Column::Name => 200,
+            Column::Address | Column::Landmark => 300,
+            Column::Village | Column::District | Column::Regency | Column::Batch => 100,
+            Column::Sex | Column::BirthDate | Column::PrintedOn | Column::Lat | Column::Lon => 32,
+            Column::Rt | Column::Rw => 10,
+            Column::Phone => 32,
+        }
+    }
+
     pub fn required(self) -> bool {
         matches!(self, Column::Nik | Column::Name | Column::Address | Column::Village | Column::District)
     }
@@ -131,7 +145,11 @@ pub struct Problem {
     /// The header as written in the file.
     pub column: String,
     pub code: String,
+    /// What is wrong, in Indonesian; the line and column are fields of
+    /// their own and not repeated here.
     pub message: String,
+    /// The same in English.
+    pub message_en: String,
 }
 
 /// A row that passed its own checks, ready to become a card.
@@ -170,18 +188,45 @@ pub struct RowOutcome {
 pub fn check_row<S: AsRef<str>>(layout: &Layout, fields: &[S], line: u64, office_regency: &str) -> RowOutcome {
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
-    let problem = |col: Column, code: &str, message: String| Problem {
+    let problem = |col: Column, code: &str, (message, message_en): (String, String)| Problem {
         line,
         column: layout.written(col),
         code: code.to_owned(),
         message,
+        message_en,
     };
-    let text = |col: Column| layout.value(fields, col).map(str::to_owned);
+    // Values over their column's limit: an error for a required column, a
+    // warning (and the value dropped) for an optional one.
+    let too_long: Vec<Column> = Column::ALL
+        .into_iter()
+        .filter(|c| layout.value(fields, *c).is_some_and(|v| v.chars().count() > c.max_chars()))
+        .collect();
+    for col in &too_long {
+        let max = col.max_chars();
+        let texts = (
+            format!("isian terlalu panjang (paling banyak {max} karakter)"),
+            format!("value too long (at most {max} characters)"),
+        );
+        if col.required() {
+            errors.push(problem(*col, code::TOO_LONG, texts));
+        } else {
+            warnings.push(problem(
+                *col,
+                code::TOO_LONG,
+                (format!("{}, diabaikan", texts.0), format!("{}, dropped", texts.1)),
+            ));
+        }
+    }
+    let text = |col: Column| layout.value(fields, col).filter(|_| !too_long.contains(&col)).map(str::to_owned);
 
     let mut required = |col: Column| {
         let v = text(col);
-        if v.is_none() {
-            errors.push(problem(col, code::REQUIRED, format!("{} wajib diisi / is required", col.header())));
+        if v.is_none() && !too_long.contains(&col) {
+            errors.push(problem(
+                col,
+                code::REQUIRED,
+                (format!("{} wajib diisi", col.header()), format!("{} is required", col.header())),
+            ));
         }
         v
     };
@@ -194,7 +239,7 @@ pub fn check_row<S: AsRef<str>>(layout: &Layout, fields: &[S], line: u64, office
     let nik = nik_raw.as_deref().and_then(|raw| match Nik::parse(raw) {
         Ok(n) => Some(n),
         Err(e) => {
-            errors.push(problem(Column::Nik, e.code(), e.message()));
+            errors.push(problem(Column::Nik, e.code(), (e.message(), e.message_en())));
             None
         }
     });
@@ -207,7 +252,10 @@ pub fn check_row<S: AsRef<str>>(layout: &Layout, fields: &[S], line: u64, office
             None => warnings.push(problem(
                 Column::BirthDate,
                 code::BAD_VALUE,
-                format!("tanggal lahir '{raw}' tidak dikenali, diabaikan / unreadable date, dropped"),
+                (
+                    format!("tanggal lahir '{raw}' tidak dikenali, diabaikan"),
+                    format!("unreadable birth date '{raw}', dropped"),
+                ),
             )),
         }
     }
@@ -216,9 +264,9 @@ pub fn check_row<S: AsRef<str>>(layout: &Layout, fields: &[S], line: u64, office
             warnings.push(problem(
                 Column::Nik,
                 code::NIK_OTHER_REGENCY,
-                format!(
-                    "NIK terdaftar di wilayah {} (pindah domisili?) / NIK registered in another regency",
-                    nik.regency_code()
+                (
+                    format!("NIK terdaftar di wilayah {} (pindah domisili?)", nik.regency_code()),
+                    format!("NIK registered in regency {} (moved?)", nik.regency_code()),
                 ),
             ));
         }
@@ -229,7 +277,7 @@ pub fn check_row<S: AsRef<str>>(layout: &Layout, fields: &[S], line: u64, office
                 warnings.push(problem(
                     Column::BirthDate,
                     code::BIRTH_DATE_MISMATCH,
-                    "tanggal lahir tidak sesuai dengan NIK / birth date disagrees with the NIK".into(),
+                    ("tanggal lahir tidak sesuai dengan NIK".into(), "birth date disagrees with the NIK".into()),
                 ));
             }
         }
@@ -240,13 +288,13 @@ pub fn check_row<S: AsRef<str>>(layout: &Layout, fields: &[S], line: u64, office
                 warnings.push(problem(
                     Column::Sex,
                     code::BIRTH_DATE_MISMATCH,
-                    "jenis kelamin tidak sesuai dengan NIK / sex disagrees with the NIK".into(),
+                    ("jenis kelamin tidak sesuai dengan NIK".into(), "sex disagrees with the NIK".into()),
                 ));
             }
         }
     }
 
-    let mut optional = |col: Column, ok: &dyn Fn(&str) -> bool, what: &str| -> Option<String> {
+    let mut optional = |col: Column, ok: &dyn Fn(&str) -> bool, what: (&str, &str)| -> Option<String> {
         let v = text(col)?;
         if ok(&v) {
             Some(v)
@@ -254,17 +302,17 @@ pub fn check_row<S: AsRef<str>>(layout: &Layout, fields: &[S], line: u64, office
             warnings.push(problem(
                 col,
                 code::BAD_VALUE,
-                format!("{what} '{v}' tidak valid, diabaikan / invalid, dropped"),
+                (format!("{} '{v}' tidak valid, diabaikan", what.0), format!("invalid {} '{v}', dropped", what.1)),
             ));
             None
         }
     };
-    let printed_on =
-        optional(Column::PrintedOn, &|v| parse_date(v).is_some(), "tanggal cetak").and_then(|v| parse_date(&v));
-    let phone = optional(Column::Phone, &|v| normalise_phone(v).is_some(), "nomor HP");
-    let lat = optional(Column::Lat, &|v| v.parse::<f64>().is_ok_and(|x| (-90.0..=90.0).contains(&x)), "LAT")
+    let printed_on = optional(Column::PrintedOn, &|v| parse_date(v).is_some(), ("tanggal cetak", "print date"))
+        .and_then(|v| parse_date(&v));
+    let phone = optional(Column::Phone, &|v| normalise_phone(v).is_some(), ("nomor HP", "phone number"));
+    let lat = optional(Column::Lat, &|v| v.parse::<f64>().is_ok_and(|x| (-90.0..=90.0).contains(&x)), ("LAT", "LAT"))
         .and_then(|v| v.parse().ok());
-    let lon = optional(Column::Lon, &|v| v.parse::<f64>().is_ok_and(|x| (-180.0..=180.0).contains(&x)), "LON")
+    let lon = optional(Column::Lon, &|v| v.parse::<f64>().is_ok_and(|x| (-180.0..=180.0).contains(&x)), ("LON", "LON"))
         .and_then(|v| v.parse().ok());
 
     let row = match (nik, name, address, village, district) {
@@ -392,6 +440,22 @@ mod tests {
         assert_eq!(out.errors[0].line, 7);
         assert_eq!(out.errors[0].column, "NAMA");
         assert_eq!(out.errors[0].code, code::REQUIRED);
+    }
+
+    #[test]
+    fn an_overlong_value_rejects_a_required_column_and_drops_an_optional_one() {
+        let layout = Layout::from_headers(&HEADER).unwrap();
+        let mut f = good();
+        f[1] = "A".repeat(1_000_000);
+        let out = check_row(&layout, &f, 9, "1871");
+        assert!(out.row.is_none());
+        let errors: Vec<_> = out.errors.iter().map(|e| (e.line, e.column.as_str(), e.code.as_str())).collect();
+        assert_eq!(errors, [(9, "NAMA", code::TOO_LONG)], "one error, not also 'required'");
+        let mut f = good();
+        f[13 - 1] = "B".repeat(101);
+        let out = check_row(&layout, &f, 4, "1871");
+        assert_eq!(out.row.expect("kept").batch, None);
+        assert_eq!((out.warnings[0].column.as_str(), out.warnings[0].code.as_str()), ("NO_BATCH", code::TOO_LONG));
     }
 
     #[test]

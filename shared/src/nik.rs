@@ -33,13 +33,25 @@ impl NikError {
         }
     }
 
+    /// The reason in Indonesian, as staff read it.
     pub fn message(&self) -> String {
         match self {
-            NikError::ScientificNotation => "NIK berbentuk notasi ilmiah (mis. 1.87E+15): format kolom NIK sebagai teks di spreadsheet lalu ekspor ulang / the spreadsheet turned the NIK into a number: format the column as text and export again".into(),
-            NikError::NotSixteenDigits => "NIK harus 16 angka / NIK must be 16 digits".into(),
-            NikError::UnknownProvince(p) => format!("kode provinsi {p:02} tidak dikenal / unknown province code {p:02}"),
-            NikError::ImpossibleDay(d) => format!("tanggal lahir {d:02} pada NIK tidak mungkin / impossible birth day {d:02} in NIK"),
-            NikError::ImpossibleMonth(m) => format!("bulan lahir {m:02} pada NIK tidak mungkin / impossible birth month {m:02} in NIK"),
+            NikError::ScientificNotation => "NIK berbentuk notasi ilmiah (mis. 1.87E+15): format kolom NIK sebagai teks di spreadsheet lalu ekspor ulang".into(),
+            NikError::NotSixteenDigits => "NIK harus 16 angka".into(),
+            NikError::UnknownProvince(p) => format!("kode provinsi {p:02} tidak dikenal"),
+            NikError::ImpossibleDay(d) => format!("tanggal lahir {d:02} pada NIK tidak mungkin"),
+            NikError::ImpossibleMonth(m) => format!("bulan lahir {m:02} pada NIK tidak mungkin"),
+        }
+    }
+
+    /// The reason in English.
+    pub fn message_en(&self) -> String {
+        match self {
+            NikError::ScientificNotation => "the spreadsheet turned the NIK into a number (e.g. 1.87E+15): format the column as text and export again".into(),
+            NikError::NotSixteenDigits => "a NIK has 16 digits".into(),
+            NikError::UnknownProvince(p) => format!("unknown province code {p:02}"),
+            NikError::ImpossibleDay(d) => format!("impossible birth day {d:02} in the NIK"),
+            NikError::ImpossibleMonth(m) => format!("impossible birth month {m:02} in the NIK"),
         }
     }
 }

@@ -69,11 +69,43 @@ async fn repeats_across_batches_are_caught_and_every_batch_is_written(app: TestA
     assert_eq!(first.body["duplicates"], 1, "line 2502 repeats line 2");
     assert_eq!(first.body["rejected"], 1);
     assert_eq!(first.body["errors"][0]["line"], 2_503);
-    assert!(first.body["errors"][0]["message"].as_str().unwrap().contains("line 3"), "{}", first.body["errors"][0]);
+    let e = &first.body["errors"][0];
+    assert!(e["message"].as_str().unwrap().ends_with("di baris 3"), "{e}");
+    assert!(e["message_en"].as_str().unwrap().ends_with("on line 3"), "{e}");
     assert_eq!(app.get("/api/v1/cards", &staff).await.body["total"], 2_500);
     let second = app.post_csv("/api/v1/cards/import", &staff, csv).await;
     assert_eq!((second.body["imported"].as_u64(), second.body["duplicates"].as_u64()), (Some(0), Some(2_501)));
     assert_eq!(app.get("/api/v1/cards", &staff).await.body["total"], 2_500);
+}
+
+/// Each message speaks one language (English beside it), says the line
+/// only once — as a field —, names a card's holder rather than its id, and
+/// the problems come in file order.
+async fn problems_read_in_one_language_in_file_order(app: TestApp) {
+    let (_, staff) = app.user("petugas1", "staff").await;
+    app.post_csv("/api/v1/cards/import", &staff, batch_csv(1, ',')).await;
+    let held = batch_csv(1, ',').lines().nth(1).unwrap().replacen("WARGA UJI 0", "ORANG LAIN", 1);
+    let mut csv = batch_csv(0, ',');
+    for i in 0..1_200 {
+        csv.push_str(&format!("18710{i:011}ABC,X,Y,1,2,K,K,0812\n"));
+    }
+    csv.push_str(&format!("{held}\n"));
+    let a = app.post_csv("/api/v1/cards/import?dry_run=true", &staff, csv).await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text);
+    let errors = a.body["errors"].as_array().unwrap();
+    let lines: Vec<u64> = errors.iter().map(|e| e["line"].as_u64().unwrap()).collect();
+    assert!(lines.windows(2).all(|w| w[0] <= w[1]), "sorted by line");
+    let dup = errors.iter().find(|e| e["code"] == "duplicate_nik").unwrap();
+    assert_eq!(dup["line"], 1_202);
+    let card_id = app.get("/api/v1/cards", &staff).await.body["items"][0]["id"].as_str().unwrap().to_owned();
+    for text in [&dup["message"], &dup["message_en"]] {
+        let text = text.as_str().unwrap();
+        assert!(text.contains("WARGA UJI 0") && !text.contains(&card_id), "names the holder: {text}");
+    }
+    for e in errors.iter().chain(a.body["warnings"].as_array().unwrap()) {
+        let (id, en) = (e["message"].as_str().unwrap(), e["message_en"].as_str().unwrap());
+        assert!(!id.contains(" / ") && !id.contains("line ") && !en.contains("baris"), "{e}");
+    }
 }
 
 async fn dry_run_reports_exactly_and_writes_nothing(app: TestApp) {
@@ -106,6 +138,7 @@ async fn cards_list_filters_and_pages(app: TestApp) {
 }
 
 on_both_backends!(
+    problems_read_in_one_language_in_file_order,
     a_missing_required_column_rejects_the_file_naming_it,
     bad_rows_are_reported_by_line_and_good_rows_still_import,
     importing_the_same_file_twice_adds_nothing,

@@ -97,6 +97,7 @@ texts! {
     DryRun => ("Periksa saja, jangan simpan", "Check only, do not save"),
     Upload => ("Unggah", "Upload"),
     Imported => ("diimpor", "imported"),
+    WouldImport => ("akan diimpor", "would be imported"),
     Duplicates => ("duplikat", "duplicates"),
     RejectedRows => ("ditolak", "rejected"),
     Errors => ("Kesalahan", "Errors"),

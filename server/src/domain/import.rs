@@ -22,9 +22,37 @@ const BATCH: usize = 1000;
 pub const MAX_LISTED: usize = 5000;
 
 /// Where a NIK was already seen: in this file, or as an existing card.
+/// Who holds a NIK already: an earlier line of this file, or a card in
+/// circulation (named by its holder's name and print date, never its id).
 enum Holder {
     Line(u64),
-    Card(String),
+    Card { name: String, printed_on: Option<String> },
+}
+
+impl Holder {
+    fn card(card: &cards::Card) -> Holder {
+        Holder::Card { name: card.name.clone(), printed_on: card.printed_on.clone() }
+    }
+
+    /// The duplicate-NIK message naming the holder: (Indonesian, English).
+    fn duplicate_message(&self) -> (String, String) {
+        match self {
+            Holder::Line(l) => (
+                format!("NIK ini sudah dipakai atas nama lain di baris {l}"),
+                format!("this NIK is already used under another name on line {l}"),
+            ),
+            Holder::Card { name, printed_on } => {
+                let (id_when, en_when) = match printed_on {
+                    Some(d) => (format!(", dicetak {d}"), format!(", printed {d}")),
+                    None => (String::new(), String::new()),
+                };
+                (
+                    format!("NIK ini milik kartu atas nama {name}{id_when} yang belum diserahkan"),
+                    format!("this NIK belongs to the card of {name}{en_when}, not yet handed over"),
+                )
+            }
+        }
+    }
 }
 
 struct Seen {
@@ -132,7 +160,8 @@ fn read_rows<R: Read>(
                         line,
                         column: String::new(),
                         code: code::MALFORMED.into(),
-                        message: format!("baris tidak terbaca / unreadable row: {e}"),
+                        message: format!("baris tidak terbaca: {e}"),
+                        message_en: format!("unreadable row: {e}"),
                     },
                 );
                 report.rejected += 1;
@@ -168,6 +197,9 @@ fn read_rows<R: Read>(
         }
     }
     flush(conn, office, &layout, &mut batch, &mut seen, &mut report, (!dry_run).then_some(writer))?;
+    // Checks against earlier rows finish a batch behind the row checks.
+    report.errors.sort_by_key(|p| p.line);
+    report.warnings.sort_by_key(|p| p.line);
     Ok(report)
 }
 
@@ -201,11 +233,10 @@ fn flush(
                 report.duplicates += 1;
             } else {
                 report.rejected += 1;
-                let other = match &prev.holder {
-                    Holder::Line(l) => format!("baris {l} / line {l}"),
-                    Holder::Card(id) => format!("kartu {id} / card {id}"),
-                };
-                push(&mut report.errors, Problem { line, column: nik_column.clone(), code: code::DUPLICATE_NIK.into(), message: format!("NIK sudah dipakai atas nama lain di {other} / NIK already used under another name at {other}") });
+                let (message, message_en) = prev.holder.duplicate_message();
+                let problem =
+                    Problem { line, column: nik_column.clone(), code: code::DUPLICATE_NIK.into(), message, message_en };
+                push(&mut report.errors, problem);
             }
             continue;
         }
@@ -216,24 +247,17 @@ fn flush(
         let active = same_nik.iter().find(|c| in_circulation(c.status()));
         if let Some(card) = same_print.or(active.filter(|c| same_name(&c.name, &row.name))) {
             report.duplicates += 1;
-            seen.insert(row.nik.clone(), Seen { name: row.name.clone(), holder: Holder::Card(card.id.clone()) });
+            seen.insert(row.nik.clone(), Seen { name: row.name.clone(), holder: Holder::card(card) });
             continue;
         }
         if let Some(card) = active {
             report.rejected += 1;
-            push(
-                &mut report.errors,
-                Problem {
-                    line,
-                    column: nik_column.clone(),
-                    code: code::DUPLICATE_NIK.into(),
-                    message: format!(
-                        "NIK sudah dipakai kartu {} atas nama lain / NIK held by card {} under another name",
-                        card.id, card.id
-                    ),
-                },
-            );
-            seen.insert(row.nik.clone(), Seen { name: card.name.clone(), holder: Holder::Card(card.id.clone()) });
+            let holder = Holder::card(card);
+            let (message, message_en) = holder.duplicate_message();
+            let problem =
+                Problem { line, column: nik_column.clone(), code: code::DUPLICATE_NIK.into(), message, message_en };
+            push(&mut report.errors, problem);
+            seen.insert(row.nik.clone(), Seen { name: card.name.clone(), holder });
             continue;
         }
         let replaces = same_nik.iter().max_by_key(|c| c.created_at).map(|c| c.id.clone());

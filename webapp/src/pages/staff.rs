@@ -150,7 +150,7 @@ fn ImportForm(p: &ImportProps) -> Html {
                 <div class="scroll"><table>
                     <thead><tr><th>{ t(l, T::Line) }</th><th>{ t(l, T::Column) }</th><th>{ t(l, T::Message) }</th></tr></thead>
                     <tbody>{ for list.iter().map(|e| html! {
-                        <tr data-testid="import-problem"><td>{ e.line }</td><td>{ &e.column }</td><td>{ &e.message }</td></tr>
+                        <tr data-testid="import-problem"><td>{ e.line }</td><td>{ &e.column }</td><td>{ if l == Lang::En { &e.message_en } else { &e.message } }</td></tr>
                     }) }</tbody>
                 </table></div>
             </details>
@@ -168,7 +168,7 @@ fn ImportForm(p: &ImportProps) -> Html {
                 Some(Err(_)) => html! { <p class="error" role="alert">{ t(l, T::LoadFailed) }</p> },
                 Some(Ok(r)) => html! {
                     <div data-testid="import-report">
-                        <p><strong>{ format!("{} {} · {} {} · {} {}", r.imported, t(l, T::Imported), r.duplicates, t(l, T::Duplicates), r.rejected, t(l, T::RejectedRows)) }</strong></p>
+                        <p><strong>{ format!("{} {} · {} {} · {} {}", r.imported, t(l, if r.dry_run { T::WouldImport } else { T::Imported }), r.duplicates, t(l, T::Duplicates), r.rejected, t(l, T::RejectedRows)) }</strong></p>
                         { problems(T::Errors, &r.errors) }
                         { problems(T::Warnings, &r.warnings) }
                     </div>
