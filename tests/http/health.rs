@@ -18,3 +18,39 @@ async fn unknown_api_paths_answer_problem_json(app: TestApp) {
 }
 
 on_both_backends!(readyz_answers_when_the_database_does, unknown_api_paths_answer_problem_json);
+
+/// While PostgreSQL refuses connections (a restart), calls answer 503 with
+/// `Retry-After` — the phone's cue to retry — and `/readyz` is not ready;
+/// when it is back, the same sync goes through.
+#[actix_rt::test]
+async fn a_database_outage_answers_503_with_retry_after() {
+    use diesel::{Connection, PgConnection, RunQueryDsl};
+    let Some(app) = TestApp::postgres().await else { return };
+    let s = app.seed(1).await;
+    app.route(&s, "2026-11-23", &s.cards).await;
+    let url = app.state.config.database_url();
+    let (cluster, name) = url.rsplit_once('/').unwrap();
+    let mut admin = PgConnection::establish(&format!("{cluster}/postgres")).unwrap();
+    let mut set_open = |open: bool| {
+        diesel::sql_query(format!("ALTER DATABASE {name} ALLOW_CONNECTIONS {open}")).execute(&mut admin).unwrap();
+        if !open {
+            diesel::sql_query(format!(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}' AND pid <> pg_backend_pid()"
+            ))
+            .execute(&mut admin)
+            .unwrap();
+        }
+    };
+    set_open(false);
+    let batch = serde_json::json!({"device_id": "p", "sent_at": chrono::Utc::now().to_rfc3339(),
+        "events": [antar_tests::delivered(&s.cards[0], 1)]});
+    let down = app.post("/api/v1/sync", &s.courier, batch.clone()).await;
+    assert_eq!(down.status, StatusCode::SERVICE_UNAVAILABLE, "{}", down.text);
+    assert_eq!(down.headers["retry-after"], "5");
+    assert_eq!(down.content_type, "application/problem+json");
+    assert_eq!(app.call(Method::GET, "/readyz", None, None).await.status, StatusCode::SERVICE_UNAVAILABLE);
+    set_open(true);
+    let up = app.post("/api/v1/sync", &s.courier, batch).await;
+    assert_eq!(up.status, StatusCode::OK, "{}", up.text);
+    assert_eq!(up.body["results"][0]["status"], "accepted");
+}

@@ -98,8 +98,14 @@ impl ResponseError for ApiError {
         };
         let mut res = HttpResponse::build(status);
         res.content_type("application/problem+json");
-        if let ApiError::TooManyRequests { retry_after_secs, .. } = self {
-            res.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
+        match self {
+            ApiError::TooManyRequests { retry_after_secs, .. } => {
+                res.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
+            }
+            ApiError::Unavailable(_) => {
+                res.insert_header((header::RETRY_AFTER, RETRY_AFTER_UNAVAILABLE.to_string()));
+            }
+            _ => {}
         }
         if status == StatusCode::UNAUTHORIZED {
             res.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
@@ -108,10 +114,38 @@ impl ResponseError for ApiError {
     }
 }
 
+/// Seconds a client should wait before retrying while the database is away.
+pub const RETRY_AFTER_UNAVAILABLE: u64 = 5;
+
+/// Whether a database error means the database is away for now (restarting,
+/// the connection cut, SQLite busy) rather than a fault in the request.
+fn database_away(e: &diesel::result::Error) -> bool {
+    use diesel::result::{DatabaseErrorKind as K, Error};
+    match e {
+        Error::DatabaseError(K::ClosedConnection | K::UnableToSendCommand, _) => true,
+        Error::DatabaseError(_, info) => {
+            let m = info.message();
+            [
+                "terminating connection",
+                "the database system is",
+                "not currently accepting connections",
+                "server closed the connection",
+                "database is locked",
+            ]
+            .iter()
+            .any(|s| m.contains(s))
+        }
+        _ => false,
+    }
+}
+
 impl From<diesel::result::Error> for ApiError {
     fn from(e: diesel::result::Error) -> Self {
         match e {
             diesel::result::Error::NotFound => ApiError::NotFound("not found".into()),
+            other if database_away(&other) => ApiError::Unavailable(format!(
+                "database unavailable, retry shortly / basis data sedang tidak tersedia: {other}"
+            )),
             other => ApiError::Internal(format!("database: {other}")),
         }
     }
@@ -148,6 +182,17 @@ pub fn field_from_serde(message: &str) -> String {
     "body".to_owned()
 }
 
+/// A JSON body that may be left out: empty means the type's default.
+pub fn optional_json<T: serde::de::DeserializeOwned + Default>(body: &[u8]) -> Result<T, ApiError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(T::default());
+    }
+    serde_json::from_slice(body).map_err(|e| {
+        let msg = e.to_string();
+        ApiError::field(&field_from_serde(&msg), msg)
+    })
+}
+
 /// Error handlers so malformed JSON, queries and paths answer problem+json.
 pub fn json_config() -> actix_web::web::JsonConfig {
     actix_web::web::JsonConfig::default().limit(2 * 1024 * 1024).error_handler(|err, _req| {
@@ -181,6 +226,23 @@ pub fn path_config() -> actix_web::web::PathConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_cut_database_connection_answers_503_with_retry_after() {
+        use diesel::result::{DatabaseErrorKind, Error};
+        let cut = Error::DatabaseError(DatabaseErrorKind::ClosedConnection, Box::new("server closed".to_owned()));
+        let restarting = Error::DatabaseError(
+            DatabaseErrorKind::Unknown,
+            Box::new("terminating connection due to administrator command".to_owned()),
+        );
+        for e in [cut, restarting] {
+            let res = ApiError::from(e).error_response();
+            assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+            assert_eq!(res.headers().get(header::RETRY_AFTER).and_then(|v| v.to_str().ok()), Some("5"));
+        }
+        let bug = Error::DatabaseError(DatabaseErrorKind::Unknown, Box::new("syntax error".to_owned()));
+        assert_eq!(ApiError::from(bug).status_code(), StatusCode::INTERNAL_SERVER_ERROR);
+    }
 
     #[test]
     fn serde_messages_name_the_field() {

@@ -15,6 +15,9 @@ pub async fn sync(
     courier: Courier,
     body: Json<SyncRequest>,
 ) -> Result<Json<SyncResponse>, ApiError> {
+    // When the batch arrived, not when a database connection was free: time
+    // spent queueing (a database restart, say) is not the phone's clock skew.
+    let received_at = db::now();
     let body = body.into_inner();
     if body.events.len() > MAX_EVENTS {
         return Err(ApiError::PayloadTooLarge(format!(
@@ -32,7 +35,7 @@ pub async fn sync(
                 courier_id: &courier.id,
                 device_id: &body.device_id,
                 sent_at: db::truncate(body.sent_at.naive_utc()),
-                received_at: db::now(),
+                received_at,
             };
             let skew_ms = batch.skew().num_milliseconds();
             tracing::info!(courier = %courier.id, events = body.events.len(), clock_skew_ms = skew_ms, "sync");

@@ -92,14 +92,16 @@ impl ManageConnection for Manager {
             Backend::Sqlite(path) => {
                 let mut conn = diesel::SqliteConnection::establish(&path.to_string_lossy())
                     .map_err(r2d2::Error::ConnectionError)?;
-                // WAL lets readers work beside the one writer; the busy timeout
-                // makes a second writer wait instead of failing.
-                // The log is checkpointed by a thread of its own (see
-                // `Checkpointer`); the high automatic threshold only bounds the
-                // log should that thread fall behind.
+                // The busy timeout comes first: switching to WAL takes a lock,
+                // and a start right after a crash may find another connection
+                // recovering the log. WAL lets readers work beside the one
+                // writer; the busy timeout makes a second writer wait instead
+                // of failing. The log is checkpointed by a thread of its own
+                // (see `Checkpointer`); the high automatic threshold only
+                // bounds the log should that thread fall behind.
                 conn.batch_execute(
-                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                     PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; \
+                    "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
+                     PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; \
                      PRAGMA wal_autocheckpoint = 10000;",
                 )
                 .map_err(r2d2::Error::QueryError)?;
