@@ -11,5 +11,6 @@ mod media;
 mod migrations;
 mod offices;
 mod openapi;
+mod resident;
 mod routes;
 mod sync;

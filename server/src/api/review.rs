@@ -1,13 +1,15 @@
-//! The review queue (staff): field data the server kept but did not apply.
-//! `GET /api/v1/review`, `POST /api/v1/review/rejected/{id}/resolve`.
+//! The review queue (staff): field data the server kept but did not apply,
+//! and residents' reports and early confirmations. `GET /api/v1/review`,
+//! `POST /api/v1/review/rejected/{id}/resolve`,
+//! `POST /api/v1/review/resident/{id}/resolve`.
 
 use super::error::ApiError;
 use crate::app::AppState;
 use crate::auth::Staff;
-use crate::db::events;
+use crate::db::{events, links};
 use actix_web::web::{self, Json};
 use antar_shared::wire::ProblemDetails;
-use antar_shared::wire::{FlaggedEvent, RejectedEvent, ReviewQueue};
+use antar_shared::wire::{FlaggedEvent, RejectedEvent, ResidentItem, ResidentItemKind, ResolveReview, ReviewQueue};
 
 const LIMIT: i64 = 500;
 
@@ -33,7 +35,17 @@ pub async fn list(state: web::Data<AppState>, staff: Staff) -> Result<Json<Revie
                     received_at: r.received_at.and_utc(),
                 })
                 .collect();
-            Ok(Json(ReviewQueue { flagged, rejected }))
+            let resident = links::open_reports(conn, &staff.office_id, LIMIT)?
+                .into_iter()
+                .map(|r| ResidentItem {
+                    id: r.id,
+                    card_id: r.card_id,
+                    kind: ResidentItemKind::parse(&r.kind).unwrap_or(ResidentItemKind::Report),
+                    message: r.message,
+                    created_at: r.created_at.and_utc(),
+                })
+                .collect();
+            Ok(Json(ReviewQueue { flagged, rejected, resident }))
         })
         .await
 }
@@ -48,6 +60,31 @@ pub async fn resolve(
     let done = state.db(move |conn| Ok(events::resolve_rejected(conn, &staff.office_id, &id)?)).await?;
     if !done {
         return Err(ApiError::not_found("rejected event"));
+    }
+    Ok(Json(serde_json::json!({ "resolved": true })))
+}
+
+/// Longest note kept with a resolution.
+const MAX_NOTE: usize = 1000;
+
+#[utoipa::path(post, path = "/api/v1/review/resident/{id}/resolve", tag = "review", security(("bearer" = [])), params(("id" = String, Path)), request_body(content = Option<ResolveReview>, description = "optional: what was done"), responses((status = 200, description = "resolved"), (status = 400, description = "invalid request (the field and the reason)", body = ProblemDetails, content_type = "application/problem+json"), (status = 401, description = "no valid token", body = ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "not allowed for this role", body = ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "not found (or another office's, or already resolved)", body = ProblemDetails, content_type = "application/problem+json")))]
+pub async fn resolve_resident(
+    state: web::Data<AppState>,
+    staff: Staff,
+    id: web::Path<String>,
+    body: web::Bytes,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let id = id.into_inner();
+    let body: ResolveReview = super::error::optional_json(&body)?;
+    let note = body.note.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
+    if note.as_ref().is_some_and(|n| n.chars().count() > MAX_NOTE) {
+        return Err(ApiError::field("note", "at most 1000 characters"));
+    }
+    let done = state
+        .db(move |conn| Ok(links::resolve_report(conn, &staff.office_id, &id, &staff.id, note.as_deref())?))
+        .await?;
+    if !done {
+        return Err(ApiError::not_found("resident item"));
     }
     Ok(Json(serde_json::json!({ "resolved": true })))
 }

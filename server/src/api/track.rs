@@ -31,7 +31,7 @@ pub async fn get(
     Ok(private(HttpResponse::Ok()).json(view))
 }
 
-#[utoipa::path(post, path = "/api/v1/track/{token}/confirm", tag = "resident", params(("token" = String, Path)), responses((status = 200, description = "confirmed (a second confirmation answers like the first)", body = TrackView), (status = 404, description = "not found (or another office's)", body = ProblemDetails, content_type = "application/problem+json"), (status = 410, description = "the link expired", body = ProblemDetails, content_type = "application/problem+json"), (status = 429, description = "too many requests (see Retry-After)", body = ProblemDetails, content_type = "application/problem+json")))]
+#[utoipa::path(post, path = "/api/v1/track/{token}/confirm", tag = "resident", params(("token" = String, Path)), responses((status = 200, description = "confirmed (a second confirmation answers like the first); on a card still with the courier, kept for staff review", body = TrackView), (status = 409, description = "the card has not been delivered", body = ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "not found (or another office's)", body = ProblemDetails, content_type = "application/problem+json"), (status = 410, description = "the link expired", body = ProblemDetails, content_type = "application/problem+json"), (status = 429, description = "too many requests (see Retry-After)", body = ProblemDetails, content_type = "application/problem+json")))]
 pub async fn confirm(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -54,9 +54,11 @@ fn check_message(message: &str) -> Result<String, ApiError> {
 #[utoipa::path(post, path = "/api/v1/track/{token}/report", tag = "resident", params(("token" = String, Path)), request_body = ReportRequest, responses((status = 200, body = TrackView), (status = 400, description = "invalid request (the field and the reason)", body = ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "not found (or another office's)", body = ProblemDetails, content_type = "application/problem+json"), (status = 410, description = "the link expired", body = ProblemDetails, content_type = "application/problem+json"), (status = 429, description = "too many requests (see Retry-After)", body = ProblemDetails, content_type = "application/problem+json")))]
 pub async fn report(
     state: web::Data<AppState>,
+    req: HttpRequest,
     token: web::Path<String>,
     body: Json<ReportRequest>,
 ) -> Result<HttpResponse, ApiError> {
+    state.resident_request(&req)?;
     let token = token.into_inner();
     let message = check_message(&body.message)?;
     let view = state.db(move |conn| links::answer(conn, &token, ResidentAnswer::Disputed, Some(message))).await?;
@@ -83,21 +85,29 @@ pub struct PageForm {
 #[utoipa::path(post, path = "/t/{token}/confirm", tag = "resident", params(("token" = String, Path)), responses((status = 200, description = "confirmed, or a problem reported when the form has a message", content_type = "text/html")))]
 pub async fn page_confirm(
     state: web::Data<AppState>,
+    req: HttpRequest,
     token: web::Path<String>,
     form: web::Form<PageForm>,
 ) -> HttpResponse {
     let t = token.into_inner();
+    if let Err(e) = state.resident_request(&req) {
+        return render(&t, Err(e), None);
+    }
     let tk = t.clone();
     let message = form.into_inner().message.filter(|m| !m.trim().is_empty());
-    let (answer, notice) = match &message {
-        Some(_) => (ResidentAnswer::Disputed, "Laporan Anda sudah kami terima. Petugas akan menghubungi Anda."),
-        None => (ResidentAnswer::Confirmed, "Terima kasih, penerimaan e-KTP sudah dikonfirmasi."),
-    };
+    let answer = if message.is_some() { ResidentAnswer::Disputed } else { ResidentAnswer::Confirmed };
     let message = match message.map(|m| check_message(&m)).transpose() {
         Ok(m) => m,
         Err(e) => return render(&t, Err(e), None),
     };
     let result = state.db(move |conn| links::answer(conn, &tk, answer, message)).await;
+    let notice = match (&result, answer) {
+        (_, ResidentAnswer::Disputed) => "Laporan Anda sudah kami terima. Petugas akan menghubungi Anda.",
+        (Ok(v), ResidentAnswer::Confirmed) if v.resident.is_none() => {
+            "Terima kasih. Konfirmasi Anda kami catat; petugas akan mencocokkannya dengan catatan kurir."
+        }
+        _ => "Terima kasih, penerimaan e-KTP sudah dikonfirmasi.",
+    };
     render(&t, result, Some(notice))
 }
 
@@ -111,6 +121,7 @@ fn render(token: &str, result: Result<TrackView, ApiError>, notice: Option<&str>
         Err(ApiError::Gone(_)) => (actix_web::http::StatusCode::GONE, "<h1>Tautan kedaluwarsa</h1><p>Tautan ini sudah tidak berlaku. Hubungi kantor Disdukcapil untuk tautan baru.</p>".to_owned()),
         Err(ApiError::NotFound(_)) => (actix_web::http::StatusCode::NOT_FOUND, "<h1>Tautan tidak ditemukan</h1><p>Periksa kembali tautan dari SMS/WhatsApp Anda.</p>".to_owned()),
         Err(ApiError::TooManyRequests { .. }) => (actix_web::http::StatusCode::TOO_MANY_REQUESTS, "<h1>Terlalu banyak permintaan</h1><p>Tunggu sebentar lalu muat ulang halaman ini.</p>".to_owned()),
+        Err(ApiError::Conflict(detail)) => (actix_web::http::StatusCode::CONFLICT, format!("<h1>Belum bisa dikonfirmasi</h1><p>{}</p>", esc(detail.split(" / ").next().unwrap_or(&detail)))),
         Err(ApiError::Validation { detail, .. }) => (actix_web::http::StatusCode::BAD_REQUEST, format!("<h1>Periksa isian</h1><p>{}</p>", esc(&detail))),
         Err(e) => {
             tracing::error!(error = %e, "resident page");
@@ -160,9 +171,10 @@ fn view_html(token: &str, v: &TrackView, notice: Option<&str>) -> String {
     match v.resident {
         Some(ResidentAnswer::Confirmed) => out.push_str("<p><strong>Anda sudah mengonfirmasi penerimaan. Terima kasih.</strong></p>"),
         Some(ResidentAnswer::Disputed) => out.push_str("<p><strong>Laporan Anda sedang ditangani petugas.</strong></p>"),
-        None => out.push_str(&format!(
+        None if v.can_confirm => out.push_str(&format!(
             "<form method=\"post\" action=\"{action}\"><button type=\"submit\">Ya, e-KTP sudah saya terima</button></form>"
         )),
+        None => out.push_str("<p>Konfirmasi penerimaan bisa dilakukan setelah e-KTP diserahkan kepada Anda.</p>"),
     }
     out.push_str(&format!(
         "<h2>Ada masalah?</h2><form method=\"post\" action=\"{action}\"><label for=\"message\">Ceritakan masalahnya</label>\

@@ -25,6 +25,12 @@ pub struct ReportRow {
     pub office_id: String,
     pub message: String,
     pub created_at: NaiveDateTime,
+    /// `report`, or `early_confirmation` (confirmed while the card was still
+    /// with the courier).
+    pub kind: String,
+    pub resolved_at: Option<NaiveDateTime>,
+    pub resolved_by: Option<String>,
+    pub resolution_note: Option<String>,
 }
 
 /// Stores a new link and revokes the card's earlier ones.
@@ -45,4 +51,50 @@ pub fn by_hash(conn: &mut DbConnection, hash: &str) -> QueryResult<Option<LinkRo
 
 pub fn insert_report(conn: &mut DbConnection, row: &ReportRow) -> QueryResult<()> {
     diesel::insert_into(resident_reports::table).values(row).execute(conn).map(drop)
+}
+
+/// The office's resident items not yet resolved, oldest first.
+pub fn open_reports(conn: &mut DbConnection, office_id: &str, limit: i64) -> QueryResult<Vec<ReportRow>> {
+    resident_reports::table
+        .filter(resident_reports::office_id.eq(office_id).and(resident_reports::resolved_at.is_null()))
+        .order((resident_reports::created_at.asc(), resident_reports::id.asc()))
+        .limit(limit)
+        .select(ReportRow::as_select())
+        .load(conn)
+}
+
+/// Whether the card already has an open item of this kind.
+pub fn has_open(conn: &mut DbConnection, card_id: &str, kind: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        resident_reports::table.filter(
+            resident_reports::card_id
+                .eq(card_id)
+                .and(resident_reports::kind.eq(kind))
+                .and(resident_reports::resolved_at.is_null()),
+        ),
+    ))
+    .get_result(conn)
+}
+
+/// Resolves an open item with who did it and their note; false when there
+/// is no such open item in the office.
+pub fn resolve_report(
+    conn: &mut DbConnection,
+    office_id: &str,
+    id: &str,
+    by: &str,
+    note: Option<&str>,
+) -> QueryResult<bool> {
+    let open = resident_reports::id
+        .eq(id)
+        .and(resident_reports::office_id.eq(office_id))
+        .and(resident_reports::resolved_at.is_null());
+    diesel::update(resident_reports::table.filter(open))
+        .set((
+            resident_reports::resolved_at.eq(super::now()),
+            resident_reports::resolved_by.eq(by),
+            resident_reports::resolution_note.eq(note),
+        ))
+        .execute(conn)
+        .map(|n| n == 1)
 }

@@ -165,6 +165,10 @@ diesel::table! {
         office_id -> Text,
         message -> Text,
         created_at -> Timestamp,
+        kind -> Text,
+        resolved_at -> Nullable<Timestamp>,
+        resolved_by -> Nullable<Text>,
+        resolution_note -> Nullable<Text>,
     }
 }
 

@@ -7,8 +7,8 @@ use crate::auth::sha256_hex;
 use crate::db::{self, cards, events, links, offices, users, DbConnection};
 use crate::domain::custody;
 use antar_shared::custody::ResidentAnswer;
-use antar_shared::wire::{ResidentLink, TimelineEntry, TrackView};
-use antar_shared::EventKind;
+use antar_shared::wire::{ResidentItemKind, ResidentLink, TimelineEntry, TrackView};
+use antar_shared::{EventKind, Status};
 
 pub fn new_token() -> String {
     use base64::Engine;
@@ -45,14 +45,31 @@ pub fn create(
     })?;
     let url = format!("{base_url}/t/{token}");
     let whatsapp_url = card.phone.as_deref().and_then(antar_shared::import::normalise_phone).map(|phone| {
-        let text = format!(
-            "Yth. {}, e-KTP Anda dari Disdukcapil {} sedang dalam pengantaran. Lihat statusnya di {url}",
-            first_name(&card.name),
-            office.name
-        );
+        let text = link_message(card.status(), &first_name(&card.name), &office.name, &card.kelurahan, &url);
         format!("https://wa.me/{phone}?text={}", percent_encode(&text))
     });
     Ok(ResidentLink { url, expires_at: expires_at.and_utc(), whatsapp_url })
+}
+
+/// The message sent with a resident link: what is true of the card now.
+pub fn link_message(status: Status, first_name: &str, office: &str, kelurahan: &str, url: &str) -> String {
+    let where_ = match status {
+        Status::Printed => {
+            format!("sudah dicetak dan ada di kantor Disdukcapil {office}; jadwal antarnya akan kami kabarkan")
+        }
+        Status::Assigned => format!("dari Disdukcapil {office} sudah dijadwalkan untuk diantar"),
+        Status::WithCourier => format!("dari Disdukcapil {office} sedang dalam pengantaran"),
+        Status::Delivered => format!("dari Disdukcapil {office} sudah diserahkan. Mohon konfirmasi penerimaannya"),
+        Status::ReturnedToOffice | Status::HeldForPickup => {
+            format!("menunggu Anda di kantor Disdukcapil {office}; silakan ambil dengan membawa KK")
+        }
+        Status::LeftAtVillageOffice => {
+            format!("dititipkan di kantor kelurahan {kelurahan}; silakan ambil di sana dengan membawa KK")
+        }
+        Status::Collected => format!("sudah diambil di kantor Disdukcapil {office}"),
+        Status::Void => format!("dibatalkan oleh Disdukcapil {office}; silakan hubungi kantor"),
+    };
+    format!("Yth. {first_name}, e-KTP Anda {where_}. Lihat statusnya di {url}")
 }
 
 fn percent_encode(s: &str) -> String {
@@ -116,12 +133,15 @@ pub fn view(conn: &mut DbConnection, token: &str) -> Result<TrackView, ApiError>
         time_zone: office.time_zone,
         courier_first_name,
         timeline,
-        can_confirm: card.resident().is_none(),
+        can_confirm: card.resident().is_none() && matches!(status, Status::Delivered | Status::WithCourier),
     })
 }
 
-/// Records the resident's answer once; a second confirmation changes nothing
-/// and answers like the first.
+/// Records the resident's answer. A confirmation counts only on a delivered
+/// card (a second one answers like the first); on a card still with the
+/// courier — who may have handed it over offline — it is kept for staff to
+/// review and changes nothing; otherwise it is refused. A report is always a
+/// review item, and on a delivered card also disputes the delivery.
 pub fn answer(
     conn: &mut DbConnection,
     token: &str,
@@ -131,36 +151,70 @@ pub fn answer(
     let link = resolve(conn, token)?;
     db::write_tx(conn, |conn| {
         let card = cards::get(conn, &link.office_id, &link.card_id)?.ok_or_else(|| ApiError::not_found("link"))?;
-        if let Some(text) = &message {
+        let office = offices::get(conn, &link.office_id)?;
+        let item = |conn: &mut DbConnection, kind: ResidentItemKind, message: String| {
             links::insert_report(
                 conn,
                 &links::ReportRow {
                     id: db::new_id(),
                     card_id: card.id.clone(),
                     office_id: link.office_id.clone(),
-                    message: text.clone(),
+                    message,
                     created_at: db::now(),
+                    kind: kind.as_str().to_owned(),
+                    resolved_at: None,
+                    resolved_by: None,
+                    resolution_note: None,
                 },
-            )?;
-        }
-        let already_confirmed = card.resident() == Some(ResidentAnswer::Confirmed);
-        if !(already_confirmed && answer == ResidentAnswer::Confirmed) {
-            let office = offices::get(conn, &link.office_id)?;
-            let kind = match answer {
-                ResidentAnswer::Confirmed => EventKind::ResidentConfirmed,
-                ResidentAnswer::Disputed => EventKind::ResidentDisputed,
-            };
-            custody::record_office_event(
-                conn,
-                office.rules(),
-                &office.id,
-                &card.id,
-                kind,
-                None,
-                serde_json::json!({ "via": "resident_link" }),
-            )?;
+            )
+        };
+        let record = |conn: &mut DbConnection, kind: EventKind| {
+            let payload = serde_json::json!({ "via": "resident_link" });
+            custody::record_office_event(conn, office.rules(), &office.id, &card.id, kind, None, payload)
+        };
+        match (answer, card.status()) {
+            (ResidentAnswer::Confirmed, _) if card.resident() == Some(ResidentAnswer::Confirmed) => {}
+            (ResidentAnswer::Confirmed, Status::Delivered) => {
+                record(conn, EventKind::ResidentConfirmed)?;
+            }
+            (ResidentAnswer::Confirmed, Status::WithCourier) => {
+                if !links::has_open(conn, &card.id, ResidentItemKind::EarlyConfirmation.as_str())? {
+                    item(conn, ResidentItemKind::EarlyConfirmation, String::new())?;
+                }
+            }
+            (ResidentAnswer::Confirmed, status) => {
+                return Err(ApiError::Conflict(format!(
+                    "E-KTP ini belum diserahkan ({}), jadi penerimaan belum bisa dikonfirmasi. \
+                     / This card has not been delivered yet, so receipt cannot be confirmed.",
+                    status.label_id().to_lowercase()
+                )))
+            }
+            (ResidentAnswer::Disputed, status) => {
+                item(conn, ResidentItemKind::Report, message.unwrap_or_default())?;
+                if status == Status::Delivered {
+                    record(conn, EventKind::ResidentDisputed)?;
+                }
+            }
         }
         Ok::<_, ApiError>(())
     })?;
     view(conn, token)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_link_message_says_what_is_true_of_the_card() {
+        let msg = |st| link_message(st, "Siti", "KOTA BANDAR LAMPUNG", "RAJABASA", "https://x/t/abc");
+        assert!(msg(Status::WithCourier).contains("sedang dalam pengantaran"));
+        for st in Status::ALL.into_iter().filter(|s| *s != Status::WithCourier) {
+            assert!(!msg(st).contains("pengantaran"), "{st:?} is not on its way: {}", msg(st));
+            assert!(msg(st).ends_with("https://x/t/abc"));
+        }
+        assert!(msg(Status::Delivered).contains("sudah diserahkan"));
+        assert!(msg(Status::LeftAtVillageOffice).contains("kelurahan RAJABASA"));
+        assert!(msg(Status::Printed).contains("ada di kantor"));
+    }
 }
