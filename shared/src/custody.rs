@@ -210,7 +210,8 @@ pub struct CustodyEvent {
     pub occurred_at: DateTime<Utc>,
     /// The user who recorded it (courier, staff), if any.
     pub actor: Option<String>,
-    /// For `assigned`: the courier the card is assigned to.
+    /// For `assigned`: the courier the card is assigned to; for a
+    /// `returned_to_office` staff record: the courier it was received from.
     pub courier: Option<String>,
 }
 
@@ -285,7 +286,11 @@ pub fn apply(state: &CardState, ev: &CustodyEvent, rules: Rules) -> Result<CardS
         if !matches!(from, S::Assigned | S::WithCourier) {
             return Err(refuse());
         }
-        if ev.actor.is_none() || ev.actor != state.courier {
+        // Staff receiving a card back at the office name the courier it came
+        // from; anyone else handing it on must be the carrier.
+        let received_from_carrier =
+            ev.kind == EventKind::ReturnedToOffice && ev.courier.is_some() && ev.courier == state.courier;
+        if !received_from_carrier && (ev.actor.is_none() || ev.actor != state.courier) {
             return Err(Refusal::NotCarrier { actor: ev.actor.clone() });
         }
     }

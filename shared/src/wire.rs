@@ -216,6 +216,17 @@ pub struct StopsUpdate {
     pub card_ids: Vec<String>,
 }
 
+/// Closing a courier's day: the cards the courier hands back at the office.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CloseDay {
+    /// Cards received back now; omitted: every card still out. A card not
+    /// handed back stays with the courier and shows as a discrepancy.
+    #[serde(default)]
+    pub returned_card_ids: Option<Vec<String>>,
+}
+
 /// A courier's day as the handover report (berita acara serah terima) shows
 /// it: handed out = delivered + returned + left at village office + still out.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -230,6 +241,8 @@ pub struct DayReport {
     pub delivered: Vec<CardSummary>,
     pub returned: Vec<CardSummary>,
     pub left_at_village_office: Vec<CardSummary>,
+    /// Still in the courier's bag; after the close, each is a discrepancy
+    /// until the card is delivered or received back.
     pub still_out: Vec<CardSummary>,
     /// On the route but never picked up.
     pub not_taken: Vec<CardSummary>,
@@ -237,6 +250,8 @@ pub struct DayReport {
     /// the office, void) — for staff to review.
     pub other: Vec<CardSummary>,
     pub balanced: bool,
+    /// Closed with cards still out: the courier has not handed them back.
+    pub discrepancy: bool,
 }
 
 /// Which proof a delivery must carry, as the office set it; each is
@@ -449,6 +464,54 @@ pub struct RejectedEvent {
 pub struct ReviewQueue {
     pub flagged: Vec<FlaggedEvent>,
     pub rejected: Vec<RejectedEvent>,
+    /// Residents' reports and early confirmations, oldest first.
+    pub resident: Vec<ResidentItem>,
+}
+
+/// What a resident's answer asks of the office.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ResidentItemKind {
+    /// A problem the resident reported through the link.
+    Report,
+    /// A receipt confirmed while the card was still with the courier (the
+    /// phone may not have synced the delivery yet).
+    EarlyConfirmation,
+}
+
+impl ResidentItemKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ResidentItemKind::Report => "report",
+            ResidentItemKind::EarlyConfirmation => "early_confirmation",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Report, Self::EarlyConfirmation].into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// A resident's answer waiting for staff.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ResidentItem {
+    pub id: String,
+    pub card_id: String,
+    pub kind: ResidentItemKind,
+    /// The resident's words (empty for a confirmation).
+    pub message: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Resolving a review item: what was done, kept with who and when.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResolveReview {
+    #[serde(default)]
+    pub note: Option<String>,
 }
 
 #[cfg(test)]

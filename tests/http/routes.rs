@@ -87,9 +87,12 @@ async fn closing_the_day_balances_handed_out_against_outcomes(app: TestApp) {
     assert_eq!(day["balanced"], true);
     assert_eq!(day["closed"], false);
 
-    let closed = app.post(&format!("{path}/close"), &s.staff, json!({})).await;
+    // The courier hands back nothing: c[3] stays in the bag.
+    let closed = app.post(&format!("{path}/close"), &s.staff, json!({"returned_card_ids": []})).await;
     assert_eq!(closed.status, StatusCode::OK, "{}", closed.text);
     assert_eq!(closed.body["closed"], true);
+    assert_eq!(app.get(&path, &s.staff).await.body["closed"], true, "the day reads as closed afterwards");
+    assert_eq!(closed.body["discrepancy"], true, "a card not handed back is a discrepancy");
     let closed_ids = |k: &str| {
         closed.body[k].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap().to_owned()).collect::<Vec<_>>()
     };
@@ -97,11 +100,15 @@ async fn closing_the_day_balances_handed_out_against_outcomes(app: TestApp) {
     assert_eq!(closed_ids("other"), Vec::<String>::new());
     assert_eq!((closed.body["handed_out"].as_u64(), closed.body["balanced"].as_bool()), (Some(4), Some(true)));
     assert_eq!(app.status_of(&s, &c[4]).await, "printed", "a card never taken goes back to the shelf");
-    assert_eq!(
-        app.get("/api/v1/me/routes", &s.courier).await.body["items"],
-        json!([]),
-        "closed routes leave the phone"
-    );
+    let phone = app.get("/api/v1/me/routes", &s.courier).await.body;
+    let on_phone: Vec<&str> = phone["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r["stops"].as_array().unwrap())
+        .map(|s| s["card_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(on_phone, [c[3].as_str()], "the phone keeps only the card still carried");
     let late = app.sync(&s.courier, vec![delivered(&c[3], 20)]).await;
     assert_eq!(late[0]["status"], "accepted", "a card still out can still be delivered");
     assert_eq!(app.status_of(&s, &c[3]).await, "delivered");
@@ -131,7 +138,7 @@ async fn a_closed_days_report_counts_the_log_up_to_the_close(app: TestApp) {
     assert!(res.iter().all(|r| r["status"] == "accepted" && r.get("code").is_none()), "{res:?}");
     tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     let path = format!("/api/v1/couriers/{}/days/{DAY}", s.courier_id);
-    let closed = app.post(&format!("{path}/close"), &s.staff, json!({})).await;
+    let closed = app.post(&format!("{path}/close"), &s.staff, json!({"returned_card_ids": []})).await;
     assert_eq!(closed.status, StatusCode::OK, "{}", closed.text);
     let ids = |day: &serde_json::Value, k: &str| {
         day[k].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap().to_owned()).collect::<Vec<_>>()
@@ -161,7 +168,64 @@ async fn a_closed_days_report_counts_the_log_up_to_the_close(app: TestApp) {
     assert_eq!((day["handed_out"].as_u64(), day["balanced"].as_bool()), (Some(3), Some(true)));
 }
 
+/// The close receives the cards the courier hands back: each is recorded
+/// as returned by the receiving staff member, the report balances with
+/// nothing still out, and a second close is refused.
+async fn closing_the_day_receives_the_cards_handed_back(app: TestApp) {
+    let s = app.seed(4).await;
+    let c = &s.cards;
+    app.route(&s, DAY, c).await;
+    let picked: Vec<_> = c.iter().map(|card| event(card, "picked_up", 1, json!({}))).collect();
+    app.sync(&s.courier, picked).await;
+    app.sync(&s.courier, vec![delivered(&c[0], 2)]).await;
+    let path = format!("/api/v1/couriers/{}/days/{DAY}", s.courier_id);
+    let stray = app.post(&format!("{path}/close"), &s.staff, json!({"returned_card_ids": [c[0]]})).await;
+    assert_eq!(stray.status, StatusCode::BAD_REQUEST, "a delivered card cannot be handed back: {}", stray.text);
+    assert_eq!(stray.body["errors"][0]["field"], "returned_card_ids");
+    assert_eq!(app.get(&path, &s.staff).await.body["closed"], false, "a refused close changes nothing");
+
+    let closed = app.post(&format!("{path}/close"), &s.staff, json!({"returned_card_ids": [c[1], c[2]]})).await;
+    assert_eq!(closed.status, StatusCode::OK, "{}", closed.text);
+    let ids = |day: &serde_json::Value, k: &str| {
+        day[k].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap().to_owned()).collect::<Vec<_>>()
+    };
+    assert_eq!(ids(&closed.body, "returned"), [c[1].clone(), c[2].clone()]);
+    assert_eq!(ids(&closed.body, "still_out"), [c[3].clone()]);
+    assert_eq!((closed.body["balanced"].as_bool(), closed.body["discrepancy"].as_bool()), (Some(true), Some(true)));
+    let staff_id = app.get("/api/v1/users?role=staff", &s.staff).await.body["items"][0]["id"].clone();
+    let card = app.get(&format!("/api/v1/cards/{}", c[1]), &s.staff).await.body;
+    let back = card["events"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!((back["kind"].as_str(), &back["actor"]), (Some("returned_to_office"), &staff_id), "received by staff");
+    assert_eq!(back["payload"]["received_from"], s.courier_id.as_str());
+    assert_eq!(card["status"], "returned_to_office");
+
+    let again = app.post(&format!("{path}/close"), &s.staff, json!({})).await;
+    assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.text);
+    // The card kept back is handed in later at the desk; the report stays as closed.
+    let desk =
+        app.post(&format!("/api/v1/cards/{}/events", c[3]), &s.staff, json!({"kind": "returned_to_office"})).await;
+    assert_eq!(desk.status, StatusCode::OK, "{}", desk.text);
+    assert_eq!(desk.body["status"], "returned_to_office");
+    let refused =
+        app.post(&format!("/api/v1/cards/{}/events", c[3]), &s.staff, json!({"kind": "returned_to_office"})).await;
+    assert_eq!(refused.status, StatusCode::CONFLICT, "only a card a courier carries can be received back");
+    assert_eq!(app.get("/api/v1/me/routes", &s.courier).await.body["items"], json!([]), "nothing left on the phone");
+    assert_eq!(ids(&app.get(&path, &s.staff).await.body, "still_out"), [c[3].clone()], "the closed report stands");
+
+    // Omitting the list receives every card still out.
+    let s2 = (app.user("kurir9", "courier").await, "2026-11-24");
+    let r =
+        app.post("/api/v1/routes", &s.staff, json!({"courier_id": s2.0 .0, "date": s2.1, "card_ids": [c[1]]})).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    app.sync(&s2.0 .1, vec![event(&c[1], "picked_up", 3, json!({}))]).await;
+    let all = app.post(&format!("/api/v1/couriers/{}/days/{}/close", s2.0 .0, s2.1), &s.staff, json!({})).await;
+    assert_eq!(all.status, StatusCode::OK, "{}", all.text);
+    assert_eq!(ids(&all.body, "returned"), [c[1].clone()]);
+    assert_eq!((all.body["still_out"].as_array().unwrap().len(), all.body["discrepancy"].as_bool()), (0, Some(false)));
+}
+
 on_both_backends!(
+    closing_the_day_receives_the_cards_handed_back,
     stops_can_be_added_removed_and_reordered,
     a_card_in_the_couriers_bag_cannot_be_taken_off_the_route,
     a_cancelled_route_frees_its_cards,

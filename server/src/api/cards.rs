@@ -78,7 +78,7 @@ pub struct StaffEvent {
 }
 
 /// `POST /api/v1/cards/{id}/events`: collected at the office, held for
-/// pickup, or void with a reason.
+/// pickup, received back from the courier carrying it, or void with a reason.
 #[utoipa::path(post, path = "/api/v1/cards/{id}/events", tag = "cards", security(("bearer" = [])), params(("id" = String, Path)), request_body = StaffEvent, responses((status = 200, body = CardDetail), (status = 400, description = "invalid request (the field and the reason)", body = ProblemDetails, content_type = "application/problem+json"), (status = 401, description = "no valid token", body = ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "not allowed for this role", body = ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "not found (or another office's)", body = ProblemDetails, content_type = "application/problem+json"), (status = 409, description = "conflicts with the card's custody or a route", body = ProblemDetails, content_type = "application/problem+json")))]
 pub async fn record(
     state: web::Data<AppState>,
@@ -89,7 +89,7 @@ pub async fn record(
     let body = body.into_inner();
     let kind = EventKind::parse(&body.kind)
         .filter(|k| custody::STAFF_KINDS.contains(k))
-        .ok_or_else(|| ApiError::field("kind", "collected, held_for_pickup or void"))?;
+        .ok_or_else(|| ApiError::field("kind", "collected, held_for_pickup, returned_to_office or void"))?;
     let mut payload = serde_json::json!({});
     if kind == EventKind::Void {
         match body.reason.as_deref() {

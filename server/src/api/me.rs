@@ -1,5 +1,6 @@
-//! `GET /api/v1/me/routes`: the courier's own open routes, with what the
-//! doorstep needs and nothing more (no full NIK); `GET /api/v1/me/proof`:
+//! `GET /api/v1/me/routes`: the courier's own open routes (and closed ones
+//! with cards not handed back), with what the doorstep needs and nothing
+//! more (no full NIK); `GET /api/v1/me/proof`:
 //! which proof the office requires of a delivery.
 
 use super::error::ApiError;
@@ -12,6 +13,7 @@ use antar_shared::doorstep::NikCheck;
 use antar_shared::nik::mask;
 use antar_shared::wire::ProblemDetails;
 use antar_shared::wire::{CourierRoute, DoorstepStop, Items, ProofRules};
+use antar_shared::Status;
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams, utoipa::ToSchema)]
@@ -32,12 +34,22 @@ pub async fn routes(
         .office_db(courier.office_id.clone(), move |conn, office| {
             let until = only.unwrap_or_else(|| office_today(&office.time_zone) + chrono::Duration::days(1));
             let mut out = Vec::new();
-            for r in routes::open_for_courier(conn, &courier.id, &until.format("%Y-%m-%d").to_string())? {
+            let mut list = routes::closed_with_cards_out(conn, &courier.id)?;
+            list.extend(routes::open_for_courier(conn, &courier.id, &until.format("%Y-%m-%d").to_string())?);
+            list.sort_by(|a, b| (&a.date, a.created_at).cmp(&(&b.date, b.created_at)));
+            for r in list {
                 if only.is_some_and(|d| d.format("%Y-%m-%d").to_string() != r.date) {
                     continue;
                 }
+                // Of a closed day, only the cards the courier still carries.
+                let still_carried = |card: &crate::db::cards::Card| {
+                    r.status == "open"
+                        || (card.status() == Status::WithCourier
+                            && card.courier_id.as_deref() == Some(courier.id.as_str()))
+                };
                 let stops = routes::stops_with_cards(conn, &r.id)?
                     .into_iter()
+                    .filter(|(_, card)| still_carried(card))
                     .map(|(stop, card)| DoorstepStop {
                         card_id: card.id.clone(),
                         seq: stop.seq,

@@ -51,6 +51,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 )
                 .route("/review", web::get().to(review::list))
                 .route("/review/rejected/{id}/resolve", web::post().to(review::resolve))
+                .route("/review/resident/{id}/resolve", web::post().to(review::resolve_resident))
                 .route("/media/{sha256}", web::put().to(media::put))
                 .route("/media/{sha256}", web::get().to(media::get))
                 .route("/track/{token}", web::get().to(track::get))

@@ -10,7 +10,7 @@ use crate::domain::routes;
 use actix_web::web::{self, Json};
 use actix_web::HttpResponse;
 use antar_shared::wire::ProblemDetails;
-use antar_shared::wire::{DayReport, Items, NewRoute, Route, StopsUpdate};
+use antar_shared::wire::{CloseDay, DayReport, Items, NewRoute, Route, StopsUpdate};
 use serde::Deserialize;
 
 fn check_date(date: &str) -> Result<(), ApiError> {
@@ -101,17 +101,19 @@ pub async fn day(
         .await
 }
 
-#[utoipa::path(post, path = "/api/v1/couriers/{id}/days/{date}/close", tag = "routes", security(("bearer" = [])), params(("id" = String, Path), ("date" = String, Path, description = "YYYY-MM-DD")), responses((status = 200, body = DayReport), (status = 400, description = "invalid request (the field and the reason)", body = ProblemDetails, content_type = "application/problem+json"), (status = 401, description = "no valid token", body = ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "not allowed for this role", body = ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "not found (or another office's)", body = ProblemDetails, content_type = "application/problem+json"), (status = 409, description = "conflicts with the card's custody or a route", body = ProblemDetails, content_type = "application/problem+json")))]
+#[utoipa::path(post, path = "/api/v1/couriers/{id}/days/{date}/close", tag = "routes", security(("bearer" = [])), params(("id" = String, Path), ("date" = String, Path, description = "YYYY-MM-DD")), request_body(content = Option<CloseDay>, description = "optional: the cards handed back (default: every card still out)"), responses((status = 200, body = DayReport), (status = 400, description = "invalid request (the field and the reason)", body = ProblemDetails, content_type = "application/problem+json"), (status = 401, description = "no valid token", body = ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "not allowed for this role", body = ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "not found (or another office's)", body = ProblemDetails, content_type = "application/problem+json"), (status = 409, description = "conflicts with the card's custody or a route", body = ProblemDetails, content_type = "application/problem+json")))]
 pub async fn close_day(
     state: web::Data<AppState>,
     staff: Staff,
     path: web::Path<(String, String)>,
+    body: web::Bytes,
 ) -> Result<Json<DayReport>, ApiError> {
     let (courier, date) = path.into_inner();
     check_date(&date)?;
+    let body: CloseDay = super::error::optional_json(&body)?;
     state
         .office_db(staff.office_id.clone(), move |conn, office| {
-            routes::close_day(conn, office, &staff.id, &courier, &date).map(Json)
+            routes::close_day(conn, office, &staff.id, &courier, &date, body.returned_card_ids.as_deref()).map(Json)
         })
         .await
 }

@@ -7,6 +7,9 @@ use antar_shared::wire::EventView;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+/// Payload key of a return recorded at the office: the courier who handed the card back.
+pub const RECEIVED_FROM: &str = "received_from";
+
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = card_events)]
 pub struct EventRow {
@@ -68,13 +71,18 @@ impl EventRow {
             return None;
         }
         let kind = self.kind()?;
-        let courier = if kind == EventKind::Assigned {
+        // The courier an assignment names, or the one staff received a
+        // returned card from (a courier's own payload never carries it).
+        let key = match kind {
+            EventKind::Assigned => Some("courier_id"),
+            EventKind::ReturnedToOffice if self.device_id.is_none() => Some(RECEIVED_FROM),
+            _ => None,
+        };
+        let courier = key.and_then(|key| {
             serde_json::from_str::<serde_json::Value>(&self.payload)
                 .ok()
-                .and_then(|v| v.get("courier_id").and_then(|c| c.as_str()).map(str::to_owned))
-        } else {
-            None
-        };
+                .and_then(|v| v.get(key).and_then(|c| c.as_str()).map(str::to_owned))
+        });
         Some(CustodyEvent {
             id: self.id.clone(),
             kind,

@@ -112,6 +112,25 @@ pub fn open_for_courier(conn: &mut DbConnection, courier_id: &str, to: &str) -> 
         .load(conn)
 }
 
+/// A courier's closed routes that still hold a card in that courier's bag
+/// (not handed back at the close): the phone keeps them until each card is
+/// delivered or returned.
+pub fn closed_with_cards_out(conn: &mut DbConnection, courier_id: &str) -> QueryResult<Vec<RouteRow>> {
+    let ids: Vec<String> = route_stops::table
+        .inner_join(routes::table)
+        .inner_join(cards::table)
+        .filter(routes::courier_id.eq(courier_id).and(routes::status.eq("closed")))
+        .filter(cards::status.eq(antar_shared::Status::WithCourier.as_str()).and(cards::courier_id.eq(courier_id)))
+        .select(routes::id)
+        .distinct()
+        .load(conn)?;
+    routes::table
+        .filter(routes::id.eq_any(ids))
+        .order((routes::date.asc(), routes::created_at.asc()))
+        .select(RouteRow::as_select())
+        .load(conn)
+}
+
 /// Stops of a route with their cards, in route order.
 pub fn stops_with_cards(conn: &mut DbConnection, route_id: &str) -> QueryResult<Vec<(StopRow, super::cards::Card)>> {
     route_stops::table

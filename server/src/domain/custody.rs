@@ -172,8 +172,30 @@ pub fn record_office_events(
 }
 
 /// Kinds staff record at the office, and the reasons a card is voided.
-pub const STAFF_KINDS: [EventKind; 3] = [EventKind::Collected, EventKind::Void, EventKind::HeldForPickup];
+/// `returned_to_office` is staff receiving a card back from the courier who
+/// carries it (after the day was closed, say).
+pub const STAFF_KINDS: [EventKind; 4] =
+    [EventKind::Collected, EventKind::Void, EventKind::HeldForPickup, EventKind::ReturnedToOffice];
 pub const VOID_REASONS: [&str; 4] = ["reprinted", "damaged", "deceased", "other"];
+
+/// Staff receive cards back from the courier carrying them: one
+/// `returned_to_office` each, naming that courier. Returns the cards the
+/// custody refused (not carried by `carrier`).
+pub fn receive_returns(
+    conn: &mut DbConnection,
+    office: &crate::db::offices::Office,
+    actor: &str,
+    carrier: &str,
+    route_id: &str,
+    card_ids: &[String],
+) -> QueryResult<HashMap<String, custody::Refusal>> {
+    if card_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let payload = serde_json::json!({ events::RECEIVED_FROM: carrier, "route_id": route_id });
+    let items: Vec<_> = card_ids.iter().map(|c| (c.clone(), payload.clone())).collect();
+    record_office_events(conn, office.rules(), &office.id, EventKind::ReturnedToOffice, Some(actor), &items)
+}
 
 /// Records a staff action on a card. Unlike field data, a staff action the
 /// card's custody does not allow is refused (409) and not stored: the person
@@ -188,7 +210,21 @@ pub fn record_staff_event(
 ) -> Result<(), crate::api::error::ApiError> {
     use crate::api::error::ApiError;
     db::write_tx(conn, |conn| {
-        cards::get(conn, &office.id, card_id)?.ok_or_else(|| ApiError::not_found("card"))?;
+        let card = cards::get(conn, &office.id, card_id)?.ok_or_else(|| ApiError::not_found("card"))?;
+        let mut payload = payload;
+        if kind == EventKind::ReturnedToOffice {
+            match (card.status(), &card.courier_id) {
+                (antar_shared::Status::WithCourier, Some(carrier)) => {
+                    payload[events::RECEIVED_FROM] = carrier.as_str().into()
+                }
+                (status, _) => {
+                    return Err(ApiError::Conflict(format!(
+                        "only a card a courier carries can be received back; this one is {}",
+                        status.as_str()
+                    )))
+                }
+            }
+        }
         match record_office_event(conn, office.rules(), &office.id, card_id, kind, Some(actor), payload)? {
             Some(why) => Err(ApiError::Conflict(why.message())),
             None => Ok(()),

@@ -233,10 +233,12 @@ pub fn day_report(
     courier_in_path(conn, office, courier_id)?;
     let mut report = DayReport { courier_id: courier_id.to_owned(), date: date.to_owned(), ..DayReport::default() };
     let mut stops = Vec::new();
-    for route in routes::list(conn, &office.id, Some(date), Some(courier_id))? {
-        if route.status == "cancelled" {
-            continue;
-        }
+    let day_routes: Vec<_> = routes::list(conn, &office.id, Some(date), Some(courier_id))?
+        .into_iter()
+        .filter(|r| r.status != "cancelled")
+        .collect();
+    report.closed = !day_routes.is_empty() && day_routes.iter().all(|r| r.status == "closed");
+    for route in day_routes {
         report.route_ids.push(route.id.clone());
         for (_, card) in routes::stops_with_cards(conn, &route.id)? {
             stops.push((route.created_at, route.ended_at, card));
@@ -285,34 +287,73 @@ pub fn day_report(
     let accounted =
         report.delivered.len() + report.returned.len() + report.left_at_village_office.len() + report.still_out.len();
     report.balanced = report.handed_out == accounted;
+    report.discrepancy = report.closed && !report.still_out.is_empty();
     Ok(report)
 }
 
-/// Closes the courier's open routes of the day: cards never taken go back
-/// to `printed`; the report is the handover record.
+/// Closes the courier's open routes of the day. Cards never taken go back to
+/// `printed`; cards still out are received back at the office — those in
+/// `returned` (all of them when `None`) — each a `returned_to_office` by the
+/// receiving staff member. A card not handed back stays with the courier,
+/// on the phone, and is the report's discrepancy. Closing a closed day is a
+/// conflict: its report is the handover record and does not change.
 pub fn close_day(
     conn: &mut DbConnection,
     office: &Office,
     actor: &str,
     courier_id: &str,
     date: &str,
+    returned: Option<&[String]>,
 ) -> Result<DayReport, ApiError> {
     db::write_tx(conn, |conn| {
         courier_in_path(conn, office, courier_id)?;
-        for route in routes::list(conn, &office.id, Some(date), Some(courier_id))? {
-            if route.status != "open" {
-                continue;
-            }
+        let open: Vec<_> = routes::list(conn, &office.id, Some(date), Some(courier_id))?
+            .into_iter()
+            .filter(|r| r.status == "open")
+            .collect();
+        if open.is_empty() {
+            let report = day_report(conn, office, courier_id, date)?;
+            return Err(if report.closed {
+                ApiError::Conflict(format!(
+                    "hari {date} kurir ini sudah ditutup / this courier's day is already closed"
+                ))
+            } else {
+                ApiError::not_found("open route of this courier on this day")
+            });
+        }
+        let mut out = Vec::new();
+        for route in &open {
             for stop in routes::stops(conn, &route.id)? {
-                let card = cards::get(conn, &office.id, &stop.card_id)?;
-                if card.is_some_and(|c| c.status() == Status::Assigned) {
-                    unassign(conn, office, &route.id, &stop.card_id, actor)?;
+                let Some(card) = cards::get(conn, &office.id, &stop.card_id)? else { continue };
+                match card.status() {
+                    Status::Assigned => unassign(conn, office, &route.id, &stop.card_id, actor)?,
+                    Status::WithCourier if card.courier_id.as_deref() == Some(courier_id) => {
+                        out.push((route.id.clone(), card.id));
+                    }
+                    _ => {}
                 }
+            }
+        }
+        if let Some(ids) = returned {
+            if let Some(stray) = ids.iter().find(|id| !out.iter().any(|(_, c)| c == *id)) {
+                return Err(ApiError::field(
+                    "returned_card_ids",
+                    format!("card {stray} is not out with this courier on this day"),
+                ));
+            }
+        }
+        for route in &open {
+            let back: Vec<String> = out
+                .iter()
+                .filter(|(r, c)| r == &route.id && returned.is_none_or(|ids| ids.contains(c)))
+                .map(|(_, c)| c.clone())
+                .collect();
+            let refused = custody::receive_returns(conn, office, actor, courier_id, &route.id, &back)?;
+            if let Some((card, why)) = refused.into_iter().next() {
+                return Err(ApiError::Conflict(format!("card {card} cannot be received back: {}", why.message())));
             }
             routes::set_status(conn, &route.id, "closed")?;
         }
-        let mut report = day_report(conn, office, courier_id, date)?;
-        report.closed = true;
-        Ok(report)
+        day_report(conn, office, courier_id, date)
     })
 }

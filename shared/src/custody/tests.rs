@@ -71,6 +71,25 @@ fn another_couriers_handover_is_refused() {
     );
 }
 
+/// Staff receiving a card back name the courier it came from: allowed
+/// only when that courier carries it.
+#[test]
+fn staff_receive_a_return_only_from_the_carrier() {
+    let received = |from: &str| CustodyEvent {
+        id: "r".into(),
+        kind: EventKind::ReturnedToOffice,
+        occurred_at: at(30),
+        actor: Some("staff-1".into()),
+        courier: Some(from.into()),
+    };
+    let carried = state(Status::WithCourier);
+    assert_eq!(apply(&carried, &received(COURIER), Rules::default()).unwrap().status, Status::ReturnedToOffice);
+    assert!(matches!(apply(&carried, &received("courier-2"), Rules::default()), Err(Refusal::NotCarrier { .. })));
+    let mut staff_unnamed = received(COURIER);
+    staff_unnamed.courier = None;
+    assert!(apply(&carried, &staff_unnamed, Rules::default()).is_err(), "a return by staff must name the carrier");
+}
+
 #[test]
 fn third_failed_attempt_then_return_holds_the_card_for_pickup() {
     let mut log = vec![ev("a", EventKind::Assigned, 0)];
