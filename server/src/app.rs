@@ -69,7 +69,7 @@ impl AppState {
 /// Opens the database, migrates, makes the first office and admin, seeds
 /// demo data when asked, and returns the state the app runs on.
 pub fn prepare(config: Config) -> anyhow::Result<web::Data<AppState>> {
-    std::fs::create_dir_all(&config.data_dir)
+    crate::private_files::dir(&config.data_dir)
         .map_err(|e| anyhow::anyhow!("cannot create data dir {}: {e}", config.data_dir.display()))?;
     let (pool, backend) = db::connect(&config.database_url())?;
     let secret = crate::bootstrap::jwt_secret(&config)?;
@@ -106,6 +106,8 @@ pub fn server(state: web::Data<AppState>) -> anyhow::Result<(actix_web::dev::Ser
         App::new()
             .app_data(state.clone())
             .wrap(middleware::Compress::default())
+            // No answer is ever to be read as another type than it says.
+            .wrap(middleware::DefaultHeaders::new().add((actix_web::http::header::X_CONTENT_TYPE_OPTIONS, "nosniff")))
             .wrap(middleware::from_fn(crate::access_log::log_request))
             .configure(configure)
     };

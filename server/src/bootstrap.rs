@@ -27,13 +27,8 @@ pub fn jwt_secret(config: &Config) -> anyhow::Result<Vec<u8>> {
 }
 
 fn write_private(path: &std::path::Path, contents: &str) -> anyhow::Result<()> {
-    std::fs::write(path, contents).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
-    }
-    Ok(())
+    crate::private_files::write(path, contents.as_bytes())
+        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))
 }
 
 /// With an empty database: one office from settings and the `admin` user.

@@ -43,6 +43,9 @@ async fn serve(req: HttpRequest) -> HttpResponse {
         "public, max-age=31536000, immutable"
     };
     let mut res = HttpResponse::Ok();
+    if name.ends_with(".html") {
+        res.insert_header((header::CONTENT_SECURITY_POLICY, app_policy()));
+    }
     res.insert_header((header::CONTENT_TYPE, mime))
         .insert_header((header::CACHE_CONTROL, cache))
         .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
@@ -54,6 +57,40 @@ async fn serve(req: HttpRequest) -> HttpResponse {
         }
         None => res.body(file.data.into_owned()),
     }
+}
+
+/// The apps' Content-Security-Policy: their own files only, WebAssembly,
+/// and the one inline boot script, allowed by its hash (the build writes
+/// the file names into it, so the hash is taken from the embedded page).
+fn app_policy() -> &'static str {
+    static POLICY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    POLICY.get_or_init(|| {
+        let page = Assets::get("index.html").map(|f| String::from_utf8_lossy(&f.data).into_owned()).unwrap_or_default();
+        let hashes: String = inline_scripts(&page)
+            .map(|script| {
+                use base64::Engine;
+                use sha2::Digest;
+                let digest = sha2::Sha256::digest(script.as_bytes());
+                format!(" 'sha256-{}'", base64::engine::general_purpose::STANDARD.encode(digest))
+            })
+            .collect();
+        format!(
+            "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{hashes}; style-src 'self' 'unsafe-inline'; \
+             img-src 'self' data: blob:; connect-src 'self'; worker-src 'self'; object-src 'none'; \
+             base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+        )
+    })
+}
+
+/// The bodies of a page's inline `<script>` elements.
+fn inline_scripts(page: &str) -> impl Iterator<Item = &str> {
+    page.split("<script").skip(1).filter_map(|rest| {
+        let (open, body) = rest.split_once('>')?;
+        if open.contains("src=") {
+            return None;
+        }
+        body.split_once("</script>").map(|(script, _)| script)
+    })
 }
 
 /// Whether an `Accept-Encoding` value takes `encoding` (and not with q=0).
@@ -74,7 +111,13 @@ fn not_built() -> HttpResponse {
 
 #[cfg(test)]
 mod tests {
-    use super::accepts;
+    use super::{accepts, inline_scripts};
+
+    #[test]
+    fn inline_scripts_are_found_and_external_ones_skipped() {
+        let page = "<script src=\"/d.js\"></script>\n<script type=\"module\">import a from \"/a.js\"; a();</script>";
+        assert_eq!(inline_scripts(page).collect::<Vec<_>>(), ["import a from \"/a.js\"; a();"]);
+    }
 
     #[test]
     fn an_encoding_is_taken_when_listed_without_a_zero_weight() {

@@ -47,9 +47,12 @@ async fn forged_expired_and_unsigned_tokens_are_401(app: TestApp) {
     let key =
         jsonwebtoken::EncodingKey::from_secret(&antar_server::auth::hmac256(secret.trim().as_bytes(), &[b"antar/jwt"]));
     let me = app.get("/api/v1/users", &token).await.body["items"][0]["id"].as_str().unwrap().to_owned();
+    let issued: serde_json::Value =
+        serde_json::from_slice(&base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(parts[1]).unwrap()).unwrap();
     let own = |exp: i64| {
         let mut c = claims(exp);
         c["sub"] = json!(me);
+        c["office"] = issued["office"].clone();
         jsonwebtoken::encode(&jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256), &c, &key).unwrap()
     };
     let valid = own(now + 600);
@@ -162,7 +165,34 @@ async fn usernames_are_one_person_whatever_the_case(app: TestApp) {
     }
 }
 
+/// Sets a user column directly in the database, as an admin screen would.
+async fn set_user(app: &TestApp, id: &str, sql_set: &'static str) {
+    use diesel::connection::SimpleConnection;
+    let (pool, id) = (app.state.pool.clone(), id.to_owned());
+    actix_web::rt::task::spawn_blocking(move || {
+        let mut conn = pool.get().unwrap();
+        conn.batch_execute(&format!("UPDATE users SET {sql_set} WHERE id = '{id}'")).unwrap();
+    })
+    .await
+    .unwrap();
+}
+
+/// An access token lives 15 minutes, but a disabled account or a changed
+/// role takes effect on the very next call.
+async fn disabling_a_user_or_changing_a_role_acts_at_once(app: TestApp) {
+    let (courier_id, courier) = app.user("kurir1", "courier").await;
+    assert_eq!(app.get("/api/v1/me/routes", &courier).await.status, StatusCode::OK);
+    set_user(&app, &courier_id, "role = 'staff'").await;
+    assert_eq!(app.get("/api/v1/me/routes", &courier).await.status, StatusCode::FORBIDDEN, "no longer a courier");
+    assert_eq!(app.get("/api/v1/cards", &courier).await.status, StatusCode::OK, "now staff");
+    set_user(&app, &courier_id, "disabled = TRUE").await;
+    let refused = app.get("/api/v1/cards", &courier).await;
+    assert_eq!(refused.status, StatusCode::UNAUTHORIZED, "{}", refused.text);
+    assert_eq!(app.login_pair("kurir1", "kurir1-password-1").await.status, StatusCode::UNAUTHORIZED);
+}
+
 on_both_backends!(
+    disabling_a_user_or_changing_a_role_acts_at_once,
     usernames_are_one_person_whatever_the_case,
     wrong_password_is_401_problem_json,
     login_returns_tokens_and_the_user,

@@ -29,7 +29,7 @@ async fn every_id_taking_call_is_denied_across_roles_and_offices(app: TestApp) {
     let s = app.seed(2).await;
     let admin = app.admin().await;
     let route = app.route(&s, "2026-11-23", &s.cards[..1]).await;
-    let photo = [&[0xFF, 0xD8, 0xFF, 0xE0][..], &[7u8; 2000][..]].concat();
+    let photo = antar_tests::jpeg(7);
     let sha = hex::encode(Sha256::digest(&photo));
     let put = app
         .http

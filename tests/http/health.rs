@@ -17,8 +17,6 @@ async fn unknown_api_paths_answer_problem_json(app: TestApp) {
     assert_eq!(a.body["status"], 404);
 }
 
-on_both_backends!(readyz_answers_when_the_database_does, unknown_api_paths_answer_problem_json);
-
 /// While PostgreSQL refuses connections (a restart), calls answer 503 with
 /// `Retry-After` — the phone's cue to retry — and `/readyz` is not ready;
 /// when it is back, the same sync goes through.
@@ -54,3 +52,29 @@ async fn a_database_outage_answers_503_with_retry_after() {
     assert_eq!(up.status, StatusCode::OK, "{}", up.text);
     assert_eq!(up.body["results"][0]["status"], "accepted");
 }
+
+/// Every answer says its type is not to be sniffed; the apps' pages and the
+/// resident's page carry a Content-Security-Policy and may not be framed.
+async fn answers_carry_the_security_headers(app: TestApp) {
+    for path in ["/healthz", "/api/v1/nothing-here", "/api/v1/openapi.json"] {
+        let a = app.call(Method::GET, path, None, None).await;
+        assert_eq!(a.headers["x-content-type-options"], "nosniff", "{path}");
+    }
+    let s = app.seed(1).await;
+    let link = app.post(&format!("/api/v1/cards/{}/link", s.cards[0]), &s.staff, serde_json::json!({})).await;
+    let token = link.body["url"].as_str().unwrap().rsplit('/').next().unwrap().to_owned();
+    let page = app.call(Method::GET, &format!("/t/{token}"), None, None).await;
+    let csp = page.headers["content-security-policy"].to_str().unwrap();
+    assert!(csp.contains("frame-ancestors 'none'") && csp.contains("default-src 'none'"), "{csp}");
+    let app_page = app.call(Method::GET, "/", None, None).await;
+    if app_page.status == StatusCode::OK {
+        let csp = app_page.headers["content-security-policy"].to_str().unwrap();
+        assert!(csp.contains("frame-ancestors 'none'") && csp.contains("'sha256-"), "{csp}");
+    }
+}
+
+on_both_backends!(
+    readyz_answers_when_the_database_does,
+    unknown_api_paths_answer_problem_json,
+    answers_carry_the_security_headers
+);

@@ -161,6 +161,17 @@ macro_rules! on_both_backends {
     };
 }
 
+/// A real JPEG photo (~50 KB of noise) that differs with `seed`.
+pub fn jpeg(seed: u8) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(200, 150, |x, y| {
+        let v = (x.wrapping_mul(31) ^ y.wrapping_mul(17)).wrapping_add(u32::from(seed) * 101);
+        image::Rgb([v as u8, (v >> 3) as u8, (v >> 5) as u8 ^ seed])
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Jpeg).unwrap();
+    out.into_inner()
+}
+
 /// A small print batch: `n` good rows with distinct NIKs of Bandar Lampung.
 pub fn batch_csv(n: usize, sep: char) -> String {
     let mut out = ["NIK", "NAMA", "ALAMAT", "RT", "RW", "KELURAHAN", "KECAMATAN", "NO_HP"].join(&sep.to_string());

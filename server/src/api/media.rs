@@ -40,11 +40,9 @@ pub async fn put(
             errors: vec![],
         });
     }
-    let content_type = media::sniff(&bytes).ok_or_else(|| ApiError::Unprocessable {
-        code: "unsupported_media",
-        detail: "only JPEG, PNG and WebP images".into(),
-        errors: vec![],
-    })?;
+    let (content_type, bytes) = web::block(move || (media::check_image(&bytes), bytes)).await?;
+    let content_type =
+        content_type.map_err(|detail| ApiError::Unprocessable { code: "unsupported_media", detail, errors: vec![] })?;
     let target = media::path(&state.config.data_dir, &courier.office_id, &sha);
     let created = state
         .db(move |conn| {
@@ -86,6 +84,8 @@ pub async fn get(state: web::Data<AppState>, staff: Staff, sha: web::Path<String
     .map_err(|e| ApiError::Internal(format!("reading media: {e}")))?;
     Ok(HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, row.content_type))
+        // Shown as an image or not at all: never run as a page.
+        .insert_header((header::CONTENT_SECURITY_POLICY, "default-src 'none'; sandbox"))
         .insert_header((header::CACHE_CONTROL, "private, max-age=31536000, immutable"))
         .body(bytes))
 }

@@ -14,6 +14,11 @@ use serde::Deserialize;
 
 fn private(mut res: HttpResponseBuilder) -> HttpResponseBuilder {
     res.insert_header((header::REFERRER_POLICY, "no-referrer"))
+        // The page has its style inline and no script at all; never framed.
+        .insert_header((
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+        ))
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .insert_header(("X-Robots-Tag", "noindex"));
     res

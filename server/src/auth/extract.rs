@@ -3,10 +3,11 @@
 use super::Claims;
 use crate::api::error::ApiError;
 use crate::app::AppState;
+use crate::db::users;
 use actix_web::dev::Payload;
 use actix_web::{web, FromRequest, HttpRequest};
 use antar_shared::wire::Role;
-use std::future::{ready, Ready};
+use futures_util::future::LocalBoxFuture;
 
 #[derive(Debug, Clone)]
 pub struct AuthUser {
@@ -21,7 +22,11 @@ impl From<Claims> for AuthUser {
     }
 }
 
-fn authenticate(req: &HttpRequest) -> Result<AuthUser, ApiError> {
+/// Checks the bearer token, then the account as it stands now: a user
+/// disabled, moved or given another role since the token was issued is
+/// treated as the database says, not as the token remembers (one primary
+/// key look-up per call; see BENCHMARKS.md).
+async fn authenticate(req: HttpRequest) -> Result<AuthUser, ApiError> {
     let state =
         req.app_data::<web::Data<AppState>>().ok_or_else(|| ApiError::Internal("application state missing".into()))?;
     let header = req
@@ -33,19 +38,24 @@ fn authenticate(req: &HttpRequest) -> Result<AuthUser, ApiError> {
         .strip_prefix("Bearer ")
         .or_else(|| header.strip_prefix("bearer "))
         .ok_or_else(|| ApiError::Unauthorized("expected a bearer token".into()))?;
-    state
-        .keys
-        .verify(token.trim())
-        .map(AuthUser::from)
-        .map_err(|_| ApiError::Unauthorized("invalid or expired token".into()))
+    let claims =
+        state.keys.verify(token.trim()).map_err(|_| ApiError::Unauthorized("invalid or expired token".into()))?;
+    let id = claims.sub.clone();
+    let user = state.db(move |conn| Ok(users::by_id(conn, &id)?)).await?;
+    match user {
+        Some(u) if !u.disabled && u.office_id == claims.office => {
+            Ok(AuthUser { role: u.role(), ..AuthUser::from(claims) })
+        }
+        _ => Err(ApiError::Unauthorized("this account is disabled or gone".into())),
+    }
 }
 
 impl FromRequest for AuthUser {
     type Error = ApiError;
-    type Future = Ready<Result<Self, ApiError>>;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(authenticate(req))
+        Box::pin(authenticate(req.clone()))
     }
 }
 
@@ -57,17 +67,19 @@ macro_rules! role_extractor {
 
         impl FromRequest for $name {
             type Error = ApiError;
-            type Future = Ready<Result<Self, ApiError>>;
+            type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
             fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
                 let allowed: fn(Role) -> bool = $allowed;
-                ready(authenticate(req).and_then(|u| {
+                let req = req.clone();
+                Box::pin(async move {
+                    let u = authenticate(req).await?;
                     if allowed(u.role) {
                         Ok($name(u))
                     } else {
                         Err(ApiError::Forbidden(concat!("this call is for ", $what).into()))
                     }
-                }))
+                })
             }
         }
 

@@ -125,6 +125,15 @@ pub fn connect(url: &str) -> Result<(Pool, Backend), DbError> {
     let backend = Backend::from_url(url)?;
     if let Backend::Sqlite(path) = &backend {
         ensure_parent(path)?;
+        // SQLite gives its -wal and -shm files the database file's mode.
+        let private = |p: &Path| crate::private_files::touch(p);
+        private(path).map_err(|e| DbError::Connect(format!("{}: {e}", path.display())))?;
+        for suffix in ["-wal", "-shm"] {
+            let mut log = path.clone().into_os_string();
+            log.push(suffix);
+            crate::private_files::restrict(Path::new(&log))
+                .map_err(|e| DbError::Connect(format!("{}: {e}", path.display())))?;
+        }
     }
     let size = match backend {
         Backend::Postgres(_) => 12,
