@@ -70,6 +70,9 @@ pub struct Limits {
     pub login_user: Limiter,
     /// Failed logins per address: looser, since a whole office may share one.
     pub login_addr: Limiter,
+    /// Failed logins made with one device cookie: past it, the cookie no
+    /// longer vouches for its browser.
+    pub login_device: Limiter,
     /// Resident-link requests per address.
     pub resident_addr: Limiter,
 }
@@ -79,6 +82,7 @@ impl Default for Limits {
         Limits {
             login_user: Limiter::new(10, Duration::from_secs(15 * 60)),
             login_addr: Limiter::new(100, Duration::from_secs(15 * 60)),
+            login_device: Limiter::new(10, Duration::from_secs(15 * 60)),
             resident_addr: Limiter::new(60, Duration::from_secs(60)),
         }
     }

@@ -2,37 +2,64 @@
 
 use super::error::ApiError;
 use crate::app::{too_many, AppState};
+use crate::auth::device;
+use actix_web::cookie::{Cookie, SameSite};
 use actix_web::web::{self, Json};
-use actix_web::HttpRequest;
+use actix_web::{HttpRequest, HttpResponse};
 use antar_shared::wire::ProblemDetails;
 use antar_shared::wire::{LoginRequest, RefreshRequest, TokenPair};
 
 /// Failed logins are counted per username and, more loosely, per address;
 /// over either allowance the answer is 429 before any password is checked.
-/// A correct login is never delayed, and it clears its username's count.
-#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest, responses((status = 200, body = TokenPair), (status = 400, description = "invalid request (the field and the reason)", body = ProblemDetails, content_type = "application/problem+json"), (status = 401, description = "no valid token", body = ProblemDetails, content_type = "application/problem+json"), (status = 429, description = "too many requests (see Retry-After)", body = ProblemDetails, content_type = "application/problem+json")))]
+/// A browser holding a device cookie for the username (left by an earlier
+/// successful login) is exempt: its own failures count against the cookie
+/// alone, so nobody can lock a user out by guessing from elsewhere. A
+/// correct login is never delayed, clears its username's count and leaves a
+/// fresh device cookie.
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest, responses((status = 200, description = "the tokens; sets the HttpOnly device cookie `antar_device`", body = TokenPair), (status = 400, description = "invalid request (the field and the reason)", body = ProblemDetails, content_type = "application/problem+json"), (status = 401, description = "no valid token", body = ProblemDetails, content_type = "application/problem+json"), (status = 429, description = "too many requests (see Retry-After)", body = ProblemDetails, content_type = "application/problem+json")))]
 pub async fn login(
     state: web::Data<AppState>,
     req: HttpRequest,
     body: Json<LoginRequest>,
-) -> Result<Json<TokenPair>, ApiError> {
+) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     let user_key = body.username.trim().to_lowercase();
     let addr = state.client_addr(&req);
-    state.limits.login_user.check(&user_key).map_err(too_many)?;
-    state.limits.login_addr.check(&addr).map_err(too_many)?;
+    let cookie = req.cookie(device::COOKIE);
+    let trusted = cookie
+        .as_ref()
+        .and_then(|c| {
+            device::verify(&state.keys.device, &user_key, c.value()).map(|nonce| format!("{user_key}|{nonce}"))
+        })
+        .filter(|key| state.limits.login_device.check(key).is_ok());
+    if trusted.is_none() {
+        state.limits.login_user.check(&user_key).map_err(too_many)?;
+        state.limits.login_addr.check(&addr).map_err(too_many)?;
+    }
     let st = state.clone();
-    let result =
-        state.db(move |conn| crate::auth::refresh::login(conn, &st.keys, &body.username, &body.password)).await;
-    match &result {
-        Ok(_) => state.limits.login_user.reset(&user_key),
-        Err(ApiError::Unauthorized(_)) => {
+    let (username, password) = (body.username.clone(), body.password);
+    let result = state.db(move |conn| crate::auth::refresh::login(conn, &st.keys, &username, &password)).await;
+    match (&result, &trusted) {
+        (Ok(_), _) => state.limits.login_user.reset(&user_key),
+        (Err(ApiError::Unauthorized(_)), Some(device_key)) => {
+            let _ = state.limits.login_device.hit(device_key);
+        }
+        (Err(ApiError::Unauthorized(_)), None) => {
             let _ = state.limits.login_user.hit(&user_key);
             let _ = state.limits.login_addr.hit(&addr);
         }
-        Err(_) => {}
+        _ => {}
     }
-    result.map(Json)
+    let pair = result?;
+    let secure = req.connection_info().scheme() == "https";
+    let cookie = Cookie::build(device::COOKIE, device::issue(&state.keys.device, &user_key))
+        .path(device::PATH)
+        .http_only(true)
+        .secure(secure)
+        .same_site(SameSite::Strict)
+        .max_age(actix_web::cookie::time::Duration::days(device::MAX_AGE_DAYS))
+        .finish();
+    Ok(HttpResponse::Ok().cookie(cookie).json(pair))
 }
 
 #[utoipa::path(post, path = "/api/v1/auth/refresh", tag = "auth", request_body = RefreshRequest, responses((status = 200, description = "a new pair; a spent token sent again within 60 s gets the same successor", body = TokenPair), (status = 400, description = "invalid request (the field and the reason)", body = ProblemDetails, content_type = "application/problem+json"), (status = 401, description = "no valid token", body = ProblemDetails, content_type = "application/problem+json")))]

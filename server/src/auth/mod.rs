@@ -1,6 +1,7 @@
 //! Who is calling: password hashes, access tokens (JWT), rotating refresh
 //! tokens and the extractors that enforce roles.
 
+pub mod device;
 pub mod extract;
 pub mod password;
 pub mod refresh;
@@ -38,6 +39,8 @@ pub struct Keys {
     validation: Validation,
     refresh: Vec<u8>,
     tag: Vec<u8>,
+    /// Signs device cookies.
+    pub device: Vec<u8>,
 }
 
 impl std::fmt::Debug for Keys {
@@ -75,6 +78,7 @@ impl Keys {
             validation,
             refresh: hmac256(secret, &[b"antar/refresh"]).to_vec(),
             tag: hmac256(secret, &[b"antar/nik-tag"]).to_vec(),
+            device: hmac256(secret, &[b"antar/device-cookie"]).to_vec(),
         }
     }
 
