@@ -20,6 +20,9 @@ async fn serve(req: HttpRequest) -> HttpResponse {
     if path.starts_with("api/") {
         return actix_web::ResponseError::error_response(&crate::api::error::ApiError::not_found("API call"));
     }
+    if !matches!(*req.method(), actix_web::http::Method::GET | actix_web::http::Method::HEAD) {
+        return crate::api::error::method_not_allowed(&["get", "head"]).await;
+    }
     let (name, file) = match Assets::get(if path.is_empty() { "index.html" } else { path }) {
         Some(f) => (path, f),
         None if !path.contains('.') || path.ends_with(".html") => match Assets::get("index.html") {

@@ -7,7 +7,10 @@ pub mod problem {
     pub const UNAUTHORIZED: &str = "unauthorized";
     pub const FORBIDDEN: &str = "forbidden";
     pub const NOT_FOUND: &str = "not_found";
+    pub const METHOD_NOT_ALLOWED: &str = "method_not_allowed";
     pub const CONFLICT: &str = "conflict";
+    /// Well-formed, but not something the server can act on.
+    pub const UNPROCESSABLE: &str = "unprocessable";
     pub const GONE: &str = "gone";
     pub const PAYLOAD_TOO_LARGE: &str = "payload_too_large";
     pub const TOO_MANY_REQUESTS: &str = "too_many_requests";

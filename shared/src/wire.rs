@@ -74,9 +74,12 @@ pub struct TokenPair {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct NewUser {
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[A-Za-z0-9._-]{3,64}$"))]
     pub username: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 10))]
     pub password: String,
     pub role: Role,
+    #[cfg_attr(feature = "openapi", schema(pattern = "\\S"))]
     pub display_name: String,
 }
 
@@ -95,15 +98,33 @@ pub struct Page<T> {
     pub per_page: i64,
 }
 
+/// A JSON integer, also when written `3.0` (JSON Schema's `integer` admits
+/// it, and some clients write every number as a float).
+fn whole_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<i32, D::Error> {
+    let n = f64::deserialize(d)?;
+    if n.fract() != 0.0 || n < f64::from(i32::MIN) || n > f64::from(i32::MAX) {
+        return Err(serde::de::Error::custom(format!("expected a whole number, got {n}")));
+    }
+    // Whole and within i32's range, checked above: the cast is exact.
+    Ok(n as i32)
+}
+
 /// An office's settings, read by staff and changed by its admin.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Settings {
+    #[cfg_attr(feature = "openapi", schema(pattern = "\\S"))]
     pub office_name: String,
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[0-9]{4}$"))]
     pub regency_code: String,
     /// IANA zone of the office: `Asia/Jakarta` (WIB), `Asia/Makassar` (WITA), `Asia/Jayapura` (WIT).
+    #[cfg_attr(feature = "openapi", schema(pattern = "^Asia/(Jakarta|Makassar|Jayapura)$"))]
     pub time_zone: String,
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 20))]
+    #[serde(deserialize_with = "whole_number")]
     pub max_failed_attempts: i32,
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 365))]
+    #[serde(deserialize_with = "whole_number")]
     pub link_lifetime_days: i32,
     pub require_photo: bool,
     pub require_signature: bool,
@@ -142,6 +163,12 @@ pub struct CardSummary {
     pub status: Status,
     pub resident: Option<ResidentAnswer>,
     pub failed_attempts: i32,
+    /// The courier carrying it or assigned it, by name (card lists).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub courier_name: Option<String>,
+    /// Whether any of its events waits in the review queue (card lists).
+    #[serde(default)]
+    pub flagged: bool,
 }
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -188,7 +215,9 @@ pub struct ResidentLink {
 pub struct NewRoute {
     pub courier_id: String,
     /// The route's day, in the office's zone (`YYYY-MM-DD`).
+    #[cfg_attr(feature = "openapi", schema(format = Date))]
     pub date: String,
+    #[cfg_attr(feature = "openapi", schema(min_items = 1))]
     pub card_ids: Vec<String>,
 }
 
@@ -350,8 +379,11 @@ pub struct SyncEvent {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SyncRequest {
+    #[cfg_attr(feature = "openapi", schema(pattern = "\\S"))]
     pub device_id: String,
     pub sent_at: DateTime<chrono::FixedOffset>,
+    /// At most 500 (413 otherwise); the phone sends 50.
+    #[cfg_attr(feature = "openapi", schema(max_items = 500))]
     pub events: Vec<SyncEvent>,
 }
 
@@ -410,6 +442,7 @@ pub struct TrackView {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ReportRequest {
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 1000, pattern = "\\S"))]
     pub message: String,
 }
 
@@ -511,6 +544,7 @@ pub struct ResidentItem {
 #[serde(deny_unknown_fields)]
 pub struct ResolveReview {
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 1000))]
     pub note: Option<String>,
 }
 

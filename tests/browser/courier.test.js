@@ -94,6 +94,8 @@ test("a failed attempt and a delivery carry the phone's GPS position and its acc
   assert.match(await failed.getByTestId("gps-status").textContent(), /akurasi ±12 m/);
   await failed.getByTestId("landmark").fill("pagar biru depan masjid");
   await failed.getByTestId("failed-submit").click();
+  // The stop says so at once, before anything is sent.
+  await failed.locator("[data-testid=stop-failed-count][data-count='1']").waitFor();
 
   const delivered = page.locator(`[data-testid=stop-row][data-card-id="${deliveredId}"]`);
   await delivered.getByTestId("stop-deliver").click();
@@ -104,6 +106,18 @@ test("a failed attempt and a delivery carry the phone's GPS position and its acc
   await page.locator("[data-testid=sync-status][data-pending='0']").waitFor({ timeout: 15_000 });
   await failed.getByTestId("stop-landmark").waitFor();
   assert.equal(await failed.getByTestId("stop-landmark").textContent(), "Patokan: pagar biru depan masjid", "noted for the next visit");
+
+  assert.equal(await failed.getByTestId("stop-failed-count").getAttribute("data-count"), "1", "the server's count after the sync");
+
+  // The office's list shows the failed attempt and who carries the card.
+  const desk = await openAppAs(browser, server.base, "petugas", "petugas-demo-1871");
+  await desk.page.getByTestId("card-row").first().waitFor();
+  await desk.page.getByTestId("card-status-filter").selectOption("with_courier");
+  const row = desk.page.locator(`[data-testid=card-row][data-card-id="${failedId}"]`);
+  await row.waitFor();
+  assert.equal((await row.getByTestId("card-failed").textContent()).trim(), "1");
+  assert.match(await row.getByTestId("card-courier").textContent(), /\S/, "the courier is named");
+  await desk.context.close();
 
   const staff = await login(server.base, "petugas", "petugas-demo-1871");
   for (const [id, kind] of [[failedId, "attempt_failed"], [deliveredId, "delivered"]]) {

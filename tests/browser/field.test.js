@@ -258,6 +258,36 @@ test("on a 360-px phone nothing scrolls sideways and every control in a stop is 
   await context.close();
 });
 
+test("on a 360×740 phone the first stop shows at once, an opened form comes into view and a save says so", async () => {
+  const { context, page } = await openCourier();
+  await settled(page);
+  const screen = page.viewportSize();
+  const header = await page.locator("header.bar").boundingBox();
+  assert.ok(header.height < 64, `the header is ${header.height} px high: it wrapped`);
+  const first = await page.getByTestId("stop-row").first().boundingBox();
+  assert.ok(first.y + 80 < screen.height, `the first stop starts at ${first.y} px, below the fold`);
+
+  // Tap "Gagal antar" on a stop whose buttons sit at the bottom of the screen.
+  const row = page.locator("[data-testid=stop-row]:has([data-testid=stop-failed])").last();
+  const button = row.getByTestId("stop-failed");
+  await button.evaluate((b) => b.scrollIntoView({ block: "end" }));
+  await button.click();
+  const reason = row.getByTestId("failed-reason");
+  await reason.waitFor();
+  const onScreen = (el) => {
+    const r = el.getBoundingClientRect();
+    return r.top >= 0 && r.bottom <= window.innerHeight;
+  };
+  await page.waitForFunction(onScreen, await reason.elementHandle(), { timeout: 5_000 });
+  await row.getByTestId("failed-submit").click();
+  const notice = page.getByTestId("saved-notice");
+  await notice.waitFor();
+  assert.ok(await notice.evaluate(onScreen), "the saved notice is on screen where the courier is");
+  assert.match(await notice.textContent(), /tersimpan di ponsel/);
+  await settled(page);
+  await context.close();
+});
+
 test("a route planned for tomorrow waits under its own day and does not join today's count", async () => {
   const tomorrowCards = (await api(server.base, "GET", "/api/v1/cards?status=printed&per_page=3", staff)).json.items.map((c) => c.id);
   const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);

@@ -14,7 +14,7 @@ async fn staff_collect_and_void_cards_with_reasons(app: TestApp) {
     assert_eq!(a.status, StatusCode::OK, "{}", a.text);
     assert_eq!(a.body["status"], "collected");
     let no_reason = app.post(&ev(&s.cards[1]), &s.staff, json!({"kind": "void"})).await;
-    assert_eq!(no_reason.status, StatusCode::BAD_REQUEST);
+    assert_eq!(no_reason.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(no_reason.body["errors"][0]["field"], "reason");
     let void =
         app.post(&ev(&s.cards[1]), &s.staff, json!({"kind": "void", "reason": "damaged", "note": "tertekuk"})).await;

@@ -73,7 +73,28 @@ async fn answers_carry_the_security_headers(app: TestApp) {
     }
 }
 
+/// A path answers only the methods it documents: any other is 405 with
+/// `Allow`, never the app's page or a 200.
+async fn other_methods_answer_405_with_allow(app: TestApp) {
+    for (method, path, allow) in [
+        (Method::DELETE, "/healthz", "GET"),
+        (Method::TRACE, "/readyz", "GET"),
+        (Method::DELETE, "/t/some-token", "GET"),
+        (Method::GET, "/t/some-token/confirm", "POST"),
+        (Method::PUT, "/api/v1/cards", "GET"),
+        (Method::DELETE, "/api/v1/users", "POST, GET"),
+        (Method::PATCH, "/api/v1/media/abc", "PUT, GET"),
+        (Method::POST, "/", "GET, HEAD"),
+    ] {
+        let a = app.call(method.clone(), path, None, None).await;
+        assert_eq!(a.status, StatusCode::METHOD_NOT_ALLOWED, "{method} {path}: {}", a.text);
+        assert_eq!(a.headers["allow"], allow, "{method} {path}");
+        assert_eq!(a.content_type, "application/problem+json");
+    }
+}
+
 on_both_backends!(
+    other_methods_answer_405_with_allow,
     readyz_answers_when_the_database_does,
     unknown_api_paths_answer_problem_json,
     answers_carry_the_security_headers

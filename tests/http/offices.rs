@@ -54,7 +54,7 @@ async fn staff_never_see_another_offices_cards_or_couriers(app: TestApp) {
     let route = app
         .post("/api/v1/routes", &metro, json!({"courier_id": courier_id, "date": "2026-11-23", "card_ids": [card]}))
         .await;
-    assert_eq!(route.status, StatusCode::BAD_REQUEST);
+    assert_eq!(route.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(route.body["errors"][0]["field"], "courier_id");
     assert_eq!(app.get("/api/v1/settings", &metro).await.body["office_name"], "KOTA METRO");
     // The same NIKs are free in the other office: offices are separate registers.

@@ -104,6 +104,12 @@ pub fn retry_delay_ms(failures: u32) -> u32 {
 /// The status a stop shows: the server's, moved on by the actions still
 /// waiting in the outbox, under the same rules the server applies.
 pub fn local_status(stop: &DoorstepStop, me: &str, pending: &[SyncEvent]) -> Status {
+    local_state(stop, me, pending).status
+}
+
+/// The card as the phone sees it: status and failed attempts, the server's
+/// moved on by the actions still waiting in the outbox.
+pub fn local_state(stop: &DoorstepStop, me: &str, pending: &[SyncEvent]) -> CardState {
     let mut state = CardState {
         status: stop.status,
         failed_attempts: u32::try_from(stop.failed_attempts).unwrap_or(0),
@@ -129,7 +135,7 @@ pub fn local_status(stop: &DoorstepStop, me: &str, pending: &[SyncEvent]) -> Sta
             state = next;
         }
     }
-    state.status
+    state
 }
 
 /// Why a start-of-day count does not confirm the pick-up.
@@ -239,6 +245,16 @@ mod tests {
         assert_eq!(local_status(&s, "me", &pending), Status::Delivered);
         assert_eq!(local_status(&stop("c2", Status::Assigned), "me", &pending[..1]), Status::Assigned);
         assert!(!is_open(Status::Delivered));
+    }
+
+    #[test]
+    fn a_failed_attempt_waiting_to_be_sent_counts_on_the_stop() {
+        let mut s = stop("c1", Status::WithCourier);
+        s.failed_attempts = 1;
+        let pending = [ev("f", "c1", "attempt_failed", "2026-11-02T10:00:00Z")];
+        let state = local_state(&s, "me", &pending);
+        assert_eq!((state.status, state.failed_attempts), (Status::WithCourier, 2));
+        assert_eq!(local_state(&s, "me", &[]).failed_attempts, 1, "the server's count alone");
     }
 
     #[test]

@@ -4,6 +4,8 @@
 //!   with demo data; extra arguments go to `antar`.
 //! - `test`: build the web app, run every Rust test, then the browser tests.
 //! - `build-web [--dev]`: build the web app into `webapp/dist`.
+//! - `schemathesis [EXAMPLES]`: Schemathesis against the OpenAPI document,
+//!   as admin, staff and courier (part of `test`).
 //!
 //! Missing tools (the wasm target, the wasm-bindgen CLI matching Cargo.lock,
 //! wasm-opt, the browser-test packages) are installed on first use.
@@ -23,8 +25,12 @@ fn main() -> Result<()> {
         Some("build-web") => web::build(&root, !args.iter().any(|a| a == "--dev")),
         Some("bench") => bench(&root, &args[1..]),
         Some("bench-web") => bench_web(&root),
+        Some("schemathesis") => {
+            sh(cargo().current_dir(&root).args(["build", "--package", "antar-server", "--bin", "antar"]))?;
+            schemathesis(&root, args.get(1).map_or("20", String::as_str))
+        }
         _ => {
-            eprintln!("usage: cargo xtask run [ARGS…] | test | build-web [--dev] | bench | bench-web");
+            eprintln!("usage: cargo xtask run [ARGS…] | test | build-web [--dev] | bench | bench-web | schemathesis [EXAMPLES]");
             std::process::exit(2);
         }
     }
@@ -65,7 +71,28 @@ fn run(root: &Path, extra: &[String]) -> Result<()> {
 fn test(root: &Path) -> Result<()> {
     web::build(root, true)?;
     sh(cargo().current_dir(root).args(["test", "--workspace"]))?;
+    schemathesis(root, "20")?;
     browser_tests(root)
+}
+
+/// Schemathesis (pinned in `tests/schemathesis/requirements.txt`, in a
+/// virtualenv of its own) against the debug binary `cargo test` built.
+fn schemathesis(root: &Path, examples: &str) -> Result<()> {
+    let dir = root.join("tests/schemathesis");
+    let pinned = std::fs::read_to_string(dir.join("requirements.txt"))?;
+    let version = pinned.trim().rsplit("==").next().unwrap_or("latest").to_owned();
+    let home = PathBuf::from(std::env::var("HOME").unwrap_or_else(|_| "/tmp".into()));
+    let venv = home.join(format!(".cache/antar-tools/schemathesis-{version}"));
+    let python = venv.join("bin/python");
+    if !venv.join("bin/st").exists() {
+        sh(Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
+        sh(Command::new(&python).args(["-m", "pip", "install", "--quiet", "-r"]).arg(dir.join("requirements.txt")))?;
+    }
+    let bin = root.join("target/debug/antar");
+    if !bin.exists() {
+        sh(cargo().current_dir(root).args(["build", "--package", "antar-server", "--bin", "antar"]))?;
+    }
+    sh(Command::new(python).arg(dir.join("run.py")).arg(bin).arg(examples))
 }
 
 fn browser_tests(root: &Path) -> Result<()> {

@@ -16,11 +16,14 @@ use serde::Deserialize;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams, utoipa::ToSchema)]
 pub struct ListQuery {
+    #[param(value_type = Option<Status>)]
     pub status: Option<String>,
     pub kecamatan: Option<String>,
     pub kelurahan: Option<String>,
     pub q: Option<String>,
+    #[param(minimum = 1, maximum = 100000)]
     pub page: Option<i64>,
+    #[param(minimum = 1, maximum = 100)]
     pub per_page: Option<i64>,
 }
 
@@ -38,15 +41,32 @@ pub async fn list(
     }
     let page = q.page.unwrap_or(1);
     let per_page = q.per_page.unwrap_or(50);
-    if page < 1 {
-        return Err(ApiError::field("page", "starts at 1"));
+    if !(1..=100_000).contains(&page) {
+        return Err(ApiError::field("page", "between 1 and 100000"));
     }
     if !(1..=100).contains(&per_page) {
         return Err(ApiError::field("per_page", "between 1 and 100"));
     }
     let filter = cards::Filter { status: q.status, kecamatan: q.kecamatan, kelurahan: q.kelurahan, q: q.q };
-    let (rows, total) = state.db(move |conn| Ok(cards::list(conn, &staff.office_id, &filter, page, per_page)?)).await?;
-    Ok(Json(Page { items: rows.iter().map(cards::Card::summary).collect(), total, page, per_page }))
+    let (items, total) = state
+        .db(move |conn| {
+            let (rows, total) = cards::list(conn, &staff.office_id, &filter, page, per_page)?;
+            let ids: Vec<String> = rows.iter().map(|c| c.id.clone()).collect();
+            let couriers: Vec<String> = rows.iter().filter_map(|c| c.courier_id.clone()).collect();
+            let names = crate::db::users::names(conn, &couriers)?;
+            let flagged = crate::db::events::cards_flagged(conn, &ids)?;
+            let items = rows
+                .iter()
+                .map(|c| CardSummary {
+                    courier_name: c.courier_id.as_ref().and_then(|id| names.get(id).cloned()),
+                    flagged: flagged.contains(&c.id),
+                    ..c.summary()
+                })
+                .collect::<Vec<_>>();
+            Ok((items, total))
+        })
+        .await?;
+    Ok(Json(Page { items, total, page, per_page }))
 }
 
 #[utoipa::path(get, path = "/api/v1/cards/{id}", tag = "cards", security(("bearer" = [])), params(("id" = String, Path)), responses((status = 200, body = CardDetail), (status = 401, description = "no valid token", body = ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "not allowed for this role", body = ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "not found (or another office's)", body = ProblemDetails, content_type = "application/problem+json")))]
@@ -72,14 +92,18 @@ pub async fn get(
 
 #[derive(Debug, Deserialize, utoipa::IntoParams, utoipa::ToSchema)]
 pub struct StaffEvent {
+    #[schema(pattern = "^(collected|held_for_pickup|returned_to_office|void)$")]
     pub kind: String,
+    /// Required for `void`.
+    #[schema(pattern = "^(reprinted|damaged|deceased|other)$")]
     pub reason: Option<String>,
+    #[schema(max_length = 1000)]
     pub note: Option<String>,
 }
 
 /// `POST /api/v1/cards/{id}/events`: collected at the office, held for
 /// pickup, received back from the courier carrying it, or void with a reason.
-#[utoipa::path(post, path = "/api/v1/cards/{id}/events", tag = "cards", security(("bearer" = [])), params(("id" = String, Path)), request_body = StaffEvent, responses((status = 200, body = CardDetail), (status = 400, description = "invalid request (the field and the reason)", body = ProblemDetails, content_type = "application/problem+json"), (status = 401, description = "no valid token", body = ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "not allowed for this role", body = ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "not found (or another office's)", body = ProblemDetails, content_type = "application/problem+json"), (status = 409, description = "conflicts with the card's custody or a route", body = ProblemDetails, content_type = "application/problem+json")))]
+#[utoipa::path(post, path = "/api/v1/cards/{id}/events", tag = "cards", security(("bearer" = [])), params(("id" = String, Path)), request_body = StaffEvent, responses((status = 200, body = CardDetail), (status = 400, description = "invalid request (the field and the reason)", body = ProblemDetails, content_type = "application/problem+json"), (status = 401, description = "no valid token", body = ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "not allowed for this role", body = ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "not found (or another office's)", body = ProblemDetails, content_type = "application/problem+json"), (status = 409, description = "conflicts with the card's custody or a route", body = ProblemDetails, content_type = "application/problem+json"), (status = 422, description = "well-formed, but the server cannot act on it (the field and the reason)", body = ProblemDetails, content_type = "application/problem+json")))]
 pub async fn record(
     state: web::Data<AppState>,
     staff: Staff,
@@ -94,8 +118,16 @@ pub async fn record(
     if kind == EventKind::Void {
         match body.reason.as_deref() {
             Some(r) if custody::VOID_REASONS.contains(&r) => payload["reason"] = r.into(),
-            _ => return Err(ApiError::field("reason", "reprinted, damaged, deceased or other")),
+            _ => {
+                return Err(ApiError::unprocessable(
+                    "reason",
+                    "a void needs a reason: reprinted, damaged, deceased or other",
+                ))
+            }
         }
+    }
+    if body.note.as_ref().is_some_and(|n| n.chars().count() > 1000) {
+        return Err(ApiError::field("note", "at most 1000 characters"));
     }
     if let Some(note) = body.note.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
         payload["note"] = note.into();

@@ -18,6 +18,8 @@ pub enum ApiError {
     #[error("{0}")]
     NotFound(String),
     #[error("{0}")]
+    MethodNotAllowed(String),
+    #[error("{0}")]
     Conflict(String),
     #[error("{0}")]
     Gone(String),
@@ -25,7 +27,7 @@ pub enum ApiError {
     PayloadTooLarge(String),
     #[error("{detail}")]
     TooManyRequests { detail: String, retry_after_secs: u64 },
-    #[error("{code}: {detail}")]
+    #[error("{detail}")]
     Unprocessable { code: &'static str, detail: String, errors: Vec<FieldError> },
     #[error("{0}")]
     Unavailable(String),
@@ -37,6 +39,18 @@ impl ApiError {
     pub fn field(field: &str, message: impl Into<String>) -> ApiError {
         let message = message.into();
         ApiError::Validation {
+            detail: format!("{field}: {message}"),
+            errors: vec![FieldError { field: field.into(), message }],
+        }
+    }
+
+    /// A well-formed request the server cannot act on (an unknown courier,
+    /// a reason a void needs): 422 naming the field. 400 is kept for what
+    /// the OpenAPI schema itself rules out.
+    pub fn unprocessable(field: &str, message: impl Into<String>) -> ApiError {
+        let message = message.into();
+        ApiError::Unprocessable {
+            code: code::UNPROCESSABLE,
             detail: format!("{field}: {message}"),
             errors: vec![FieldError { field: field.into(), message }],
         }
@@ -54,6 +68,9 @@ impl ApiError {
             ApiError::Unauthorized(_) => (StatusCode::UNAUTHORIZED, code::UNAUTHORIZED, "Unauthorized"),
             ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, code::FORBIDDEN, "Forbidden"),
             ApiError::NotFound(_) => (StatusCode::NOT_FOUND, code::NOT_FOUND, "Not found"),
+            ApiError::MethodNotAllowed(_) => {
+                (StatusCode::METHOD_NOT_ALLOWED, code::METHOD_NOT_ALLOWED, "Method not allowed")
+            }
             ApiError::Conflict(_) => (StatusCode::CONFLICT, code::CONFLICT, "Conflict"),
             ApiError::Gone(_) => (StatusCode::GONE, code::GONE, "Gone"),
             ApiError::PayloadTooLarge(_) => {
@@ -182,9 +199,19 @@ pub fn field_from_serde(message: &str) -> String {
     "body".to_owned()
 }
 
+/// 405 for a method a path does not take, naming the ones it does.
+pub async fn method_not_allowed(allow: &'static [&'static str]) -> actix_web::HttpResponse {
+    let allowed: Vec<String> = allow.iter().map(|m| m.to_ascii_uppercase()).collect();
+    let mut res = ApiError::MethodNotAllowed(format!("this path takes {}", allowed.join(", "))).error_response();
+    if let Ok(value) = header::HeaderValue::from_str(&allowed.join(", ")) {
+        res.headers_mut().insert(header::ALLOW, value);
+    }
+    res
+}
+
 /// A JSON body that may be left out: empty means the type's default.
 pub fn optional_json<T: serde::de::DeserializeOwned + Default>(body: &[u8]) -> Result<T, ApiError> {
-    if body.iter().all(u8::is_ascii_whitespace) {
+    if body.iter().all(u8::is_ascii_whitespace) || body.trim_ascii() == b"null" {
         return Ok(T::default());
     }
     serde_json::from_slice(body).map_err(|e| {

@@ -12,7 +12,7 @@ use antar_shared::wire::ProblemDetails;
 use futures_util::StreamExt;
 use sha2::{Digest, Sha256};
 
-#[utoipa::path(put, path = "/api/v1/media/{sha256}", tag = "courier", security(("bearer" = [])), params(("sha256" = String, Path)), request_body(content = Vec<u8>, content_type = "image/jpeg"), responses((status = 201, description = "stored"), (status = 200, description = "already stored"), (status = 400, description = "invalid request (the field and the reason)", body = ProblemDetails, content_type = "application/problem+json"), (status = 401, description = "no valid token", body = ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "not allowed for this role", body = ProblemDetails, content_type = "application/problem+json"), (status = 413, description = "body too large", body = ProblemDetails, content_type = "application/problem+json"), (status = 422, description = "unprocessable content", body = ProblemDetails, content_type = "application/problem+json")))]
+#[utoipa::path(put, path = "/api/v1/media/{sha256}", tag = "courier", security(("bearer" = [])), params(("sha256" = String, Path, pattern = "^[0-9a-f]{64}$")), request_body(content = Vec<u8>, content_type = "image/jpeg"), responses((status = 201, description = "stored"), (status = 200, description = "already stored"), (status = 400, description = "invalid request (the field and the reason)", body = ProblemDetails, content_type = "application/problem+json"), (status = 401, description = "no valid token", body = ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "not allowed for this role", body = ProblemDetails, content_type = "application/problem+json"), (status = 413, description = "body too large", body = ProblemDetails, content_type = "application/problem+json"), (status = 422, description = "unprocessable content", body = ProblemDetails, content_type = "application/problem+json")))]
 pub async fn put(
     state: web::Data<AppState>,
     courier: Courier,
@@ -67,7 +67,7 @@ pub async fn put(
     Ok(if created { HttpResponse::Created() } else { HttpResponse::Ok() }.json(serde_json::json!({ "stored": true })))
 }
 
-#[utoipa::path(get, path = "/api/v1/media/{sha256}", tag = "cards", security(("bearer" = [])), params(("sha256" = String, Path)), responses((status = 200, description = "the image", content_type = "image/jpeg"), (status = 401, description = "no valid token", body = ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "not allowed for this role", body = ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "not found (or another office's)", body = ProblemDetails, content_type = "application/problem+json")))]
+#[utoipa::path(get, path = "/api/v1/media/{sha256}", tag = "cards", security(("bearer" = [])), params(("sha256" = String, Path, pattern = "^[0-9a-f]{64}$")), responses((status = 200, description = "the image", content_type = "image/jpeg"), (status = 401, description = "no valid token", body = ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "not allowed for this role", body = ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "not found (or another office's)", body = ProblemDetails, content_type = "application/problem+json")))]
 pub async fn get(state: web::Data<AppState>, staff: Staff, sha: web::Path<String>) -> Result<HttpResponse, ApiError> {
     let sha = sha.into_inner();
     if !media::is_sha256(&sha) {

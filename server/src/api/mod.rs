@@ -18,46 +18,51 @@ pub mod users;
 
 use actix_web::web;
 
+/// One path with its methods; any other method answers 405 with `Allow`.
+macro_rules! resource {
+    ($path:expr, $($method:ident => $handler:expr),+ $(,)?) => {{
+        let allow: &'static [&'static str] = &[$(stringify!($method)),+];
+        web::resource($path)
+            $(.route(web::$method().to($handler)))+
+            .default_service(web::to(move || error::method_not_allowed(allow)))
+    }};
+}
+
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.configure(openapi::configure);
-    cfg.route("/healthz", web::get().to(health::healthz))
-        .route("/readyz", web::get().to(health::readyz))
+    cfg.service(resource!("/healthz", get => health::healthz))
+        .service(resource!("/readyz", get => health::readyz))
         .service(
             web::scope("/api/v1")
-                .route("/auth/login", web::post().to(auth::login))
-                .route("/auth/refresh", web::post().to(auth::refresh))
-                .route("/users", web::post().to(users::create))
-                .route("/users", web::get().to(users::list))
-                .route("/settings", web::get().to(settings::get))
-                .route("/settings", web::put().to(settings::put))
-                .route("/cards/import", web::post().to(import::import))
-                .route("/cards", web::get().to(cards::list))
-                .route("/cards/{id}", web::get().to(cards::get))
-                .route("/cards/{id}/link", web::post().to(cards::link))
-                .route("/cards/{id}/events", web::post().to(cards::record))
-                .route("/routes", web::post().to(routes::create))
-                .route("/routes", web::get().to(routes::list))
-                .route("/routes/{id}", web::get().to(routes::get))
-                .route("/routes/{id}/stops", web::put().to(routes::replace_stops))
-                .route("/routes/{id}/cancel", web::post().to(routes::cancel))
-                .route("/couriers/{id}/days/{date}", web::get().to(routes::day))
-                .route("/couriers/{id}/days/{date}/close", web::post().to(routes::close_day))
-                .route("/me/routes", web::get().to(me::routes))
-                .route("/me/proof", web::get().to(me::proof))
+                .service(resource!("/auth/login", post => auth::login))
+                .service(resource!("/auth/refresh", post => auth::refresh))
+                .service(resource!("/users", post => users::create, get => users::list))
+                .service(resource!("/settings", get => settings::get, put => settings::put))
+                .service(resource!("/cards/import", post => import::import))
+                .service(resource!("/cards", get => cards::list))
+                .service(resource!("/cards/{id}", get => cards::get))
+                .service(resource!("/cards/{id}/link", post => cards::link))
+                .service(resource!("/cards/{id}/events", post => cards::record))
+                .service(resource!("/routes", post => routes::create, get => routes::list))
+                .service(resource!("/routes/{id}", get => routes::get))
+                .service(resource!("/routes/{id}/stops", put => routes::replace_stops))
+                .service(resource!("/routes/{id}/cancel", post => routes::cancel))
+                .service(resource!("/couriers/{id}/days/{date}", get => routes::day))
+                .service(resource!("/couriers/{id}/days/{date}/close", post => routes::close_day))
+                .service(resource!("/me/routes", get => me::routes))
+                .service(resource!("/me/proof", get => me::proof))
                 .service(
-                    web::resource("/sync")
-                        .app_data(error::json_config().limit(crate::domain::sync::MAX_BODY))
-                        .route(web::post().to(sync::sync)),
+                    resource!("/sync", post => sync::sync)
+                        .app_data(error::json_config().limit(crate::domain::sync::MAX_BODY)),
                 )
-                .route("/review", web::get().to(review::list))
-                .route("/review/rejected/{id}/resolve", web::post().to(review::resolve))
-                .route("/review/resident/{id}/resolve", web::post().to(review::resolve_resident))
-                .route("/media/{sha256}", web::put().to(media::put))
-                .route("/media/{sha256}", web::get().to(media::get))
-                .route("/track/{token}", web::get().to(track::get))
-                .route("/track/{token}/confirm", web::post().to(track::confirm))
-                .route("/track/{token}/report", web::post().to(track::report)),
+                .service(resource!("/review", get => review::list))
+                .service(resource!("/review/rejected/{id}/resolve", post => review::resolve))
+                .service(resource!("/review/resident/{id}/resolve", post => review::resolve_resident))
+                .service(resource!("/media/{sha256}", put => media::put, get => media::get))
+                .service(resource!("/track/{token}", get => track::get))
+                .service(resource!("/track/{token}/confirm", post => track::confirm))
+                .service(resource!("/track/{token}/report", post => track::report)),
         )
-        .route("/t/{token}", web::get().to(track::page))
-        .route("/t/{token}/confirm", web::post().to(track::page_confirm));
+        .service(resource!("/t/{token}", get => track::page))
+        .service(resource!("/t/{token}/confirm", post => track::page_confirm));
 }

@@ -19,7 +19,7 @@ fn check_date(date: &str) -> Result<(), ApiError> {
         .map_err(|_| ApiError::field("date", "must be a date, YYYY-MM-DD"))
 }
 
-#[utoipa::path(post, path = "/api/v1/routes", tag = "routes", security(("bearer" = [])), request_body = NewRoute, responses((status = 201, body = Route), (status = 400, description = "invalid request (the field and the reason)", body = ProblemDetails, content_type = "application/problem+json"), (status = 401, description = "no valid token", body = ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "not allowed for this role", body = ProblemDetails, content_type = "application/problem+json"), (status = 409, description = "conflicts with the card's custody or a route", body = ProblemDetails, content_type = "application/problem+json")))]
+#[utoipa::path(post, path = "/api/v1/routes", tag = "routes", security(("bearer" = [])), request_body = NewRoute, responses((status = 201, body = Route), (status = 400, description = "invalid request (the field and the reason)", body = ProblemDetails, content_type = "application/problem+json"), (status = 401, description = "no valid token", body = ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "not allowed for this role", body = ProblemDetails, content_type = "application/problem+json"), (status = 409, description = "conflicts with the card's custody or a route", body = ProblemDetails, content_type = "application/problem+json"), (status = 422, description = "well-formed, but the server cannot act on it (the field and the reason)", body = ProblemDetails, content_type = "application/problem+json")))]
 pub async fn create(state: web::Data<AppState>, staff: Staff, body: Json<NewRoute>) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     check_date(&body.date)?;
@@ -36,6 +36,7 @@ pub async fn create(state: web::Data<AppState>, staff: Staff, body: Json<NewRout
 
 #[derive(Debug, Deserialize, utoipa::IntoParams, utoipa::ToSchema)]
 pub struct ListQuery {
+    #[param(value_type = Option<chrono::NaiveDate>)]
     pub date: Option<String>,
     pub courier_id: Option<String>,
 }
@@ -63,7 +64,7 @@ pub async fn get(state: web::Data<AppState>, staff: Staff, id: web::Path<String>
     state.office_db(staff.office_id.clone(), move |conn, office| routes::get(conn, office, &id).map(Json)).await
 }
 
-#[utoipa::path(put, path = "/api/v1/routes/{id}/stops", tag = "routes", security(("bearer" = [])), params(("id" = String, Path)), request_body = StopsUpdate, responses((status = 200, body = Route), (status = 400, description = "invalid request (the field and the reason)", body = ProblemDetails, content_type = "application/problem+json"), (status = 401, description = "no valid token", body = ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "not allowed for this role", body = ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "not found (or another office's)", body = ProblemDetails, content_type = "application/problem+json"), (status = 409, description = "conflicts with the card's custody or a route", body = ProblemDetails, content_type = "application/problem+json")))]
+#[utoipa::path(put, path = "/api/v1/routes/{id}/stops", tag = "routes", security(("bearer" = [])), params(("id" = String, Path)), request_body = StopsUpdate, responses((status = 200, body = Route), (status = 400, description = "invalid request (the field and the reason)", body = ProblemDetails, content_type = "application/problem+json"), (status = 401, description = "no valid token", body = ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "not allowed for this role", body = ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "not found (or another office's)", body = ProblemDetails, content_type = "application/problem+json"), (status = 409, description = "conflicts with the card's custody or a route", body = ProblemDetails, content_type = "application/problem+json"), (status = 422, description = "well-formed, but the server cannot act on it (the field and the reason)", body = ProblemDetails, content_type = "application/problem+json")))]
 pub async fn replace_stops(
     state: web::Data<AppState>,
     staff: Staff,
@@ -78,7 +79,7 @@ pub async fn replace_stops(
         .await
 }
 
-#[utoipa::path(post, path = "/api/v1/routes/{id}/cancel", tag = "routes", security(("bearer" = [])), params(("id" = String, Path)), responses((status = 200, body = Route), (status = 401, description = "no valid token", body = ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "not allowed for this role", body = ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "not found (or another office's)", body = ProblemDetails, content_type = "application/problem+json"), (status = 409, description = "conflicts with the card's custody or a route", body = ProblemDetails, content_type = "application/problem+json")))]
+#[utoipa::path(post, path = "/api/v1/routes/{id}/cancel", tag = "routes", security(("bearer" = [])), params(("id" = String, Path)), responses((status = 200, body = Route), (status = 401, description = "no valid token", body = ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "not allowed for this role", body = ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "not found (or another office's)", body = ProblemDetails, content_type = "application/problem+json"), (status = 409, description = "conflicts with the card's custody or a route", body = ProblemDetails, content_type = "application/problem+json"), (status = 422, description = "well-formed, but the server cannot act on it (the field and the reason)", body = ProblemDetails, content_type = "application/problem+json")))]
 pub async fn cancel(state: web::Data<AppState>, staff: Staff, id: web::Path<String>) -> Result<Json<Route>, ApiError> {
     let id = id.into_inner();
     state
@@ -86,7 +87,7 @@ pub async fn cancel(state: web::Data<AppState>, staff: Staff, id: web::Path<Stri
         .await
 }
 
-#[utoipa::path(get, path = "/api/v1/couriers/{id}/days/{date}", tag = "routes", security(("bearer" = [])), params(("id" = String, Path), ("date" = String, Path, description = "YYYY-MM-DD")), responses((status = 200, body = DayReport), (status = 400, description = "invalid request (the field and the reason)", body = ProblemDetails, content_type = "application/problem+json"), (status = 401, description = "no valid token", body = ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "not allowed for this role", body = ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "not found (or another office's)", body = ProblemDetails, content_type = "application/problem+json")))]
+#[utoipa::path(get, path = "/api/v1/couriers/{id}/days/{date}", tag = "routes", security(("bearer" = [])), params(("id" = String, Path), ("date" = String, Path, format = Date, description = "YYYY-MM-DD")), responses((status = 200, body = DayReport), (status = 400, description = "invalid request (the field and the reason)", body = ProblemDetails, content_type = "application/problem+json"), (status = 401, description = "no valid token", body = ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "not allowed for this role", body = ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "not found (or another office's)", body = ProblemDetails, content_type = "application/problem+json")))]
 pub async fn day(
     state: web::Data<AppState>,
     staff: Staff,
@@ -101,7 +102,7 @@ pub async fn day(
         .await
 }
 
-#[utoipa::path(post, path = "/api/v1/couriers/{id}/days/{date}/close", tag = "routes", security(("bearer" = [])), params(("id" = String, Path), ("date" = String, Path, description = "YYYY-MM-DD")), request_body(content = Option<CloseDay>, description = "optional: the cards handed back (default: every card still out)"), responses((status = 200, body = DayReport), (status = 400, description = "invalid request (the field and the reason)", body = ProblemDetails, content_type = "application/problem+json"), (status = 401, description = "no valid token", body = ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "not allowed for this role", body = ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "not found (or another office's)", body = ProblemDetails, content_type = "application/problem+json"), (status = 409, description = "conflicts with the card's custody or a route", body = ProblemDetails, content_type = "application/problem+json")))]
+#[utoipa::path(post, path = "/api/v1/couriers/{id}/days/{date}/close", tag = "routes", security(("bearer" = [])), params(("id" = String, Path), ("date" = String, Path, format = Date, description = "YYYY-MM-DD")), request_body(content = Option<CloseDay>, description = "optional: the cards handed back (default: every card still out)"), responses((status = 200, body = DayReport), (status = 400, description = "invalid request (the field and the reason)", body = ProblemDetails, content_type = "application/problem+json"), (status = 401, description = "no valid token", body = ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "not allowed for this role", body = ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "not found (or another office's)", body = ProblemDetails, content_type = "application/problem+json"), (status = 409, description = "conflicts with the card's custody or a route", body = ProblemDetails, content_type = "application/problem+json"), (status = 422, description = "well-formed, but the server cannot act on it (the field and the reason)", body = ProblemDetails, content_type = "application/problem+json")))]
 pub async fn close_day(
     state: web::Data<AppState>,
     staff: Staff,

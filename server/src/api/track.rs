@@ -70,7 +70,7 @@ pub async fn report(
     Ok(private(HttpResponse::Ok()).json(view))
 }
 
-#[utoipa::path(get, path = "/t/{token}", tag = "resident", params(("token" = String, Path)), responses((status = 200, description = "the status page, no JavaScript needed", content_type = "text/html"), (status = 404, description = "unknown link", content_type = "text/html"), (status = 410, description = "expired", content_type = "text/html"), (status = 429, description = "too many requests", content_type = "text/html")))]
+#[utoipa::path(get, path = "/t/{token}", tag = "resident", params(("token" = String, Path)), responses((status = 200, description = "the status page, no JavaScript needed", content_type = "text/html"), (status = 404, description = "unknown link", content_type = "text/html"), (status = 410, description = "expired", content_type = "text/html"), (status = 429, description = "too many requests", content_type = "text/html"), (status = 503, description = "the database is away", content_type = "text/html")))]
 pub async fn page(state: web::Data<AppState>, req: HttpRequest, token: web::Path<String>) -> HttpResponse {
     let t = token.into_inner();
     if let Err(e) = state.resident_request(&req) {
@@ -83,11 +83,13 @@ pub async fn page(state: web::Data<AppState>, req: HttpRequest, token: web::Path
 
 #[derive(Debug, Deserialize, utoipa::IntoParams, utoipa::ToSchema)]
 pub struct PageForm {
+    /// A problem to report; without it the form confirms receipt.
+    #[schema(max_length = 1000)]
     pub message: Option<String>,
 }
 
 /// The page's form: confirms, or reports a problem when a message is sent.
-#[utoipa::path(post, path = "/t/{token}/confirm", tag = "resident", params(("token" = String, Path)), responses((status = 200, description = "confirmed, or a problem reported when the form has a message", content_type = "text/html")))]
+#[utoipa::path(post, path = "/t/{token}/confirm", tag = "resident", params(("token" = String, Path)), request_body(content = PageForm, content_type = "application/x-www-form-urlencoded"), responses((status = 200, description = "confirmed, or a problem reported when the form has a message", content_type = "text/html"), (status = 400, description = "the message is too long or blank", content_type = "text/html"), (status = 404, description = "unknown link", content_type = "text/html"), (status = 409, description = "the card has not been handed over yet", content_type = "text/html"), (status = 410, description = "expired", content_type = "text/html"), (status = 415, description = "not a form (application/x-www-form-urlencoded)", content_type = "text/plain"), (status = 429, description = "too many requests", content_type = "text/html"), (status = 503, description = "the database is away", content_type = "text/html")))]
 pub async fn page_confirm(
     state: web::Data<AppState>,
     req: HttpRequest,

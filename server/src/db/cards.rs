@@ -68,6 +68,8 @@ impl Card {
             status: self.status(),
             resident: self.resident(),
             failed_attempts: self.failed_attempts,
+            courier_name: None,
+            flagged: false,
         }
     }
 }

@@ -212,6 +212,15 @@ pub fn flagged(conn: &mut DbConnection, office_id: &str, limit: i64) -> QueryRes
         .load(conn)
 }
 
+/// Of these cards, the ones with an event flagged for review.
+pub fn cards_flagged(conn: &mut DbConnection, card_ids: &[String]) -> QueryResult<Vec<String>> {
+    card_events::table
+        .filter(card_events::card_id.eq_any(card_ids).and(card_events::flag.is_not_null()))
+        .select(card_events::card_id)
+        .distinct()
+        .load(conn)
+}
+
 /// Unresolved rejected events of an office, newest first.
 pub fn rejected_open(conn: &mut DbConnection, office_id: &str, limit: i64) -> QueryResult<Vec<RejectedRow>> {
     rejected_events::table

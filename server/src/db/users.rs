@@ -60,6 +60,13 @@ pub fn in_office(conn: &mut DbConnection, office_id: &str, id: &str) -> QueryRes
         .optional()
 }
 
+/// Display names of these users, by id.
+pub fn names(conn: &mut DbConnection, ids: &[String]) -> QueryResult<std::collections::HashMap<String, String>> {
+    let rows: Vec<(String, String)> =
+        users::table.filter(users::id.eq_any(ids)).select((users::id, users::display_name)).load(conn)?;
+    Ok(rows.into_iter().collect())
+}
+
 pub fn insert(conn: &mut DbConnection, user: &UserRow) -> QueryResult<()> {
     diesel::insert_into(users::table).values(user).execute(conn).map(drop)
 }

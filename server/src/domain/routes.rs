@@ -13,7 +13,7 @@ use antar_shared::{EventKind, Status};
 fn check_courier(conn: &mut DbConnection, office: &Office, courier_id: &str) -> Result<(), ApiError> {
     match users::in_office(conn, &office.id, courier_id)? {
         Some(u) if u.role() == Role::Courier && !u.disabled => Ok(()),
-        _ => Err(ApiError::field("courier_id", "no such courier in this office")),
+        _ => Err(ApiError::unprocessable("courier_id", "no such courier in this office")),
     }
 }
 
@@ -27,11 +27,11 @@ fn check_cards(conn: &mut DbConnection, office: &Office, card_ids: &[String]) ->
     unique.sort();
     unique.dedup();
     if unique.len() != card_ids.len() {
-        return Err(ApiError::field("card_ids", "a card may appear once"));
+        return Err(ApiError::unprocessable("card_ids", "a card may appear once"));
     }
     let found = cards::existing(conn, &office.id, card_ids)?;
     match card_ids.iter().find(|id| !found.contains(*id)) {
-        Some(id) => Err(ApiError::field("card_ids", format!("no such card: {id}"))),
+        Some(id) => Err(ApiError::unprocessable("card_ids", format!("no such card: {id}"))),
         None => Ok(()),
     }
 }
@@ -336,7 +336,7 @@ pub fn close_day(
         }
         if let Some(ids) = returned {
             if let Some(stray) = ids.iter().find(|id| !out.iter().any(|(_, c)| c == *id)) {
-                return Err(ApiError::field(
+                return Err(ApiError::unprocessable(
                     "returned_card_ids",
                     format!("card {stray} is not out with this courier on this day"),
                 ));

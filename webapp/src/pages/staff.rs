@@ -65,7 +65,7 @@ pub fn StaffHome(props: &Props) -> Html {
                     <p>{ format!("{}: {}", t(l, T::Total), p.total) }</p>
                     <div class="scroll">
                         <table data-testid="card-table">
-                            <thead><tr><th>{ "NIK" }</th><th>{ t(l, T::Name) }</th><th>{ t(l, T::Address) }</th><th>{ t(l, T::Status) }</th></tr></thead>
+                            <thead><tr><th>{ "NIK" }</th><th>{ t(l, T::Name) }</th><th>{ t(l, T::Address) }</th><th>{ t(l, T::Status) }</th><th>{ t(l, T::FailedAttempts) }</th><th>{ t(l, T::Courier) }</th><th>{ t(l, T::Review) }</th></tr></thead>
                             <tbody>
                                 { for p.items.iter().map(|c| html! {
                                     <tr data-testid="card-row" data-card-id={c.id.clone()}>
@@ -73,6 +73,9 @@ pub fn StaffHome(props: &Props) -> Html {
                                         <td>{ &c.name }</td>
                                         <td>{ format!("{}, {}, {}", c.address, c.kelurahan, c.kecamatan) }</td>
                                         <td><span class={classes!("badge", c.status.as_str())}>{ status_label(l, c.status) }</span></td>
+                                        <td data-testid="card-failed">{ if c.failed_attempts > 0 { c.failed_attempts.to_string() } else { String::new() } }</td>
+                                        <td data-testid="card-courier">{ c.courier_name.clone().unwrap_or_default() }</td>
+                                        <td data-testid="card-flag">{ if c.flagged { t(l, T::Flagged) } else { "" } }</td>
                                     </tr>
                                 }) }
                             </tbody>
@@ -93,7 +96,7 @@ pub fn StaffHome(props: &Props) -> Html {
             <h1>{ t(l, T::Cards) }</h1>
             <form class="filters" onsubmit={on_search}>
                 <input ref={search} type="search" placeholder={t(l, T::Search)} aria-label={t(l, T::Search)} />
-                <select onchange={on_status} aria-label={t(l, T::Status)}>
+                <select onchange={on_status} aria-label={t(l, T::Status)} data-testid="card-status-filter">
                     <option value="" selected=true>{ t(l, T::AllStatuses) }</option>
                     { for Status::ALL.iter().map(|s| html! { <option value={s.as_str()}>{ status_label(l, *s) }</option> }) }
                 </select>

@@ -7,7 +7,7 @@ mod sync;
 
 use super::{event_value, value_of};
 use crate::i18n::{status_label, t, Lang, T};
-use crate::outbox::{check_count, is_open, local_status, retry_delay_ms, CountProblem, Outbox};
+use crate::outbox::{check_count, is_open, local_state, retry_delay_ms, CountProblem, Outbox};
 use crate::proof::navigation_url;
 use crate::stops::{day_to_show, shows, Show};
 use crate::storage::{self, idb};
@@ -71,6 +71,8 @@ pub fn CourierHome(props: &Props) -> Html {
     let syncing = use_state(|| false);
     let persisted = use_state(|| true);
     let open = use_state(|| None::<(String, Form)>);
+    // What was just kept on the phone, said for a few seconds.
+    let saved = use_state(|| None::<(u32, usize)>);
     let query = use_state(String::new);
     let day = use_state(|| None::<String>);
     let show = use_state(Show::default);
@@ -157,7 +159,7 @@ pub fn CourierHome(props: &Props) -> Html {
 
     // Every action is written to the phone first, then sent.
     let record_many = {
-        let (view, open, sync) = (view.clone(), open.clone(), sync.clone());
+        let (view, open, sync, saved) = (view.clone(), open.clone(), sync.clone(), saved.clone());
         Callback::from(move |actions: Vec<Action>| {
             let Ok(occurred_at) = chrono::DateTime::parse_from_rfc3339(&storage::now_iso()) else { return };
             let events: Vec<SyncEvent> = actions
@@ -170,11 +172,21 @@ pub fn CourierHome(props: &Props) -> Html {
                     payload,
                 })
                 .collect();
-            let (view, open, sync) = (view.clone(), open.clone(), sync.clone());
+            let (view, open, sync, saved) = (view.clone(), open.clone(), sync.clone(), saved.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 match idb::record(&events).await {
                     Ok(()) => {
                         view.store_error.set(None);
+                        // A new serial each time, so an older timer clears only its own notice.
+                        let serial = saved.as_ref().map_or(1, |(n, _)| n.wrapping_add(1));
+                        saved.set(Some((serial, events.len())));
+                        let later = saved.clone();
+                        gloo_timers::callback::Timeout::new(4_000, move || {
+                            if later.as_ref().is_some_and(|(n, _)| *n == serial) {
+                                later.set(None);
+                            }
+                        })
+                        .forget();
                         // The form closes on a screen that already counts the action.
                         view.reload().await;
                         open.set(None);
@@ -215,7 +227,8 @@ pub fn CourierHome(props: &Props) -> Html {
         .flat_map(|r| r.stops.iter().cloned())
         .collect();
     let unreflected = view.outbox.unreflected();
-    let statuses: Vec<_> = stops.iter().map(|s| local_status(s, &me, &unreflected)).collect();
+    let states: Vec<_> = stops.iter().map(|s| local_state(s, &me, &unreflected)).collect();
+    let statuses: Vec<Status> = states.iter().map(|s| s.status).collect();
     let left = statuses.iter().filter(|s| is_open(**s)).count();
     let with_status = |wanted: Status| -> Vec<String> {
         stops.iter().zip(&statuses).filter(|(_, s)| **s == wanted).map(|(stop, _)| stop.card_id.clone()).collect()
@@ -234,6 +247,9 @@ pub fn CourierHome(props: &Props) -> Html {
             // Notices come and go inside fixed containers, so the stops
             // below (and a form being filled in) keep their place.
             <div class="notices">
+                if let Some((_, n)) = &*saved {
+                    <p class="saved" role="status" data-testid="saved-notice">{ format!("✓ {n} {}", t(l, T::SavedOnPhone)) }</p>
+                }
                 if let Some(why) = &*view.store_error {
                     <p class="error" role="alert" data-testid="store-error">{ format!("{}: {why}", t(l, T::StoreFailed)) }</p>
                 }
@@ -283,9 +299,9 @@ pub fn CourierHome(props: &Props) -> Html {
                     }
                 </div>
                 <ol class="stops">
-                    { for stops.iter().zip(statuses.iter()).filter(|(stop, status)| shows(stop, **status, &query, *show)).map(|(stop, status)| {
+                    { for stops.iter().zip(states.iter()).filter(|(stop, state)| shows(stop, state.status, &query, *show)).map(|(stop, state)| {
                         let form = open.as_ref().filter(|(id, _)| *id == stop.card_id).map(|(_, f)| *f);
-                        html! { <StopRow key={stop.card_id.clone()} lang={l} stop={stop.clone()} status={*status} form={form} proof={*view.proof}
+                        html! { <StopRow key={stop.card_id.clone()} lang={l} stop={stop.clone()} status={state.status} failed={state.failed_attempts} form={form} proof={*view.proof}
                             on_open={{ let open = open.clone(); let id = stop.card_id.clone(); Callback::from(move |f: Option<Form>| open.set(f.map(|f| (id.clone(), f)))) }}
                             on_record={record.clone()} /> }
                     }) }
@@ -353,19 +369,18 @@ fn PickupPanel(p: &PickupProps) -> Html {
     html! {
         <form class="panel pickup" {onsubmit} data-testid="pickup">
             <h2>{ t(l, T::PickupTitle) }</h2>
-            <p>{ format!("{} {}", p.waiting.len(), t(l, T::PickupWaiting)) }</p>
-            <label for="pickup-count">{ t(l, T::PickupCount) }</label>
-            <input id="pickup-count" ref={count} type="number" inputmode="numeric" min="0" data-testid="pickup-count"
-                aria-invalid={problem.is_some().to_string()} />
+            <label for="pickup-count">{ format!("{} {}", p.waiting.len(), t(l, T::PickupWaiting)) }</label>
+            <div class="inline">
+                <input id="pickup-count" ref={count} type="number" inputmode="numeric" min="0" data-testid="pickup-count"
+                    placeholder={t(l, T::PickupCount)} aria-invalid={problem.is_some().to_string()} />
+                <button type="submit" class="primary" data-testid="pickup-confirm">{ t(l, T::PickupConfirm) }</button>
+            </div>
             if let Some(why) = &*problem {
                 <p class="error" role="alert" data-testid="pickup-problem">{ match why {
                     CountProblem::Unreadable => t(l, T::PickupUnreadable).to_owned(),
                     CountProblem::Mismatch { counted, expected } => format!("{counted} ≠ {expected}. {}", t(l, T::PickupMismatch)),
                 } }</p>
             }
-            <div class="actions">
-                <button type="submit" class="primary" data-testid="pickup-confirm">{ t(l, T::PickupConfirm) }</button>
-            </div>
         </form>
     }
 }
@@ -411,6 +426,8 @@ struct StopProps {
     lang: Lang,
     stop: DoorstepStop,
     status: Status,
+    /// Failed attempts so far, the phone's own unsent ones included.
+    failed: u32,
     form: Option<Form>,
     proof: ProofRules,
     on_open: Callback<Option<Form>>,
@@ -427,14 +444,29 @@ fn StopRow(p: &StopProps) -> Html {
     };
     let open = |f: Form| p.on_open.reform(move |_: MouseEvent| Some(f));
     let cancel = p.on_open.reform(|_| None);
+    let row = use_node_ref();
+    {
+        let row = row.clone();
+        use_effect_with(p.form, move |form| {
+            if form.is_some() {
+                if let Some(el) = row.cast::<web_sys::Element>() {
+                    el.scroll_into_view();
+                }
+            }
+        });
+    }
     let last4: String = s.nik_masked.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
     html! {
-        <li class="stop" data-testid="stop-row" data-card-id={s.card_id.clone()} data-status={p.status.as_str()}>
+        <li ref={row} class="stop" data-testid="stop-row" data-card-id={s.card_id.clone()} data-status={p.status.as_str()}>
             <div class="stop-head">
                 <span class="seq">{ s.seq }</span>
                 <div class="grow">
                     <strong>{ &s.name }</strong>
                     <span class={classes!("badge", p.status.as_str())}>{ status_label(l, p.status) }</span>
+                    if p.failed > 0 {
+                        <span class="badge failed" data-testid="stop-failed-count" data-count={p.failed.to_string()}>
+                            { format!("{} {}×", t(l, T::FailedTimes), p.failed) }</span>
+                    }
                     <div>{ format!("{}{rtrw}", s.address) }</div>
                     <div class="muted">{ format!("{}, {} · {} {last4}", s.kelurahan, s.kecamatan, t(l, T::NikEndsIn)) }</div>
                     if let Some(landmark) = &s.landmark {
