@@ -44,6 +44,11 @@ fn mask_digit_runs(s: &str) -> String {
     out
 }
 
+/// When the request arrived, before any extractor waited for anything (a
+/// database connection, say): handlers read it from the request's extensions.
+#[derive(Debug, Clone, Copy)]
+pub struct ArrivedAt(pub chrono::NaiveDateTime);
+
 pub async fn log_request(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
@@ -53,6 +58,7 @@ pub async fn log_request(
     let method = req.method().clone();
     let span = tracing::info_span!("request", id = %request_id);
     let started = std::time::Instant::now();
+    actix_web::HttpMessage::extensions_mut(&req).insert(ArrivedAt(crate::db::now()));
     let result = next.call(req).instrument(span.clone()).await;
     let _enter = span.enter();
     let ms = started.elapsed().as_secs_f64() * 1000.0;

@@ -83,7 +83,7 @@ pub fn prepare(config: Config) -> anyhow::Result<web::Data<AppState>> {
     let checkpointer = db::Checkpointer::start(&pool, &backend);
     Ok(web::Data::new(AppState {
         backend,
-        keys: Keys::new(&secret),
+        keys: Keys::new(&secret).map_err(|e| anyhow::anyhow!(e))?,
         config: Arc::new(config),
         limits: crate::limits::Limits::default(),
         checkpointer,

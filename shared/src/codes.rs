@@ -26,6 +26,9 @@ pub mod sync {
     pub const FLAGGED: &str = "flagged";
     /// The flag of a delivery without proof the office requires.
     pub const MISSING_PROOF: &str = "missing_proof";
+    /// The flag of a delivery whose NIK, typed at the door and sealed, is
+    /// not the card's.
+    pub const NIK_MISMATCH: &str = "nik_mismatch";
     pub const INVALID_PAYLOAD: &str = "invalid_payload";
     pub const UNKNOWN_KIND: &str = "unknown_kind";
     /// An event said to happen after its batch was sent (by the phone's own

@@ -44,6 +44,23 @@ pub enum IdCheck {
     Match,
 }
 
+/// The NIK typed at the door, sealed on the phone to the server's public
+/// key (ECIES on P-256; see the server's `auth::nik_seal`): the phone can
+/// send it, not read it back. Base64url, no padding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SealedNik {
+    /// The ephemeral public key, an uncompressed P-256 point.
+    pub epk: String,
+    /// AES-256-GCM ciphertext and tag.
+    pub ct: String,
+}
+
+/// Payload key of the sealed NIK; the server never stores it.
+pub const NIK_SEALED: &str = "nik_sealed";
+/// Payload key the server stores instead: whether the sealed NIK was the card's.
+pub const NIK_VERIFIED: &str = "nik_verified";
+
 /// `delivered`: handed over with proof.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -56,6 +73,7 @@ pub struct Delivered {
     pub photo_sha256: Option<String>,
     pub signature_sha256: Option<String>,
     pub id_check: Option<IdCheck>,
+    pub nik_sealed: Option<SealedNik>,
     /// For a replacement card: whether the old card was taken back.
     pub old_card_returned: Option<bool>,
     pub lat: Option<f64>,
@@ -162,6 +180,10 @@ pub fn check(kind: EventKind, payload: &serde_json::Value) -> Result<(), Payload
             text("relationship", p.relationship.as_deref(), MAX_RELATIONSHIP)?;
             sha("photo_sha256", &p.photo_sha256)?;
             sha("signature_sha256", &p.signature_sha256)?;
+            if let Some(sealed) = &p.nik_sealed {
+                text("nik_sealed.epk", Some(&sealed.epk), 100)?;
+                text("nik_sealed.ct", Some(&sealed.ct), 100)?;
+            }
             text("landmark", p.landmark.as_deref(), MAX_LANDMARK)?;
             text("note", p.note.as_deref(), MAX_NOTE)?;
             position(p.lat, p.lon, p.accuracy_m)
@@ -233,5 +255,14 @@ mod tests {
         assert_eq!(field(EventKind::LeftAtVillageOffice, json!({"note": "n".repeat(1001)})), "payload.note");
         assert_eq!(field(EventKind::PickedUp, json!({"landmark": "l".repeat(201)})), "payload.landmark");
         assert_eq!(field(EventKind::PickedUp, json!([1, 2])), "payload");
+        let sealed = |extra: serde_json::Value| {
+            let mut p =
+                json!({"recipient_name": "S", "recipient_relation": "self", "nik_sealed": {"epk": "a", "ct": "b"}});
+            p["nik_sealed"].as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+            p
+        };
+        assert!(check(EventKind::Delivered, &sealed(json!({}))).is_ok());
+        assert_eq!(field(EventKind::Delivered, sealed(json!({"nik": "1871"}))), "payload.nik");
+        assert_eq!(field(EventKind::Delivered, sealed(json!({"ct": "c".repeat(101)}))), "payload.nik_sealed.ct");
     }
 }

@@ -343,8 +343,7 @@ pub struct DoorstepStop {
     /// What to look out for near the home, from the print batch or a
     /// courier's earlier visit.
     pub landmark: Option<String>,
-    pub nik_masked: String,
-    /// Checks a NIK typed at the door without the phone holding the NIK.
+    /// Checks a NIK typed at the door; the phone holds no digit of the NIK.
     pub nik_check: crate::doorstep::NikCheck,
     pub status: Status,
     pub failed_attempts: i32,

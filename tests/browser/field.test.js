@@ -84,8 +84,14 @@ test("the office's required proof is asked for, and a wrong NIK keeps a delivery
   const shown = await r.getByTestId("photo-preview").evaluate((img) => img.decode().then(() => img.naturalWidth));
   assert.equal(shown, 640, "the courier sees the photo taken");
   await sign(page, r.getByTestId("signature-pad"));
+  // Offline, so the outbox can be read as it waits on the phone.
+  await context.setOffline(true);
   await r.getByTestId("delivery-submit").click();
   await page.locator(`[data-testid=stop-row][data-card-id="${id}"][data-status=delivered]`).waitFor();
+  const waiting = await page.evaluate(() => antarDevice.all("pending"));
+  assert.match(waiting, /nik_sealed/, "the typed NIK waits sealed");
+  assert.ok(!waiting.includes(niks[id]) && !waiting.includes(niks[id].slice(6)), "the phone's outbox never holds the NIK readable");
+  await context.setOffline(false);
   await settled(page);
 
   const [delivered] = await eventsOf(id, "delivered");
@@ -93,7 +99,9 @@ test("the office's required proof is asked for, and a wrong NIK keeps a delivery
   assert.equal(p.recipient_relation, "family");
   assert.equal(p.relationship, "istri");
   assert.equal(p.id_check, "match");
-  assert.ok(!JSON.stringify(p).includes(niks[id]), "the typed NIK never leaves the phone");
+  assert.ok(!JSON.stringify(p).includes(niks[id]), "the typed NIK is not stored");
+  assert.equal(p.nik_verified, true, "sealed in the browser, opened and matched by the server");
+  assert.equal(p.nik_sealed, undefined, "the seal itself is not kept");
   for (const sha of [p.photo_sha256, p.signature_sha256]) {
     const res = await fetch(`${server.base}/api/v1/media/${sha}`, { headers: { authorization: `Bearer ${staff}` } });
     assert.equal(res.status, 200);
@@ -268,7 +276,8 @@ test("on a 360×740 phone the first stop shows at once, an opened form comes int
   assert.ok(first.y + 80 < screen.height, `the first stop starts at ${first.y} px, below the fold`);
 
   // Tap "Gagal antar" on a stop whose buttons sit at the bottom of the screen.
-  const row = page.locator("[data-testid=stop-row]:has([data-testid=stop-failed])").last();
+  const id = await page.locator("[data-testid=stop-row]:has([data-testid=stop-failed])").last().getAttribute("data-card-id");
+  const row = stopRow(page, id);
   const button = row.getByTestId("stop-failed");
   await button.evaluate((b) => b.scrollIntoView({ block: "end" }));
   await button.click();

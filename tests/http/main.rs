@@ -9,6 +9,7 @@ mod import;
 mod limits;
 mod media;
 mod migrations;
+mod nik_privacy;
 mod offices;
 mod openapi;
 mod resident;

@@ -180,7 +180,12 @@ async fn closing_the_day_receives_the_cards_handed_back(app: TestApp) {
     app.sync(&s.courier, vec![delivered(&c[0], 2)]).await;
     let path = format!("/api/v1/couriers/{}/days/{DAY}", s.courier_id);
     let stray = app.post(&format!("{path}/close"), &s.staff, json!({"returned_card_ids": [c[0]]})).await;
-    assert_eq!(stray.status, StatusCode::UNPROCESSABLE_ENTITY, "a delivered card cannot be handed back: {}", stray.text);
+    assert_eq!(
+        stray.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a delivered card cannot be handed back: {}",
+        stray.text
+    );
     assert_eq!(stray.body["errors"][0]["field"], "returned_card_ids");
     assert_eq!(app.get(&path, &s.staff).await.body["closed"], false, "a refused close changes nothing");
 

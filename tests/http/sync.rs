@@ -105,7 +105,34 @@ async fn unbounded_or_impossible_events_are_refused_naming_the_field(app: TestAp
     );
 }
 
+/// A batch that waits for a database connection (an outage, a busy pool)
+/// is timed when it arrived: the wait is not the phone's clock skew, and
+/// does not move its events later on the card's timeline.
+async fn time_spent_queueing_is_not_clock_skew(app: TestApp) {
+    let s = app.seed(1).await;
+    app.route(&s, "2026-11-23", &s.cards).await;
+    let pool = app.state.pool.clone();
+    let (held_tx, held_rx) = std::sync::mpsc::channel();
+    let holder = std::thread::spawn(move || {
+        let all: Vec<_> = (0..pool.max_size()).map(|_| pool.get().unwrap()).collect();
+        held_tx.send(()).unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(1_500));
+        drop(all);
+    });
+    held_rx.recv().unwrap();
+    let ev = delivered(&s.cards[0], -500);
+    let r = app.sync(&s.courier, vec![ev]).await;
+    holder.join().unwrap();
+    assert_eq!(r[0]["status"], "accepted", "{r:?}");
+    let detail = app.get(&format!("/api/v1/cards/{}", s.cards[0]), &s.staff).await.body;
+    let d = detail["events"].as_array().unwrap().iter().find(|e| e["kind"] == "delivered").unwrap().clone();
+    let at = |k: &str| chrono::DateTime::parse_from_rfc3339(d[k].as_str().unwrap()).unwrap();
+    let moved = (at("occurred_at") - at("device_time")).num_milliseconds();
+    assert!(moved.abs() < 700, "the event moved {moved} ms on the server's timeline after a 1.5 s wait");
+}
+
 on_both_backends!(
+    time_spent_queueing_is_not_clock_skew,
     unbounded_or_impossible_events_are_refused_naming_the_field,
     the_same_event_twice_in_one_batch_is_applied_once,
     oversized_batches_are_refused_whole,

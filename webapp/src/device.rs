@@ -23,6 +23,9 @@ extern "C" {
     pub fn exclusive(name: &str, work: &js_sys::Function) -> Promise;
     #[wasm_bindgen(js_namespace = antarDevice, js_name = persist)]
     pub fn persist() -> Promise;
+    /// Resolves to the sealed NIK as JSON `{epk, ct}`.
+    #[wasm_bindgen(js_namespace = antarDevice, js_name = sealNik)]
+    pub fn seal_nik(server_key: &str, card_id: &str, nik: &str) -> Promise;
     #[wasm_bindgen(js_namespace = antarDevice, js_name = shrinkPhoto)]
     pub fn shrink_photo(file: &web_sys::File, max_bytes: u32) -> Promise;
 

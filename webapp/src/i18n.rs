@@ -132,7 +132,6 @@ texts! {
     IdCheckLabel => ("NIK penerima (dari KK atau KTP lama)", "Recipient's NIK (from the KK or old card)"),
     IdMatches => ("NIK cocok dengan kartu ini", "The NIK matches this card"),
     IdMismatch => ("NIK tidak cocok dengan kartu ini. Periksa lagi.", "The NIK does not match this card. Check again."),
-    NikEndsIn => ("NIK berakhiran", "NIK ends in"),
     Photo => ("Foto serah terima", "Handover photo"),
     PhotoTake => ("📷 Ambil foto", "📷 Take a photo"),
     PhotoRetake => ("📷 Ambil ulang", "📷 Take again"),

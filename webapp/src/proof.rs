@@ -176,7 +176,7 @@ mod tests {
 
     #[test]
     fn the_identity_check_uses_the_cards_tag_not_the_nik() {
-        let check = NikCheck::new(b"card-key-0123456789abcdef0123456", "1871110211750001");
+        let check = NikCheck::new(b"card-key-0123456789abcdef0123456", "1871110211750001", "");
         assert_eq!(IdCheck::of("", &check), IdCheck::NotTyped);
         assert_eq!(IdCheck::of("1871 1102 1175 0001", &check), IdCheck::Matches);
         assert_eq!(IdCheck::of("1871110211750002", &check), IdCheck::DoesNotMatch);

@@ -205,7 +205,31 @@
     };
   }
 
+  // The NIK typed at the door, sealed to the server's public key so the
+  // outbox never holds it readable (the server's auth/nik_seal.rs opens it):
+  // ECDH P-256 with a fresh key, HKDF-SHA256 (salt: the fresh public key;
+  // info: "antar/nik-seal/v1" + card id), AES-256-GCM with the card id as
+  // associated data. Resolves to JSON {epk, ct}, base64url.
+  const b64u = (bytes) =>
+    btoa(String.fromCharCode(...new Uint8Array(bytes))).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  const unb64u = (s) =>
+    Uint8Array.from(atob(s.replace(/-/g, "+").replace(/_/g, "/") + "===".slice((s.length + 3) % 4)), (c) => c.charCodeAt(0));
+  async function sealNik(serverKey, cardId, nik) {
+    const subtle = crypto.subtle;
+    const curve = { name: "ECDH", namedCurve: "P-256" };
+    const server = await subtle.importKey("raw", unb64u(serverKey), curve, false, []);
+    const mine = await subtle.generateKey(curve, false, ["deriveBits"]);
+    const epk = new Uint8Array(await subtle.exportKey("raw", mine.publicKey));
+    const shared = await subtle.deriveBits({ name: "ECDH", public: server }, mine.privateKey, 256);
+    const ikm = await subtle.importKey("raw", shared, "HKDF", false, ["deriveKey"]);
+    const text = new TextEncoder();
+    const info = new Uint8Array([...text.encode("antar/nik-seal/v1"), ...text.encode(cardId)]);
+    const key = await subtle.deriveKey({ name: "HKDF", hash: "SHA-256", salt: epk, info }, ikm, { name: "AES-GCM", length: 256 }, false, ["encrypt"]);
+    const ct = await subtle.encrypt({ name: "AES-GCM", iv: new Uint8Array(12), additionalData: text.encode(cardId) }, key, text.encode(nik));
+    return JSON.stringify({ epk: b64u(epk), ct: b64u(ct) });
+  }
+
   globalThis.antarDevice = {
-    write, all, get, putMedia, mediaKeys, getMedia, exclusive, persist, shrinkPhoto, signaturePad,
+    write, all, get, putMedia, mediaKeys, getMedia, exclusive, persist, shrinkPhoto, signaturePad, sealNik,
   };
 })();

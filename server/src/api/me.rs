@@ -10,7 +10,6 @@ use crate::config::office_today;
 use crate::db::routes;
 use actix_web::web::{self, Json};
 use antar_shared::doorstep::NikCheck;
-use antar_shared::nik::mask;
 use antar_shared::wire::ProblemDetails;
 use antar_shared::wire::{CourierRoute, DoorstepStop, Items, ProofRules};
 use antar_shared::Status;
@@ -53,8 +52,11 @@ pub async fn routes(
                     .map(|(stop, card)| DoorstepStop {
                         card_id: card.id.clone(),
                         seq: stop.seq,
-                        nik_masked: mask(&card.nik),
-                        nik_check: NikCheck::new(&state.keys.card_check_key(&card.id), &card.nik),
+                        nik_check: NikCheck::new(
+                            &state.keys.card_check_key(&card.id),
+                            &card.nik,
+                            state.keys.seal.public(),
+                        ),
                         status: card.status(),
                         failed_attempts: card.failed_attempts,
                         name: card.name,

@@ -12,12 +12,14 @@ use antar_shared::wire::{SyncRequest, SyncResponse};
 #[utoipa::path(post, path = "/api/v1/sync", tag = "courier", security(("bearer" = [])), request_body = SyncRequest, responses((status = 200, description = "a result per event, sent after they are committed", body = SyncResponse), (status = 400, description = "invalid request (the field and the reason)", body = ProblemDetails, content_type = "application/problem+json"), (status = 401, description = "no valid token", body = ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "not allowed for this role", body = ProblemDetails, content_type = "application/problem+json"), (status = 413, description = "body too large", body = ProblemDetails, content_type = "application/problem+json")))]
 pub async fn sync(
     state: web::Data<AppState>,
+    req: actix_web::HttpRequest,
     courier: Courier,
     body: Json<SyncRequest>,
 ) -> Result<Json<SyncResponse>, ApiError> {
     // When the batch arrived, not when a database connection was free: time
     // spent queueing (a database restart, say) is not the phone's clock skew.
-    let received_at = db::now();
+    let received_at =
+        actix_web::HttpMessage::extensions(&req).get::<crate::access_log::ArrivedAt>().map_or_else(db::now, |a| a.0);
     let body = body.into_inner();
     if body.events.len() > MAX_EVENTS {
         return Err(ApiError::PayloadTooLarge(format!(
@@ -27,9 +29,11 @@ pub async fn sync(
     if body.device_id.trim().is_empty() {
         return Err(ApiError::field("device_id", "must not be blank"));
     }
+    let keys = state.clone();
     let results = state
         .office_db(courier.office_id.clone(), move |conn, office| {
             let batch = Batch {
+                seal: &keys.keys.seal,
                 id: db::new_id(),
                 office,
                 courier_id: &courier.id,

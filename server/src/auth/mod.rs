@@ -3,6 +3,7 @@
 
 pub mod device;
 pub mod extract;
+pub mod nik_seal;
 pub mod password;
 pub mod refresh;
 
@@ -41,6 +42,8 @@ pub struct Keys {
     tag: Vec<u8>,
     /// Signs device cookies.
     pub device: Vec<u8>,
+    /// Opens the NIKs phones seal at the door.
+    pub seal: nik_seal::SealKey,
 }
 
 impl std::fmt::Debug for Keys {
@@ -64,7 +67,10 @@ pub fn sha256_hex(data: &[u8]) -> String {
 }
 
 impl Keys {
-    pub fn new(secret: &[u8]) -> Keys {
+    /// # Errors
+    /// Never in practice: no valid sealing key among 64 derivations has odds
+    /// of about 2⁻²⁰⁴⁸.
+    pub fn new(secret: &[u8]) -> Result<Keys, &'static str> {
         let jwt = hmac256(secret, &[b"antar/jwt"]);
         // Only HS256 is accepted: `alg: none` and algorithm swaps fail.
         let mut validation = Validation::new(Algorithm::HS256);
@@ -72,14 +78,15 @@ impl Keys {
         validation.set_audience(&[AUDIENCE]);
         validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
         validation.leeway = 30;
-        Keys {
+        Ok(Keys {
+            seal: nik_seal::SealKey::derive(secret).ok_or("no NIK sealing key derives from the secret")?,
             encoding: EncodingKey::from_secret(&jwt),
             decoding: DecodingKey::from_secret(&jwt),
             validation,
             refresh: hmac256(secret, &[b"antar/refresh"]).to_vec(),
             tag: hmac256(secret, &[b"antar/nik-tag"]).to_vec(),
             device: hmac256(secret, &[b"antar/device-cookie"]).to_vec(),
-        }
+        })
     }
 
     pub fn access_token(

@@ -82,6 +82,11 @@ pub struct Filter {
     pub q: Option<String>,
 }
 
+/// The card's NIK alone (to check one typed at the door).
+pub fn nik(conn: &mut DbConnection, office_id: &str, id: &str) -> QueryResult<Option<String>> {
+    cards::table.filter(cards::id.eq(id).and(cards::office_id.eq(office_id))).select(cards::nik).first(conn).optional()
+}
+
 pub fn get(conn: &mut DbConnection, office_id: &str, id: &str) -> QueryResult<Option<Card>> {
     cards::table
         .filter(cards::id.eq(id).and(cards::office_id.eq(office_id)))

@@ -54,8 +54,12 @@ impl EventRow {
     /// A delivery stored without proof the office requires. Unlike a custody
     /// refusal, which each re-fold recomputes, this flag is a fact of the
     /// event and stays.
+    /// Whether the flag is about the event's proof (missing, or a NIK that
+    /// is not the card's): a fact of the event that no re-fold changes,
+    /// unlike a custody refusal.
     pub fn lacks_proof(&self) -> bool {
-        self.flag.as_deref() == Some(antar_shared::codes::sync::MISSING_PROOF)
+        use antar_shared::codes::sync::{MISSING_PROOF, NIK_MISMATCH};
+        matches!(self.flag.as_deref(), Some(MISSING_PROOF | NIK_MISMATCH))
     }
 
     /// Whether the event applied to the card's custody: not refused by the

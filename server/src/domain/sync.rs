@@ -5,9 +5,10 @@
 //! courier sends is dropped: rejected events go to the review queue, and
 //! events that contradict custody are accepted and flagged.
 
-use crate::db::{self, events, offices::Office, routes, DbConnection};
+use crate::db::{self, cards, events, offices::Office, routes, DbConnection};
 use crate::domain::custody;
 use antar_shared::codes::sync as code;
+use antar_shared::payload::{SealedNik, NIK_SEALED, NIK_VERIFIED};
 use antar_shared::wire::{ProofRules, SyncEvent, SyncResult, SyncStatus};
 use antar_shared::EventKind;
 use chrono::NaiveDateTime;
@@ -27,6 +28,8 @@ pub struct Batch<'a> {
     /// When the phone sent the batch, by its own clock.
     pub sent_at: NaiveDateTime,
     pub received_at: NaiveDateTime,
+    /// Opens NIKs sealed at the door.
+    pub seal: &'a crate::auth::nik_seal::SealKey,
 }
 
 impl Batch<'_> {
@@ -92,6 +95,9 @@ struct Checked {
     payload: serde_json::Value,
     /// For a delivery without proof the office requires: what is missing.
     unproven: Option<String>,
+    /// The NIK typed at the door, opened from its seal (`Some(None)`: a
+    /// seal that does not open). Compared with the card's, never stored.
+    typed_nik: Option<Option<String>>,
 }
 
 /// `proof`: the office's rules. A delivery without the proof they require
@@ -100,7 +106,12 @@ struct Checked {
 fn check(batch: &Batch<'_>, proof: &ProofRules, ev: &SyncEvent) -> Checked {
     let device_time = db::truncate(ev.occurred_at.naive_utc());
     let hash = content_hash(ev, device_time);
-    let payload = canonical(&ev.payload);
+    let mut payload = canonical(&ev.payload);
+    // The sealed NIK is opened here and kept out of the stored payload.
+    let typed_nik = payload
+        .as_object_mut()
+        .and_then(|p| p.remove(NIK_SEALED))
+        .map(|sealed| serde_json::from_value::<SealedNik>(sealed).ok().and_then(|s| batch.seal.open(&ev.card_id, &s)));
     let kind = EventKind::parse(&ev.kind).filter(|k| k.is_courier_kind());
     let row = match kind {
         None => Err((code::UNKNOWN_KIND, format!("kind '{}' is not a courier event", ev.kind))),
@@ -133,7 +144,26 @@ fn check(batch: &Batch<'_>, proof: &ProofRules, ev: &SyncEvent) -> Checked {
     let unproven = (!missing.is_empty()).then(|| format!("without proof the office requires: {}", missing.join(", ")));
     let row =
         row.map(|row| events::EventRow { flag: unproven.as_ref().map(|_| code::MISSING_PROOF.to_owned()), ..row });
-    Checked { hash, row, payload, unproven }
+    Checked { hash, row, payload, unproven, typed_nik }
+}
+
+/// Marks a delivery whose sealed NIK is not the card's (or does not open):
+/// it still counts, flagged for review; the stored payload says whether
+/// the NIK matched, never what it was.
+fn verify_nik(row: &mut events::EventRow, typed: Option<&str>, card_nik: Option<&str>) -> Option<String> {
+    let matched = typed.is_some() && typed == card_nik;
+    if let Ok(serde_json::Value::Object(mut p)) = serde_json::from_str::<serde_json::Value>(&row.payload) {
+        p.insert(NIK_VERIFIED.to_owned(), matched.into());
+        row.payload = serde_json::Value::Object(p).to_string();
+    }
+    if matched {
+        return None;
+    }
+    row.flag = Some(code::NIK_MISMATCH.to_owned());
+    Some(match typed {
+        Some(_) => "the NIK typed at the door is not the card's".to_owned(),
+        None => "the sealed NIK could not be opened".to_owned(),
+    })
 }
 
 /// Handles a whole batch in one transaction: bulk look-ups, one insert, and
@@ -191,10 +221,18 @@ pub fn handle_batch(conn: &mut DbConnection, batch: &Batch<'_>, sent: &[SyncEven
                 continue;
             }
             seen.insert(ev.id.as_str(), checked.hash);
+            let mut row = row;
+            let unproven_or_mismatch = match &checked.typed_nik {
+                Some(typed) => {
+                    let nik = cards::nik(conn, &batch.office.id, &ev.card_id)?;
+                    verify_nik(&mut row, typed.as_deref(), nik.as_deref()).or(checked.unproven)
+                }
+                None => checked.unproven,
+            };
             at.push(i);
             rows.push(row);
             payloads.push(checked.payload);
-            unproven.push(checked.unproven);
+            unproven.push(unproven_or_mismatch);
         }
         events::insert_rejected_many(conn, &rejected)?;
         let mut touched: Vec<String> = rows.iter().map(|r| r.card_id.clone()).collect();
@@ -253,7 +291,14 @@ fn rejected_row(batch: &Batch<'_>, ev: &SyncEvent, code: &str, message: &str) ->
         device_id: Some(batch.device_id.to_owned()),
         code: code.to_owned(),
         message: message.to_owned(),
-        body: serde_json::to_string(ev).unwrap_or_default(),
+        // Kept whole for review, but for a sealed NIK, which is never stored.
+        body: {
+            let mut kept = serde_json::to_value(ev).unwrap_or_default();
+            if let Some(p) = kept.get_mut("payload").and_then(serde_json::Value::as_object_mut) {
+                p.remove(NIK_SEALED);
+            }
+            kept.to_string()
+        },
         received_at: batch.received_at,
         resolved_at: None,
     }

@@ -93,6 +93,7 @@ pub fn DeliverForm(p: &DeliverProps) -> Html {
     let relationship = use_node_ref();
     let name = use_node_ref();
     let id_check = use_state(|| IdCheck::NotTyped);
+    let nik_input = use_node_ref();
     let photo = use_state(|| Photo::None);
     let canvas = use_node_ref();
     let pad = use_mut_ref(|| None::<device::SignaturePad>);
@@ -155,6 +156,7 @@ pub fn DeliverForm(p: &DeliverProps) -> Html {
             landmark.clone(),
         );
         let (on_record, card, replacement) = (p.on_record.clone(), p.stop.card_id.clone(), p.stop.replacement);
+        let (nik_input, seal_key) = (nik_input.clone(), p.stop.nik_check.seal.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             if *saving {
@@ -185,6 +187,10 @@ pub fn DeliverForm(p: &DeliverProps) -> Html {
             unsaved.set(false);
             let (pad, saving, unsaved, on_record, card, landmark) =
                 (pad.clone(), saving.clone(), unsaved.clone(), on_record.clone(), card.clone(), landmark.clone());
+            // Only a NIK that passed the short tag is sealed for the server's full check.
+            let typed: String = value_of(&nik_input).chars().filter(char::is_ascii_digit).collect();
+            let to_seal =
+                (draft.id_check == IdCheck::Matches && !seal_key.is_empty()).then(|| (seal_key.clone(), typed));
             wasm_bindgen_futures::spawn_local(async move {
                 if signed {
                     let png = pad.borrow().as_ref().map(device::SignaturePad::png);
@@ -206,6 +212,14 @@ pub fn DeliverForm(p: &DeliverProps) -> Html {
                     draft.signature_sha256 = Some(sha);
                 }
                 let mut payload = proof::payload(&draft);
+                if let Some((key, nik)) = to_seal {
+                    // A browser that cannot seal still delivers: the server
+                    // then has the phone's tag check alone.
+                    let sealed = JsFuture::from(device::seal_nik(&key, &card, &nik)).await.ok();
+                    if let Some(v) = sealed.and_then(|v| v.as_string()).and_then(|s| serde_json::from_str(&s).ok()) {
+                        payload[antar_shared::payload::NIK_SEALED] = v;
+                    }
+                }
                 gps.add_to(&mut payload);
                 add_landmark(&landmark, &mut payload);
                 saving.set(false);
@@ -243,7 +257,7 @@ pub fn DeliverForm(p: &DeliverProps) -> Html {
             <input id="recipient" ref={name} data-testid="recipient-name" autocomplete="off"
                 aria-invalid={problems.contains(&Missing::RecipientName).to_string()} />
             <label for="id-check">{ format!("{}{}", t(l, T::IdCheckLabel), required(l, rules.require_id_check)) }</label>
-            <input id="id-check" data-testid="id-check" inputmode="numeric" autocomplete="off" maxlength="19" oninput={on_id}
+            <input id="id-check" ref={nik_input.clone()} data-testid="id-check" inputmode="numeric" autocomplete="off" maxlength="19" oninput={on_id}
                 aria-invalid={(*id_check == IdCheck::DoesNotMatch).to_string()} />
             <p class={if *id_check == IdCheck::DoesNotMatch { "error" } else { "muted" }} data-testid="id-check-result" data-state={id_state} role="status">{ id_text }</p>
             <p class="field-title">{ format!("{}{}", t(l, T::Photo), required(l, rules.require_photo)) }</p>

@@ -455,7 +455,6 @@ fn StopRow(p: &StopProps) -> Html {
             }
         });
     }
-    let last4: String = s.nik_masked.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
     html! {
         <li ref={row} class="stop" data-testid="stop-row" data-card-id={s.card_id.clone()} data-status={p.status.as_str()}>
             <div class="stop-head">
@@ -468,7 +467,7 @@ fn StopRow(p: &StopProps) -> Html {
                             { format!("{} {}×", t(l, T::FailedTimes), p.failed) }</span>
                     }
                     <div>{ format!("{}{rtrw}", s.address) }</div>
-                    <div class="muted">{ format!("{}, {} · {} {last4}", s.kelurahan, s.kecamatan, t(l, T::NikEndsIn)) }</div>
+                    <div class="muted">{ format!("{}, {}", s.kelurahan, s.kecamatan) }</div>
                     if let Some(landmark) = &s.landmark {
                         <div data-testid="stop-landmark">{ format!("{}: {landmark}", t(l, T::Landmark)) }</div>
                     }
