@@ -30,3 +30,28 @@ fn postgres_migrations_run_up_down_and_up_again() {
         up_down_up(&url);
     }
 }
+
+/// A start right after a crash can find the SQLite file locked while
+/// another connection recovers it: the connection waits (busy_timeout is set
+/// before switching to WAL, which takes a lock) instead of failing with
+/// "database is locked".
+#[test]
+fn sqlite_start_waits_for_a_locked_database() {
+    use diesel::Connection;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("locked.sqlite3");
+    let mut holder = diesel::SqliteConnection::establish(&path.to_string_lossy()).unwrap();
+    holder.batch_execute("CREATE TABLE t (x INTEGER); BEGIN EXCLUSIVE; INSERT INTO t VALUES (1);").unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let release = std::thread::spawn(move || {
+        rx.recv().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(700));
+        holder.batch_execute("COMMIT").unwrap();
+    });
+    tx.send(()).unwrap();
+    let started = std::time::Instant::now();
+    let connected = db::connect(&format!("sqlite://{}", path.display()));
+    release.join().unwrap();
+    assert!(connected.is_ok(), "{:?}", connected.err());
+    assert!(started.elapsed() >= std::time::Duration::from_millis(500), "it waited for the lock");
+}
