@@ -5,5 +5,6 @@ pub mod custody;
 pub mod import;
 pub mod links;
 pub mod media;
+pub mod planner;
 pub mod routes;
 pub mod sync;

@@ -1,0 +1,326 @@
+//! The route planner: pure functions over values, no HTTP and no database.
+//!
+//! Indonesian addresses often have no house number, only RT/RW, so the plan
+//! works on the address hierarchy first and on geometry where pins exist:
+//!
+//! 1. Cards are grouped into *blocks*, one per RT (kecamatan, kelurahan, RW,
+//!    RT). A block is never split between couriers; one larger than a
+//!    courier's cap cannot be planned and says so.
+//! 2. Blocks are ordered kelurahan by kelurahan — kelurahan with a location
+//!    swept by their angle around the office, then those without one by
+//!    name — and RW → RT within a kelurahan.
+//! 3. Couriers are filled in that order, each up to an even share of the
+//!    cards; a kelurahan that fits whole in what the courier may still take
+//!    stays whole, so it stays with one courier where capacity allows.
+//! 4. Each route is a closed tour from the office: located blocks by nearest
+//!    neighbour then 2-opt on great-circle distance, cards inside a block
+//!    the same way; blocks without a location follow, RW → RT.
+//!
+//! The same input always gives the same plan: every order breaks ties by id.
+
+pub mod geo;
+#[cfg(test)]
+mod tests;
+
+use geo::Point;
+use std::collections::BTreeMap;
+
+/// How a card's location was found, best first (DESIGN.md, "Where a card is").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Located {
+    /// The home's pin, learned at the door.
+    Pin,
+    /// LAT/LON from the print batch.
+    Batch,
+    /// The centre of the known pins of its RT.
+    Rt,
+    /// The centre of the known pins of its kelurahan.
+    Kelurahan,
+    None,
+}
+
+impl Located {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Located::Pin => "pin",
+            Located::Batch => "batch",
+            Located::Rt => "rt",
+            Located::Kelurahan => "kelurahan",
+            Located::None => "none",
+        }
+    }
+}
+
+/// A card as the planner sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanCard {
+    pub id: String,
+    pub kecamatan: String,
+    pub kelurahan: String,
+    pub rw: Option<String>,
+    pub rt: Option<String>,
+    pub pin: Option<Point>,
+    pub batch: Option<Point>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanInput {
+    /// Where tours start and end; without it, the centre of the locations.
+    pub office: Option<Point>,
+    pub couriers: Vec<String>,
+    pub cards: Vec<PlanCard>,
+    pub max_stops: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlannedStop {
+    pub card_id: String,
+    pub seq: usize,
+    pub point: Option<Point>,
+    pub located: Located,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlannedRoute {
+    pub courier_id: String,
+    pub stops: Vec<PlannedStop>,
+    /// The closed tour's great-circle length over the located stops.
+    pub distance_m: f64,
+}
+
+/// Why a card is on no route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unassigned {
+    /// Its RT alone has more cards than a courier may carry.
+    RtOverCap,
+    /// Every courier is full.
+    NoCapacity,
+    /// No courier works the day.
+    NoCourier,
+}
+
+impl Unassigned {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Unassigned::RtOverCap => "rt_over_cap",
+            Unassigned::NoCapacity => "no_capacity",
+            Unassigned::NoCourier => "no_courier",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Plan {
+    pub routes: Vec<PlannedRoute>,
+    pub unassigned: Vec<(String, Unassigned)>,
+}
+
+/// The RT a card belongs to: its place in the address hierarchy.
+type RtKey = (String, String, String, String);
+
+fn rt_key(c: &PlanCard) -> RtKey {
+    let norm = |s: &str| s.trim().to_uppercase();
+    (
+        norm(&c.kecamatan),
+        norm(&c.kelurahan),
+        c.rw.as_deref().map(norm).unwrap_or_default(),
+        c.rt.as_deref().map(norm).unwrap_or_default(),
+    )
+}
+
+/// Orders RW and RT numbers as numbers ("2" before "10"), others after.
+fn numeric(s: &str) -> (u32, String) {
+    (s.parse().unwrap_or(u32::MAX), s.to_owned())
+}
+
+/// Each card's best-known location: its pin, the batch's LAT/LON, the
+/// centre of its RT's pins, the centre of its kelurahan's pins, or none.
+pub fn locate(cards: &[PlanCard]) -> Vec<(Option<Point>, Located)> {
+    let mut by_rt: BTreeMap<RtKey, Vec<Point>> = BTreeMap::new();
+    let mut by_kel: BTreeMap<(String, String), Vec<Point>> = BTreeMap::new();
+    for c in cards {
+        if let Some(p) = c.pin {
+            let key = rt_key(c);
+            by_kel.entry((key.0.clone(), key.1.clone())).or_default().push(p);
+            by_rt.entry(key).or_default().push(p);
+        }
+    }
+    cards
+        .iter()
+        .map(|c| {
+            let key = rt_key(c);
+            if let Some(p) = c.pin {
+                (Some(p), Located::Pin)
+            } else if let Some(p) = c.batch {
+                (Some(p), Located::Batch)
+            } else if let Some(p) = by_rt.get(&key).and_then(|ps| geo::centre(ps)) {
+                (Some(p), Located::Rt)
+            } else if let Some(p) = by_kel.get(&(key.0, key.1)).and_then(|ps| geo::centre(ps)) {
+                (Some(p), Located::Kelurahan)
+            } else {
+                (None, Located::None)
+            }
+        })
+        .collect()
+}
+
+/// One RT's cards, with their locations.
+struct Block {
+    key: RtKey,
+    stops: Vec<PlannedStop>,
+}
+
+impl Block {
+    fn centre(&self) -> Option<Point> {
+        let points: Vec<Point> = self.stops.iter().filter_map(|s| s.point).collect();
+        geo::centre(&points)
+    }
+}
+
+/// Plans routes for `input`. Every card ends up on exactly one route or in
+/// `unassigned`; no route exceeds `max_stops`; an RT is never split.
+pub fn plan(input: &PlanInput) -> Plan {
+    let located = locate(&input.cards);
+    let mut blocks: BTreeMap<RtKey, Vec<PlannedStop>> = BTreeMap::new();
+    for (card, (point, how)) in input.cards.iter().zip(located) {
+        blocks.entry(rt_key(card)).or_default().push(PlannedStop {
+            card_id: card.id.clone(),
+            seq: 0,
+            point,
+            located: how,
+        });
+    }
+    let mut blocks: Vec<Block> = blocks
+        .into_iter()
+        .map(|(key, mut stops)| {
+            stops.sort_by(|a, b| a.card_id.cmp(&b.card_id));
+            Block { key, stops }
+        })
+        .collect();
+    let all_points: Vec<Point> = blocks.iter().flat_map(|b| b.stops.iter().filter_map(|s| s.point)).collect();
+    let office = input.office.or_else(|| geo::centre(&all_points));
+
+    let mut unassigned = Vec::new();
+    let mut couriers: Vec<String> = input.couriers.clone();
+    couriers.sort();
+    couriers.dedup();
+    let cap = input.max_stops;
+    if couriers.is_empty() || cap == 0 {
+        let why = if couriers.is_empty() { Unassigned::NoCourier } else { Unassigned::NoCapacity };
+        unassigned.extend(blocks.iter().flat_map(|b| b.stops.iter().map(|s| (s.card_id.clone(), why))));
+        unassigned.sort_by(|a, b| a.0.cmp(&b.0));
+        return Plan { routes: Vec::new(), unassigned };
+    }
+    blocks.retain(|b| {
+        let fits = b.stops.len() <= cap;
+        if !fits {
+            unassigned.extend(b.stops.iter().map(|s| (s.card_id.clone(), Unassigned::RtOverCap)));
+        }
+        fits
+    });
+    order_blocks(&mut blocks, office);
+
+    // Kelurahan runs in that order, each a list of blocks.
+    let mut kelurahan: Vec<Vec<Block>> = Vec::new();
+    for b in blocks {
+        match kelurahan.last_mut() {
+            Some(run) if run[0].key.0 == b.key.0 && run[0].key.1 == b.key.1 => run.push(b),
+            _ => kelurahan.push(vec![b]),
+        }
+    }
+    let total: usize = kelurahan.iter().flatten().map(|b| b.stops.len()).sum();
+    let share = total.div_ceil(couriers.len()).min(cap);
+    let mut loads: Vec<Vec<Block>> = (0..couriers.len()).map(|_| Vec::new()).collect();
+    let size = |bs: &[Block]| bs.iter().map(|b| b.stops.len()).sum::<usize>();
+    let mut at = 0;
+    for run in kelurahan {
+        let whole = size(&run);
+        // A kelurahan that still fits whole under the cap stays with the
+        // courier; one that does not fit goes whole to the next courier
+        // when that one can take it, and is split by RT otherwise.
+        if at < loads.len() && size(&loads[at]) >= share {
+            at += 1;
+        }
+        if at < loads.len() && size(&loads[at]) + whole > cap && at + 1 < loads.len() && whole <= cap {
+            at += 1;
+        }
+        for block in run {
+            while at < loads.len() && size(&loads[at]) + block.stops.len() > cap {
+                at += 1;
+            }
+            match loads.get_mut(at) {
+                Some(load) => load.push(block),
+                None => unassigned.extend(block.stops.iter().map(|s| (s.card_id.clone(), Unassigned::NoCapacity))),
+            }
+        }
+    }
+    let routes = couriers
+        .into_iter()
+        .zip(loads)
+        .filter(|(_, load)| !load.is_empty())
+        .map(|(courier_id, load)| route(courier_id, load, office))
+        .collect();
+    unassigned.sort_by(|a, b| a.0.cmp(&b.0));
+    Plan { routes, unassigned }
+}
+
+/// Kelurahan with a location by angle around the office, then the rest by
+/// name; RW → RT inside each.
+fn order_blocks(blocks: &mut [Block], office: Option<Point>) {
+    let mut kel_points: BTreeMap<(String, String), Vec<Point>> = BTreeMap::new();
+    for b in blocks.iter() {
+        if let Some(p) = b.centre() {
+            kel_points.entry((b.key.0.clone(), b.key.1.clone())).or_default().push(p);
+        }
+    }
+    let angle = |b: &Block| -> Option<f64> {
+        let centre = geo::centre(kel_points.get(&(b.key.0.clone(), b.key.1.clone()))?)?;
+        Some(geo::bearing(office?, centre))
+    };
+    blocks.sort_by(|a, b| {
+        let (aa, ab) = (angle(a), angle(b));
+        let located = |x: Option<f64>| x.is_none();
+        located(aa)
+            .cmp(&located(ab))
+            .then(aa.unwrap_or(0.0).total_cmp(&ab.unwrap_or(0.0)))
+            .then_with(|| (&a.key.0, &a.key.1).cmp(&(&b.key.0, &b.key.1)))
+            .then_with(|| numeric(&a.key.2).cmp(&numeric(&b.key.2)))
+            .then_with(|| numeric(&a.key.3).cmp(&numeric(&b.key.3)))
+    });
+}
+
+/// One courier's closed tour: located blocks by nearest neighbour and
+/// 2-opt, the unlocated after them in hierarchy order.
+fn route(courier_id: String, load: Vec<Block>, office: Option<Point>) -> PlannedRoute {
+    let (mut located, unlocated): (Vec<Block>, Vec<Block>) = load.into_iter().partition(|b| b.centre().is_some());
+    if let Some(start) = office {
+        let centres: Vec<Point> = located.iter().filter_map(Block::centre).collect();
+        let order = geo::tour(start, &centres);
+        let mut slots: Vec<Option<Block>> = located.into_iter().map(Some).collect();
+        located = order.into_iter().filter_map(|i| slots[i].take()).collect();
+    }
+    let mut stops = Vec::new();
+    let mut here = office;
+    for mut block in located.into_iter().chain(unlocated) {
+        let (with, without): (Vec<PlannedStop>, Vec<PlannedStop>) =
+            block.stops.drain(..).partition(|s| s.point.is_some());
+        let mut with = with;
+        if let Some(start) = here.or_else(|| with.first().and_then(|s| s.point)) {
+            let points: Vec<Point> = with.iter().filter_map(|s| s.point).collect();
+            let order = geo::path(start, &points);
+            let mut slots: Vec<Option<PlannedStop>> = with.into_iter().map(Some).collect();
+            with = order.into_iter().filter_map(|i| slots[i].take()).collect();
+        }
+        if let Some(last) = with.last().and_then(|s| s.point) {
+            here = Some(last);
+        }
+        stops.extend(with);
+        stops.extend(without);
+    }
+    for (seq, stop) in stops.iter_mut().enumerate() {
+        stop.seq = seq + 1;
+    }
+    let points: Vec<Point> = stops.iter().filter_map(|s| s.point).collect();
+    let distance_m = office.map_or(0.0, |o| geo::closed_length(o, &points));
+    PlannedRoute { courier_id, stops, distance_m }
+}

@@ -1,0 +1,160 @@
+use super::geo::{closed_length, distance_m, Point};
+use super::*;
+use proptest::prelude::*;
+use std::collections::{HashMap, HashSet};
+
+fn card(id: &str, kel: &str, rw: &str, rt: &str, pin: Option<(f64, f64)>) -> PlanCard {
+    PlanCard {
+        id: id.into(),
+        kecamatan: "RAJABASA".into(),
+        kelurahan: kel.into(),
+        rw: Some(rw.into()),
+        rt: Some(rt.into()),
+        pin: pin.map(|(lat, lon)| Point { lat, lon }),
+        batch: None,
+    }
+}
+
+const OFFICE: Point = Point { lat: -5.40, lon: 105.26 };
+
+fn route_of(plan: &Plan) -> HashMap<String, usize> {
+    plan.routes
+        .iter()
+        .enumerate()
+        .flat_map(|(r, route)| route.stops.iter().map(move |s| (s.card_id.clone(), r)))
+        .collect()
+}
+
+#[test]
+fn without_pins_a_kelurahan_stays_with_one_courier_and_stops_run_rw_then_rt() {
+    let mut cards = Vec::new();
+    for (kel, n) in [("LABUHAN RATU", 12), ("RAJABASA RAYA", 10), ("GEDONG MENENG", 8)] {
+        for i in 0..n {
+            cards.push(card(&format!("{kel}-{i:02}"), kel, &(1 + i % 3).to_string(), &(1 + i % 2).to_string(), None));
+        }
+    }
+    let plan = plan(&PlanInput { office: None, couriers: vec!["a".into(), "b".into()], cards, max_stops: 20 });
+    assert!(plan.unassigned.is_empty(), "{:?}", plan.unassigned);
+    let on = route_of(&plan);
+    for kel in ["LABUHAN RATU", "RAJABASA RAYA", "GEDONG MENENG"] {
+        let routes: HashSet<usize> = on.iter().filter(|(id, _)| id.starts_with(kel)).map(|(_, r)| *r).collect();
+        assert_eq!(routes.len(), 1, "{kel} is split: {routes:?}");
+    }
+    for route in &plan.routes {
+        let keys: Vec<(String, u32, u32)> = route
+            .stops
+            .iter()
+            .map(|s| {
+                let parts: Vec<&str> = s.card_id.rsplitn(2, '-').collect();
+                let i: u32 = parts[0].parse().unwrap();
+                (parts[1].to_owned(), 1 + i % 3, 1 + i % 2)
+            })
+            .collect();
+        let mut sorted = keys.clone();
+        sorted.sort_by(|a, b| (&a.0, a.1, a.2).cmp(&(&b.0, b.1, b.2)));
+        // Within each kelurahan the stops run RW, then RT.
+        for kel in keys.iter().map(|k| &k.0).collect::<HashSet<_>>() {
+            let mine: Vec<_> = keys.iter().filter(|k| &k.0 == kel).map(|k| (k.1, k.2)).collect();
+            let mut want = mine.clone();
+            want.sort();
+            assert_eq!(mine, want, "{kel}");
+        }
+        assert!(route.stops.iter().all(|s| s.located == Located::None) && route.distance_m == 0.0);
+    }
+}
+
+#[test]
+fn pins_are_visited_in_a_short_closed_tour() {
+    // Twelve homes on a ring around the office, given in a scrambled order.
+    let ring: Vec<(f64, f64)> = (0..12)
+        .map(|k| {
+            let a = f64::from((k * 5) % 12) * std::f64::consts::TAU / 12.0;
+            (OFFICE.lat + 0.01 * a.sin(), OFFICE.lon + 0.01 * a.cos())
+        })
+        .collect();
+    let cards: Vec<PlanCard> =
+        ring.iter().enumerate().map(|(i, &p)| card(&format!("c{i:02}"), "K", "1", &i.to_string(), Some(p))).collect();
+    let plan = plan(&PlanInput { office: Some(OFFICE), couriers: vec!["a".into()], cards, max_stops: 50 });
+    let route = &plan.routes[0];
+    let points: Vec<Point> = route.stops.iter().map(|s| s.point.unwrap()).collect();
+    assert!((route.distance_m - closed_length(OFFICE, &points)).abs() < 1e-6);
+    // Going round the ring: office → ring → office, about 2r + 11 chords.
+    let chord = distance_m(points[0], points[1]).min(distance_m(points[1], points[2]));
+    let ideal = 2.0 * distance_m(OFFICE, points[0]) + 11.0 * chord;
+    assert!(route.distance_m <= ideal * 1.02, "{} m against about {ideal} m", route.distance_m);
+}
+
+#[test]
+fn where_a_card_is_comes_from_its_pin_the_batch_or_its_neighbours() {
+    let mut batch = card("b", "K", "1", "1", None);
+    batch.batch = Some(Point { lat: -5.0, lon: 105.0 });
+    let cards = vec![
+        card("p", "K", "1", "1", Some((-5.1, 105.1))),
+        batch,
+        card("rt", "K", "1", "1", None),
+        card("kel", "K", "2", "9", None),
+        card("none", "L", "1", "1", None),
+    ];
+    let how: Vec<Located> = locate(&cards).into_iter().map(|(_, l)| l).collect();
+    assert_eq!(how, [Located::Pin, Located::Batch, Located::Rt, Located::Kelurahan, Located::None]);
+}
+
+#[test]
+fn an_rt_larger_than_the_cap_and_cards_beyond_every_courier_are_unassigned_with_the_reason() {
+    let mut cards: Vec<PlanCard> = (0..6).map(|i| card(&format!("big{i}"), "K", "1", "1", None)).collect();
+    cards.extend((0..8).map(|i| card(&format!("x{i}"), "K", "2", &i.to_string(), None)));
+    let p = plan(&PlanInput { office: None, couriers: vec!["a".into()], cards: cards.clone(), max_stops: 5 });
+    let why: HashMap<&str, Unassigned> = p.unassigned.iter().map(|(id, w)| (id.as_str(), *w)).collect();
+    assert!((0..6).all(|i| why[format!("big{i}").as_str()] == Unassigned::RtOverCap));
+    assert_eq!(why.values().filter(|w| **w == Unassigned::NoCapacity).count(), 3);
+    let none = plan(&PlanInput { office: None, couriers: vec![], cards, max_stops: 5 });
+    assert!(none.routes.is_empty() && none.unassigned.iter().all(|(_, w)| *w == Unassigned::NoCourier));
+}
+
+fn arb_input() -> impl Strategy<Value = PlanInput> {
+    let one = (0usize..4, 1usize..4, 1usize..6, prop::option::of((-0.05f64..0.05, -0.05f64..0.05)));
+    (prop::collection::vec(one, 0..60), 0usize..5, 1usize..25).prop_map(|(cards, couriers, cap)| PlanInput {
+        office: Some(OFFICE),
+        couriers: (0..couriers).map(|c| format!("courier-{c}")).collect(),
+        cards: cards
+            .into_iter()
+            .enumerate()
+            .map(|(i, (kel, rw, rt, pin))| {
+                card(
+                    &format!("card-{i:03}"),
+                    &format!("KEL{kel}"),
+                    &rw.to_string(),
+                    &rt.to_string(),
+                    pin.map(|(a, b)| (OFFICE.lat + a, OFFICE.lon + b)),
+                )
+            })
+            .collect(),
+        max_stops: cap,
+    })
+}
+
+proptest! {
+    #[test]
+    fn every_card_once_no_route_over_the_cap_no_rt_split_and_the_same_plan_again(input in arb_input()) {
+        let p = plan(&input);
+        let mut seen: Vec<String> = p.routes.iter().flat_map(|r| r.stops.iter().map(|s| s.card_id.clone()))
+            .chain(p.unassigned.iter().map(|(id, _)| id.clone())).collect();
+        seen.sort();
+        let mut want: Vec<String> = input.cards.iter().map(|c| c.id.clone()).collect();
+        want.sort();
+        prop_assert_eq!(seen, want);
+        for r in &p.routes {
+            prop_assert!(r.stops.len() <= input.max_stops);
+            prop_assert_eq!(r.stops.iter().map(|s| s.seq).collect::<Vec<_>>(), (1..=r.stops.len()).collect::<Vec<_>>());
+        }
+        let on = route_of(&p);
+        let mut rt_route: HashMap<(String, Option<String>, Option<String>), usize> = HashMap::new();
+        for c in &input.cards {
+            if let Some(&r) = on.get(&c.id) {
+                let key = (c.kelurahan.clone(), c.rw.clone(), c.rt.clone());
+                prop_assert_eq!(*rt_route.entry(key).or_insert(r), r, "an RT is split");
+            }
+        }
+        prop_assert_eq!(plan(&input), p);
+    }
+}
