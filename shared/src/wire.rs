@@ -166,9 +166,10 @@ pub struct CardSummary {
     /// The courier carrying it or assigned it, by name (card lists).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub courier_name: Option<String>,
-    /// Whether any of its events waits in the review queue (card lists).
+    /// Whether any of its events waits in the review queue (card lists;
+    /// a card's detail lists the events themselves under `flagged`).
     #[serde(default)]
-    pub flagged: bool,
+    pub needs_review: bool,
 }
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

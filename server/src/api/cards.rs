@@ -59,7 +59,7 @@ pub async fn list(
                 .iter()
                 .map(|c| CardSummary {
                     courier_name: c.courier_id.as_ref().and_then(|id| names.get(id).cloned()),
-                    flagged: flagged.contains(&c.id),
+                    needs_review: flagged.contains(&c.id),
                     ..c.summary()
                 })
                 .collect::<Vec<_>>();

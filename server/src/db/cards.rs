@@ -69,7 +69,7 @@ impl Card {
             resident: self.resident(),
             failed_attempts: self.failed_attempts,
             courier_name: None,
-            flagged: false,
+            needs_review: false,
         }
     }
 }

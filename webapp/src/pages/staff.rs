@@ -75,7 +75,7 @@ pub fn StaffHome(props: &Props) -> Html {
                                         <td><span class={classes!("badge", c.status.as_str())}>{ status_label(l, c.status) }</span></td>
                                         <td data-testid="card-failed">{ if c.failed_attempts > 0 { c.failed_attempts.to_string() } else { String::new() } }</td>
                                         <td data-testid="card-courier">{ c.courier_name.clone().unwrap_or_default() }</td>
-                                        <td data-testid="card-flag">{ if c.flagged { t(l, T::Flagged) } else { "" } }</td>
+                                        <td data-testid="card-flag">{ if c.needs_review { t(l, T::Flagged) } else { "" } }</td>
                                     </tr>
                                 }) }
                             </tbody>
