@@ -54,6 +54,9 @@ pub fn first_start(conn: &mut DbConnection, config: &Config) -> anyhow::Result<(
                 require_id_check: false,
                 require_gps: false,
                 created_at: db::now(),
+                office_lat: None,
+                office_lon: None,
+                max_stops_per_route: 40,
             };
             offices::insert(conn, &o)?;
             tracing::info!(office = %o.name, "created the first office");

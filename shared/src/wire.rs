@@ -130,6 +130,22 @@ pub struct Settings {
     pub require_signature: bool,
     pub require_id_check: bool,
     pub require_gps: bool,
+    /// Where routes start and end (both or neither); without them, the
+    /// planner starts from the centre of the cards' locations.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = -90, maximum = 90))]
+    pub office_lat: Option<f64>,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = -180, maximum = 180))]
+    pub office_lon: Option<f64>,
+    /// The most stops the planner gives one courier.
+    #[serde(default = "default_max_stops", deserialize_with = "whole_number")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 500))]
+    pub max_stops_per_route: i32,
+}
+
+fn default_max_stops() -> i32 {
+    40
 }
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -244,6 +260,68 @@ pub struct Route {
 pub struct StopsUpdate {
     /// The route's cards in their new order.
     pub card_ids: Vec<String>,
+}
+
+/// `POST /api/v1/routes/plan`: what to plan. Saves nothing.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlanRequest {
+    /// The day, in the office's zone; today or later.
+    #[cfg_attr(feature = "openapi", schema(format = Date))]
+    pub date: String,
+    /// The couriers who work that day.
+    pub courier_ids: Vec<String>,
+    /// The pool; without it, every plannable card (printed or back at the
+    /// office, on no open route), filtered by `kecamatan`/`kelurahan`.
+    #[serde(default)]
+    pub card_ids: Option<Vec<String>>,
+    #[serde(default)]
+    pub kecamatan: Option<String>,
+    #[serde(default)]
+    pub kelurahan: Option<String>,
+    /// Stops per courier at most; default: the office setting.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 500))]
+    pub max_stops: Option<u32>,
+}
+
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanStop {
+    pub card_id: String,
+    pub seq: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lat: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lon: Option<f64>,
+    /// How the location was found: `pin`, `batch`, `rt`, `kelurahan`, `none`.
+    pub located: String,
+}
+
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanRoute {
+    pub courier_id: String,
+    pub stops: Vec<PlanStop>,
+    /// The closed tour's great-circle length over the located stops.
+    pub distance_m: f64,
+}
+
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanUnassigned {
+    pub card_id: String,
+    /// `rt_over_cap`, `no_capacity`, `no_courier`, `not_found`,
+    /// `not_plannable` (delivered, void…), `on_open_route`.
+    pub reason: String,
+}
+
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanResponse {
+    pub routes: Vec<PlanRoute>,
+    pub unassigned: Vec<PlanUnassigned>,
 }
 
 /// Closing a courier's day: the cards the courier hands back at the office.

@@ -12,6 +12,7 @@ mod migrations;
 mod nik_privacy;
 mod offices;
 mod openapi;
+mod plan;
 mod resident;
 mod routes;
 mod sync;

@@ -22,6 +22,9 @@ async fn other_office_staff(app: &TestApp) -> String {
             require_id_check: false,
             require_gps: false,
             created_at: db::now(),
+            office_lat: None,
+            office_lon: None,
+            max_stops_per_route: 40,
         };
         offices::insert(&mut conn, &office).unwrap();
         antar_server::bootstrap::create_user(

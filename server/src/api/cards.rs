@@ -115,6 +115,9 @@ pub async fn record(
         .filter(|k| custody::STAFF_KINDS.contains(k))
         .ok_or_else(|| ApiError::field("kind", "collected, held_for_pickup, returned_to_office or void"))?;
     let mut payload = serde_json::json!({});
+    if body.reason.as_deref().is_some_and(|r| !custody::VOID_REASONS.contains(&r)) {
+        return Err(ApiError::field("reason", "reprinted, damaged, deceased or other"));
+    }
     if kind == EventKind::Void {
         match body.reason.as_deref() {
             Some(r) if custody::VOID_REASONS.contains(&r) => payload["reason"] = r.into(),

@@ -44,6 +44,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(resource!("/cards/{id}/link", post => cards::link))
                 .service(resource!("/cards/{id}/events", post => cards::record))
                 .service(resource!("/routes", post => routes::create, get => routes::list))
+                // Before `/routes/{id}`, which would otherwise take the path.
+                .service(resource!("/routes/plan", post => routes::plan))
                 .service(resource!("/routes/{id}", get => routes::get))
                 .service(resource!("/routes/{id}/stops", put => routes::replace_stops))
                 .service(resource!("/routes/{id}/cancel", post => routes::cancel))

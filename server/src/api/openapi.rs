@@ -19,7 +19,7 @@ use utoipa::{Modify, OpenApi};
         users::create, users::list,
         settings::get, settings::put,
         import::import, cards::list, cards::get, cards::record, cards::link,
-        routes::create, routes::list, routes::get, routes::replace_stops, routes::cancel, routes::day, routes::close_day,
+        routes::plan, routes::create, routes::list, routes::get, routes::replace_stops, routes::cancel, routes::day, routes::close_day,
         me::routes, me::proof, sync::sync, media::put, media::get,
         review::list, review::resolve, review::resolve_resident,
         track::get, track::confirm, track::report, track::page, track::page_confirm,

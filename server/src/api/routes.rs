@@ -1,4 +1,4 @@
-//! Routes (staff): `POST /api/v1/routes`, `GET /api/v1/routes[?date=&courier_id=]`,
+//! Routes (staff): `POST /api/v1/routes/plan` (a proposal), `POST /api/v1/routes`, `GET /api/v1/routes[?date=&courier_id=]`,
 //! `GET /api/v1/routes/{id}`, `PUT /api/v1/routes/{id}/stops`,
 //! `POST /api/v1/routes/{id}/cancel`; a courier's day:
 //! `GET /api/v1/couriers/{id}/days/{date}` and `POST …/close`.
@@ -10,7 +10,7 @@ use crate::domain::routes;
 use actix_web::web::{self, Json};
 use actix_web::HttpResponse;
 use antar_shared::wire::ProblemDetails;
-use antar_shared::wire::{CloseDay, DayReport, Items, NewRoute, Route, StopsUpdate};
+use antar_shared::wire::{CloseDay, DayReport, Items, NewRoute, PlanRequest, PlanResponse, Route, StopsUpdate};
 use serde::Deserialize;
 
 fn check_date(date: &str) -> Result<(), ApiError> {
@@ -32,6 +32,21 @@ pub async fn create(state: web::Data<AppState>, staff: Staff, body: Json<NewRout
         })
         .await?;
     Ok(HttpResponse::Created().json(route))
+}
+
+/// Plans the day's routes for the office's couriers; saves nothing.
+#[utoipa::path(post, path = "/api/v1/routes/plan", tag = "routes", security(("bearer" = [])), request_body = PlanRequest, responses((status = 200, body = PlanResponse), (status = 400, description = "invalid request (the field and the reason)", body = ProblemDetails, content_type = "application/problem+json"), (status = 401, description = "no valid token", body = ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "not allowed for this role", body = ProblemDetails, content_type = "application/problem+json"), (status = 422, description = "well-formed, but the server cannot act on it (the field and the reason)", body = ProblemDetails, content_type = "application/problem+json")))]
+pub async fn plan(
+    state: web::Data<AppState>,
+    staff: Staff,
+    body: Json<PlanRequest>,
+) -> Result<Json<PlanResponse>, ApiError> {
+    let body = body.into_inner();
+    state
+        .office_db(staff.office_id.clone(), move |conn, office| {
+            crate::domain::plan::plan(conn, office, &body).map(Json)
+        })
+        .await
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams, utoipa::ToSchema)]

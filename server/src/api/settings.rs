@@ -31,10 +31,22 @@ fn check(s: &Settings) -> Result<(), ApiError> {
     if !(1..=365).contains(&s.link_lifetime_days) {
         return Err(ApiError::field("link_lifetime_days", "between 1 and 365"));
     }
+    if s.office_lat.is_some_and(|x| !(-90.0..=90.0).contains(&x)) {
+        return Err(ApiError::field("office_lat", "between -90 and 90"));
+    }
+    if s.office_lon.is_some_and(|x| !(-180.0..=180.0).contains(&x)) {
+        return Err(ApiError::field("office_lon", "between -180 and 180"));
+    }
+    if s.office_lat.is_some() != s.office_lon.is_some() {
+        return Err(ApiError::unprocessable("office_lon", "give both office_lat and office_lon, or neither"));
+    }
+    if !(1..=500).contains(&s.max_stops_per_route) {
+        return Err(ApiError::field("max_stops_per_route", "between 1 and 500"));
+    }
     Ok(())
 }
 
-#[utoipa::path(put, path = "/api/v1/settings", tag = "settings", security(("bearer" = [])), request_body = Settings, responses((status = 200, body = Settings), (status = 400, description = "invalid request (the field and the reason)", body = ProblemDetails, content_type = "application/problem+json"), (status = 401, description = "no valid token", body = ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "not allowed for this role", body = ProblemDetails, content_type = "application/problem+json")))]
+#[utoipa::path(put, path = "/api/v1/settings", tag = "settings", security(("bearer" = [])), request_body = Settings, responses((status = 200, body = Settings), (status = 400, description = "invalid request (the field and the reason)", body = ProblemDetails, content_type = "application/problem+json"), (status = 401, description = "no valid token", body = ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "not allowed for this role", body = ProblemDetails, content_type = "application/problem+json"), (status = 422, description = "well-formed, but the server cannot act on it (the field and the reason)", body = ProblemDetails, content_type = "application/problem+json")))]
 pub async fn put(state: web::Data<AppState>, admin: Admin, body: Json<Settings>) -> Result<Json<Settings>, ApiError> {
     let body = body.into_inner();
     check(&body)?;

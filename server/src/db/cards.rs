@@ -230,3 +230,45 @@ pub fn set_projections(conn: &mut DbConnection, rows: &[Projection<'_>]) -> Quer
     }
     Ok(())
 }
+
+/// These cards of the office (unknown ids are left out).
+pub fn by_ids(conn: &mut DbConnection, office_id: &str, ids: &[String]) -> QueryResult<Vec<Card>> {
+    cards::table.filter(cards::office_id.eq(office_id).and(cards::id.eq_any(ids))).select(Card::as_select()).load(conn)
+}
+
+/// The planner's default pool: cards at the office (printed, or back after
+/// a failed day) on no open route, optionally in one kecamatan/kelurahan;
+/// at most `limit`.
+pub fn plannable(
+    conn: &mut DbConnection,
+    office_id: &str,
+    kecamatan: Option<&str>,
+    kelurahan: Option<&str>,
+    limit: i64,
+) -> QueryResult<Vec<Card>> {
+    use super::schema::route_stops;
+    let statuses = [Status::Printed.as_str(), Status::ReturnedToOffice.as_str()];
+    let on_route = route_stops::table.select(route_stops::card_id).filter(route_stops::active.eq(true));
+    let mut q = cards::table
+        .filter(cards::office_id.eq(office_id))
+        .filter(cards::status.eq_any(statuses))
+        .filter(diesel::dsl::not(cards::id.eq_any(on_route)))
+        .into_boxed();
+    if let Some(k) = kecamatan {
+        q = q.filter(upper(cards::kecamatan).eq(k.to_uppercase()));
+    }
+    if let Some(k) = kelurahan {
+        q = q.filter(upper(cards::kelurahan).eq(k.to_uppercase()));
+    }
+    q.order(cards::id.asc()).limit(limit).select(Card::as_select()).load(conn)
+}
+
+/// Cards of these kelurahan with a pin learned at the door: the planner
+/// places a card without one at the centre of its neighbours'.
+pub fn pinned_in(conn: &mut DbConnection, office_id: &str, kelurahan: &[String]) -> QueryResult<Vec<Card>> {
+    cards::table
+        .filter(cards::office_id.eq(office_id).and(cards::kelurahan.eq_any(kelurahan)))
+        .filter(cards::pin_lat.is_not_null().and(cards::pin_lon.is_not_null()))
+        .select(Card::as_select())
+        .load(conn)
+}

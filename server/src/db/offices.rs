@@ -20,6 +20,10 @@ pub struct Office {
     pub require_id_check: bool,
     pub require_gps: bool,
     pub created_at: NaiveDateTime,
+    /// Where routes start and end.
+    pub office_lat: Option<f64>,
+    pub office_lon: Option<f64>,
+    pub max_stops_per_route: i32,
 }
 
 impl Office {
@@ -34,6 +38,9 @@ impl Office {
             require_signature: self.require_signature,
             require_id_check: self.require_id_check,
             require_gps: self.require_gps,
+            office_lat: self.office_lat,
+            office_lon: self.office_lon,
+            max_stops_per_route: self.max_stops_per_route,
         }
     }
 
@@ -66,6 +73,9 @@ pub fn update_settings(conn: &mut DbConnection, id: &str, s: &Settings) -> Query
             offices::require_signature.eq(s.require_signature),
             offices::require_id_check.eq(s.require_id_check),
             offices::require_gps.eq(s.require_gps),
+            offices::office_lat.eq(s.office_lat),
+            offices::office_lon.eq(s.office_lon),
+            offices::max_stops_per_route.eq(s.max_stops_per_route),
         ))
         .execute(conn)
         .map(drop)

@@ -14,6 +14,9 @@ diesel::table! {
         require_id_check -> Bool,
         require_gps -> Bool,
         created_at -> Timestamp,
+        office_lat -> Nullable<Double>,
+        office_lon -> Nullable<Double>,
+        max_stops_per_route -> Integer,
     }
 }
 

@@ -5,6 +5,7 @@ pub mod custody;
 pub mod import;
 pub mod links;
 pub mod media;
+pub mod plan;
 pub mod planner;
 pub mod routes;
 pub mod sync;

@@ -69,6 +69,9 @@ pub struct PlanInput {
     pub office: Option<Point>,
     pub couriers: Vec<String>,
     pub cards: Vec<PlanCard>,
+    /// Other cards with pins (delivered ones, say): not planned, but their
+    /// pins place unpinned neighbours at the centre of their RT or kelurahan.
+    pub neighbours: Vec<PlanCard>,
     pub max_stops: usize,
 }
 
@@ -134,11 +137,12 @@ fn numeric(s: &str) -> (u32, String) {
 }
 
 /// Each card's best-known location: its pin, the batch's LAT/LON, the
-/// centre of its RT's pins, the centre of its kelurahan's pins, or none.
-pub fn locate(cards: &[PlanCard]) -> Vec<(Option<Point>, Located)> {
+/// centre of its RT's pins, the centre of its kelurahan's pins (its own and
+/// `neighbours'`), or none.
+pub fn locate(cards: &[PlanCard], neighbours: &[PlanCard]) -> Vec<(Option<Point>, Located)> {
     let mut by_rt: BTreeMap<RtKey, Vec<Point>> = BTreeMap::new();
     let mut by_kel: BTreeMap<(String, String), Vec<Point>> = BTreeMap::new();
-    for c in cards {
+    for c in cards.iter().chain(neighbours) {
         if let Some(p) = c.pin {
             let key = rt_key(c);
             by_kel.entry((key.0.clone(), key.1.clone())).or_default().push(p);
@@ -180,7 +184,7 @@ impl Block {
 /// Plans routes for `input`. Every card ends up on exactly one route or in
 /// `unassigned`; no route exceeds `max_stops`; an RT is never split.
 pub fn plan(input: &PlanInput) -> Plan {
-    let located = locate(&input.cards);
+    let located = locate(&input.cards, &input.neighbours);
     let mut blocks: BTreeMap<RtKey, Vec<PlannedStop>> = BTreeMap::new();
     for (card, (point, how)) in input.cards.iter().zip(located) {
         blocks.entry(rt_key(card)).or_default().push(PlannedStop {

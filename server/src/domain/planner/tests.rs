@@ -33,7 +33,13 @@ fn without_pins_a_kelurahan_stays_with_one_courier_and_stops_run_rw_then_rt() {
             cards.push(card(&format!("{kel}-{i:02}"), kel, &(1 + i % 3).to_string(), &(1 + i % 2).to_string(), None));
         }
     }
-    let plan = plan(&PlanInput { office: None, couriers: vec!["a".into(), "b".into()], cards, max_stops: 20 });
+    let plan = plan(&PlanInput {
+        office: None,
+        couriers: vec!["a".into(), "b".into()],
+        cards,
+        neighbours: vec![],
+        max_stops: 20,
+    });
     assert!(plan.unassigned.is_empty(), "{:?}", plan.unassigned);
     let on = route_of(&plan);
     for kel in ["LABUHAN RATU", "RAJABASA RAYA", "GEDONG MENENG"] {
@@ -74,7 +80,8 @@ fn pins_are_visited_in_a_short_closed_tour() {
         .collect();
     let cards: Vec<PlanCard> =
         ring.iter().enumerate().map(|(i, &p)| card(&format!("c{i:02}"), "K", "1", &i.to_string(), Some(p))).collect();
-    let plan = plan(&PlanInput { office: Some(OFFICE), couriers: vec!["a".into()], cards, max_stops: 50 });
+    let plan =
+        plan(&PlanInput { office: Some(OFFICE), couriers: vec!["a".into()], cards, neighbours: vec![], max_stops: 50 });
     let route = &plan.routes[0];
     let points: Vec<Point> = route.stops.iter().map(|s| s.point.unwrap()).collect();
     assert!((route.distance_m - closed_length(OFFICE, &points)).abs() < 1e-6);
@@ -94,20 +101,28 @@ fn where_a_card_is_comes_from_its_pin_the_batch_or_its_neighbours() {
         card("rt", "K", "1", "1", None),
         card("kel", "K", "2", "9", None),
         card("none", "L", "1", "1", None),
+        card("delivered-next-door", "M", "3", "3", None),
     ];
-    let how: Vec<Located> = locate(&cards).into_iter().map(|(_, l)| l).collect();
-    assert_eq!(how, [Located::Pin, Located::Batch, Located::Rt, Located::Kelurahan, Located::None]);
+    let neighbours = [card("done", "M", "3", "3", Some((-5.2, 105.2)))];
+    let how: Vec<Located> = locate(&cards, &neighbours).into_iter().map(|(_, l)| l).collect();
+    assert_eq!(how, [Located::Pin, Located::Batch, Located::Rt, Located::Kelurahan, Located::None, Located::Rt]);
 }
 
 #[test]
 fn an_rt_larger_than_the_cap_and_cards_beyond_every_courier_are_unassigned_with_the_reason() {
     let mut cards: Vec<PlanCard> = (0..6).map(|i| card(&format!("big{i}"), "K", "1", "1", None)).collect();
     cards.extend((0..8).map(|i| card(&format!("x{i}"), "K", "2", &i.to_string(), None)));
-    let p = plan(&PlanInput { office: None, couriers: vec!["a".into()], cards: cards.clone(), max_stops: 5 });
+    let p = plan(&PlanInput {
+        office: None,
+        couriers: vec!["a".into()],
+        cards: cards.clone(),
+        neighbours: vec![],
+        max_stops: 5,
+    });
     let why: HashMap<&str, Unassigned> = p.unassigned.iter().map(|(id, w)| (id.as_str(), *w)).collect();
     assert!((0..6).all(|i| why[format!("big{i}").as_str()] == Unassigned::RtOverCap));
     assert_eq!(why.values().filter(|w| **w == Unassigned::NoCapacity).count(), 3);
-    let none = plan(&PlanInput { office: None, couriers: vec![], cards, max_stops: 5 });
+    let none = plan(&PlanInput { office: None, couriers: vec![], cards, neighbours: vec![], max_stops: 5 });
     assert!(none.routes.is_empty() && none.unassigned.iter().all(|(_, w)| *w == Unassigned::NoCourier));
 }
 
@@ -129,6 +144,7 @@ fn arb_input() -> impl Strategy<Value = PlanInput> {
                 )
             })
             .collect(),
+        neighbours: vec![],
         max_stops: cap,
     })
 }

@@ -1,0 +1,139 @@
+//! `POST /api/v1/routes/plan`: the office's pool and couriers read from the
+//! database, handed to the pure planner, answered as the wire plan. Saves
+//! nothing: staff adjust the plan and save each route through
+//! `POST /api/v1/routes`.
+
+use crate::api::error::ApiError;
+use crate::config::office_today;
+use crate::db::{cards, offices::Office, routes, users, DbConnection};
+use crate::domain::planner::{self, geo::Point, PlanCard, PlanInput};
+use antar_shared::wire::{PlanRequest, PlanResponse, PlanRoute, PlanStop, PlanUnassigned, Role};
+use antar_shared::Status;
+use std::collections::HashSet;
+
+/// The largest pool one plan takes.
+pub const MAX_POOL: usize = 5_000;
+
+fn plan_card(c: &cards::Card) -> PlanCard {
+    let point = |lat: Option<f64>, lon: Option<f64>| lat.zip(lon).map(|(lat, lon)| Point { lat, lon });
+    PlanCard {
+        id: c.id.clone(),
+        kecamatan: c.kecamatan.clone(),
+        kelurahan: c.kelurahan.clone(),
+        rw: c.rw.clone(),
+        rt: c.rt.clone(),
+        pin: point(c.pin_lat, c.pin_lon),
+        batch: point(c.lat, c.lon),
+    }
+}
+
+fn unassigned(card_id: &str, reason: &str) -> PlanUnassigned {
+    PlanUnassigned { card_id: card_id.to_owned(), reason: reason.to_owned() }
+}
+
+pub fn plan(conn: &mut DbConnection, office: &Office, req: &PlanRequest) -> Result<PlanResponse, ApiError> {
+    let date = chrono::NaiveDate::parse_from_str(&req.date, "%Y-%m-%d")
+        .map_err(|_| ApiError::field("date", "must be a date, YYYY-MM-DD"))?;
+    if date < office_today(&office.time_zone) {
+        return Err(ApiError::unprocessable("date", "a day before today cannot be planned"));
+    }
+    if req.courier_ids.is_empty() {
+        return Err(ApiError::unprocessable("courier_ids", "name at least one courier who works the day"));
+    }
+    for id in &req.courier_ids {
+        match users::in_office(conn, &office.id, id)? {
+            Some(u) if u.role() == Role::Courier && !u.disabled => {}
+            _ => return Err(ApiError::unprocessable("courier_ids", format!("no such courier in this office: {id}"))),
+        }
+    }
+    let max_stops = req.max_stops.map_or(office.max_stops_per_route, |m| i32::try_from(m).unwrap_or(i32::MAX));
+    if !(1..=500).contains(&max_stops) {
+        return Err(ApiError::field("max_stops", "between 1 and 500"));
+    }
+    let mut out_of_pool = Vec::new();
+    let pool: Vec<cards::Card> = match &req.card_ids {
+        Some(ids) => {
+            if ids.len() > MAX_POOL {
+                return Err(ApiError::unprocessable("card_ids", format!("at most {MAX_POOL} cards in one plan")));
+            }
+            let found = cards::by_ids(conn, &office.id, ids)?;
+            let busy: HashSet<String> = routes::active_cards(conn, ids)?.into_iter().collect();
+            let known: HashSet<&str> = found.iter().map(|c| c.id.as_str()).collect();
+            let mut seen = HashSet::new();
+            out_of_pool.extend(
+                ids.iter()
+                    .filter(|id| !known.contains(id.as_str()) && seen.insert(id.as_str()))
+                    .map(|id| unassigned(id, "not_found")),
+            );
+            found
+                .into_iter()
+                .filter(|c| {
+                    let why = if busy.contains(&c.id) {
+                        Some("on_open_route")
+                    } else if !matches!(c.status(), Status::Printed | Status::ReturnedToOffice) {
+                        Some("not_plannable")
+                    } else {
+                        None
+                    };
+                    if let Some(why) = why {
+                        out_of_pool.push(unassigned(&c.id, why));
+                    }
+                    why.is_none()
+                })
+                .collect()
+        }
+        None => {
+            let limit = i64::try_from(MAX_POOL + 1).unwrap_or(i64::MAX);
+            let pool = cards::plannable(conn, &office.id, req.kecamatan.as_deref(), req.kelurahan.as_deref(), limit)?;
+            if pool.len() > MAX_POOL {
+                return Err(ApiError::unprocessable(
+                    "card_ids",
+                    format!("more than {MAX_POOL} cards to plan: choose a kecamatan or kelurahan, or name the cards"),
+                ));
+            }
+            pool
+        }
+    };
+    let mut kelurahan: Vec<String> = pool.iter().map(|c| c.kelurahan.clone()).collect();
+    kelurahan.sort();
+    kelurahan.dedup();
+    let in_pool: HashSet<&str> = pool.iter().map(|c| c.id.as_str()).collect();
+    let neighbours: Vec<PlanCard> = cards::pinned_in(conn, &office.id, &kelurahan)?
+        .iter()
+        .filter(|c| !in_pool.contains(c.id.as_str()))
+        .map(plan_card)
+        .collect();
+    let input = PlanInput {
+        office: office.office_lat.zip(office.office_lon).map(|(lat, lon)| Point { lat, lon }),
+        couriers: req.courier_ids.clone(),
+        cards: pool.iter().map(plan_card).collect(),
+        neighbours,
+        max_stops: usize::try_from(max_stops).unwrap_or(1),
+    };
+    let plan = planner::plan(&input);
+    let mut unassigned_cards: Vec<PlanUnassigned> =
+        plan.unassigned.iter().map(|(id, why)| unassigned(id, why.as_str())).collect();
+    unassigned_cards.extend(out_of_pool);
+    Ok(PlanResponse {
+        routes: plan
+            .routes
+            .into_iter()
+            .map(|r| PlanRoute {
+                courier_id: r.courier_id,
+                distance_m: r.distance_m.round(),
+                stops: r
+                    .stops
+                    .into_iter()
+                    .map(|s| PlanStop {
+                        card_id: s.card_id,
+                        seq: s.seq,
+                        lat: s.point.map(|p| p.lat),
+                        lon: s.point.map(|p| p.lon),
+                        located: s.located.as_str().to_owned(),
+                    })
+                    .collect(),
+            })
+            .collect(),
+        unassigned: unassigned_cards,
+    })
+}

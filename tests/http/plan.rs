@@ -1,0 +1,140 @@
+//! `POST /api/v1/routes/plan`: a proposal for the day, never saved; bad
+//! input named, cards that cannot be planned listed with the reason.
+
+use antar_tests::{delivered, on_both_backends, TestApp};
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+
+fn tomorrow() -> String {
+    (chrono::Utc::now() + chrono::Duration::days(2)).format("%Y-%m-%d").to_string()
+}
+
+/// Eight homes in four RTs, with the print batch's LAT/LON.
+fn located_batch() -> String {
+    let mut csv = "NIK;NAMA;ALAMAT;RT;RW;KELURAHAN;KECAMATAN;LAT;LON\n".to_owned();
+    for i in 0..8u32 {
+        let (rt, lat, lon) = (1 + i / 2, -5.36 - 0.002 * f64::from(i), 105.24 + 0.003 * f64::from(i % 3));
+        csv.push_str(&format!(
+            "187101{:02}0190{:04};WARGA {i};JL. MELATI {i};00{rt};001;RAJABASA;RAJABASA;{lat};{lon}\n",
+            1 + i,
+            i + 1
+        ));
+    }
+    csv
+}
+
+fn ids(plan: &serde_json::Value) -> Vec<String> {
+    let mut out: Vec<String> = plan["routes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r["stops"].as_array().unwrap().iter().map(|s| s["card_id"].as_str().unwrap().to_owned()))
+        .chain(plan["unassigned"].as_array().unwrap().iter().map(|u| u["card_id"].as_str().unwrap().to_owned()))
+        .collect();
+    out.sort();
+    out
+}
+
+async fn a_plan_covers_the_pool_within_the_cap_and_saves_nothing(app: TestApp) {
+    let s = app.seed(0).await;
+    let import = app.post_csv("/api/v1/cards/import", &s.staff, located_batch()).await;
+    assert_eq!(import.body["imported"], 8, "{}", import.text);
+    let (second, _) = app.user("kurir2", "courier").await;
+    let admin = app.admin().await;
+    let mut settings = app.get("/api/v1/settings", &admin).await.body;
+    settings["office_lat"] = json!(-5.38);
+    settings["office_lon"] = json!(105.25);
+    let put = app.call(Method::PUT, "/api/v1/settings", Some(&admin), Some(settings)).await;
+    assert_eq!(put.status, StatusCode::OK, "{}", put.text);
+
+    let body = json!({"date": tomorrow(), "courier_ids": [s.courier_id, second], "max_stops": 4});
+    let plan = app.post("/api/v1/routes/plan", &s.staff, body).await;
+    assert_eq!(plan.status, StatusCode::OK, "{}", plan.text);
+    let all: Vec<String> = {
+        let mut v: Vec<String> = app.get("/api/v1/cards", &s.staff).await.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["id"].as_str().unwrap().to_owned())
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(ids(&plan.body), all, "every card once");
+    let routes = plan.body["routes"].as_array().unwrap();
+    assert_eq!(routes.len(), 2);
+    for r in routes {
+        let stops = r["stops"].as_array().unwrap();
+        assert!(stops.len() <= 4);
+        assert_eq!(
+            stops.iter().map(|s| s["seq"].as_u64().unwrap()).collect::<Vec<_>>(),
+            (1..=stops.len() as u64).collect::<Vec<_>>()
+        );
+        assert!(stops.iter().all(|s| s["located"] == "batch" && s["lat"].is_f64()));
+        assert!(r["distance_m"].as_f64().unwrap() > 500.0, "a closed tour from the office: {r}");
+    }
+    assert_eq!(app.get("/api/v1/routes", &s.staff).await.body["items"], json!([]), "nothing saved");
+    assert_eq!(app.get("/api/v1/cards?status=printed", &s.staff).await.body["total"], 8);
+}
+
+async fn cards_that_cannot_be_planned_are_listed_and_the_rest_planned(app: TestApp) {
+    let s = app.seed(4).await;
+    let c = &s.cards;
+    app.route(&s, "2026-11-23", &c[..2]).await;
+    app.sync(&s.courier, vec![delivered(&c[0], 1)]).await;
+    let body = json!({"date": tomorrow(), "courier_ids": [s.courier_id], "card_ids": [c[0], c[1], c[2], c[3], "no-such-card"]});
+    let plan = app.post("/api/v1/routes/plan", &s.staff, body).await;
+    assert_eq!(plan.status, StatusCode::OK, "{}", plan.text);
+    let mut why: Vec<(String, String)> = plan.body["unassigned"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| (u["card_id"].as_str().unwrap().to_owned(), u["reason"].as_str().unwrap().to_owned()))
+        .collect();
+    why.sort();
+    let mut want = vec![
+        (c[0].clone(), "on_open_route".to_owned()),
+        (c[1].clone(), "on_open_route".to_owned()),
+        ("no-such-card".to_owned(), "not_found".to_owned()),
+    ];
+    want.sort();
+    assert_eq!(why, want);
+    let planned: Vec<&str> =
+        plan.body["routes"][0]["stops"].as_array().unwrap().iter().map(|s| s["card_id"].as_str().unwrap()).collect();
+    assert_eq!(planned.len(), 2);
+    // Without card_ids the pool is every plannable card.
+    let pool =
+        app.post("/api/v1/routes/plan", &s.staff, json!({"date": tomorrow(), "courier_ids": [s.courier_id]})).await;
+    assert_eq!(ids(&pool.body), {
+        let mut v = vec![c[2].clone(), c[3].clone()];
+        v.sort();
+        v
+    });
+}
+
+async fn bad_plan_requests_are_named(app: TestApp) {
+    let s = app.seed(1).await;
+    let staff_id =
+        app.get("/api/v1/users?role=staff", &s.staff).await.body["items"][0]["id"].as_str().unwrap().to_owned();
+    for (body, field) in [
+        (json!({"date": tomorrow(), "courier_ids": []}), "courier_ids"),
+        (json!({"date": tomorrow(), "courier_ids": ["nobody"]}), "courier_ids"),
+        (json!({"date": tomorrow(), "courier_ids": [staff_id]}), "courier_ids"),
+        (json!({"date": "2020-01-01", "courier_ids": [s.courier_id]}), "date"),
+    ] {
+        let a = app.post("/api/v1/routes/plan", &s.staff, body.clone()).await;
+        assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY, "{body}: {}", a.text);
+        assert_eq!(a.body["errors"][0]["field"], field, "{body}");
+    }
+    let a = app.post("/api/v1/routes/plan", &s.staff, json!({"date": "besok", "courier_ids": [s.courier_id]})).await;
+    assert_eq!((a.status, a.body["errors"][0]["field"].as_str()), (StatusCode::BAD_REQUEST, Some("date")));
+    let courier =
+        app.post("/api/v1/routes/plan", &s.courier, json!({"date": tomorrow(), "courier_ids": [s.courier_id]})).await;
+    assert_eq!(courier.status, StatusCode::FORBIDDEN);
+}
+
+on_both_backends!(
+    a_plan_covers_the_pool_within_the_cap_and_saves_nothing,
+    cards_that_cannot_be_planned_are_listed_and_the_rest_planned,
+    bad_plan_requests_are_named,
+);
