@@ -4,6 +4,7 @@
 //!   with demo data; extra arguments go to `antar`.
 //! - `test`: build the web app, run every Rust test, then the browser tests.
 //! - `build-web [--dev]`: build the web app into `webapp/dist`.
+//! - `bench-plan`: the planner beside OR-Tools (BENCHMARKS.md).
 //! - `schemathesis [EXAMPLES]`: Schemathesis against the OpenAPI document,
 //!   as admin, staff and courier (part of `test`).
 //!
@@ -25,12 +26,13 @@ fn main() -> Result<()> {
         Some("build-web") => web::build(&root, !args.iter().any(|a| a == "--dev")),
         Some("bench") => bench(&root, &args[1..]),
         Some("bench-web") => bench_web(&root),
+        Some("bench-plan") => bench_plan(&root),
         Some("schemathesis") => {
             sh(cargo().current_dir(&root).args(["build", "--package", "antar-server", "--bin", "antar"]))?;
             schemathesis(&root, args.get(1).map_or("20", String::as_str))
         }
         _ => {
-            eprintln!("usage: cargo xtask run [ARGS…] | test | build-web [--dev] | bench | bench-web | schemathesis [EXAMPLES]");
+            eprintln!("usage: cargo xtask run [ARGS…] | test | build-web [--dev] | bench | bench-web | bench-plan | schemathesis [EXAMPLES]");
             std::process::exit(2);
         }
     }
@@ -118,6 +120,28 @@ fn bench(root: &Path, _args: &[String]) -> Result<()> {
         "antar-tests",
         "--bin",
         "antar-bench",
+    ]))
+}
+
+/// The planner's tours and time beside OR-Tools on the same instances
+/// (OR-Tools from PyPI, in a virtualenv of its own).
+fn bench_plan(root: &Path) -> Result<()> {
+    let home = PathBuf::from(std::env::var("HOME").unwrap_or_else(|_| "/tmp".into()));
+    let venv = home.join(".cache/antar-tools/ortools");
+    let python = venv.join("bin/python");
+    if !python.exists() {
+        sh(Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
+    }
+    if !Command::new(&python).args(["-c", "import ortools"]).status().is_ok_and(|s| s.success()) {
+        sh(Command::new(&python).args(["-m", "pip", "install", "--quiet", "ortools"]))?;
+    }
+    sh(cargo().current_dir(root).env("ORTOOLS_PYTHON", python).args([
+        "run",
+        "--release",
+        "--package",
+        "antar-tests",
+        "--bin",
+        "antar-plan-bench",
     ]))
 }
 

@@ -252,8 +252,18 @@ pub fn plan(input: &PlanInput) -> Plan {
             while at < loads.len() && size(&loads[at]) + block.stops.len() > cap {
                 at += 1;
             }
-            match loads.get_mut(at) {
-                Some(load) => load.push(block),
+            // Past the last courier: the one with most room left that
+            // still fits the block, so no card is left out while any
+            // courier could take it.
+            let room = |load: &Vec<Block>| cap - size(load);
+            let fallback = || {
+                (0..loads.len())
+                    .filter(|&i| room(&loads[i]) >= block.stops.len())
+                    .max_by_key(|&i| (room(&loads[i]), std::cmp::Reverse(i)))
+            };
+            let slot = if at < loads.len() { Some(at) } else { fallback() };
+            match slot {
+                Some(i) => loads[i].push(block),
                 None => unassigned.extend(block.stops.iter().map(|s| (s.card_id.clone(), Unassigned::NoCapacity))),
             }
         }
