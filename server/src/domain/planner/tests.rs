@@ -174,3 +174,27 @@ proptest! {
         prop_assert_eq!(plan(&input), p);
     }
 }
+
+#[test]
+fn no_card_is_left_out_while_a_courier_has_room() {
+    // 450 homes in eight kelurahan of uneven size, 3 couriers of 160: the
+    // sweep alone left the last kelurahan's homes out.
+    let cards: Vec<PlanCard> = (0..450)
+        .map(|i| {
+            let kel = [0, 0, 1, 2, 2, 2, 3, 4, 5, 5, 6, 7][i % 12];
+            let a = f64::from(kel) * std::f64::consts::TAU / 8.0;
+            let pin = (OFFICE.lat + 0.03 * a.sin() + 0.00001 * i as f64, OFFICE.lon + 0.03 * a.cos());
+            card(&format!("c{i:03}"), &format!("KEL{kel}"), "1", &i.to_string(), Some(pin))
+        })
+        .collect();
+    let input = PlanInput {
+        office: Some(OFFICE),
+        couriers: vec!["a".into(), "b".into(), "c".into()],
+        cards,
+        neighbours: vec![],
+        max_stops: 160,
+    };
+    let p = plan(&input);
+    assert!(p.unassigned.is_empty(), "{} left out", p.unassigned.len());
+    assert!(p.routes.iter().all(|r| r.stops.len() <= 160));
+}
