@@ -143,10 +143,14 @@ fn text(field: &str, value: Option<&str>, max: usize) -> Result<(), PayloadError
     }
 }
 
+/// A SHA-256 as media are addressed: 64 lowercase hex digits.
+pub fn is_sha256(s: &str) -> bool {
+    s.len() == 64 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
 fn sha(field: &str, value: &Option<String>) -> Result<(), PayloadError> {
-    let ok = |s: &str| s.len() == 64 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
     match value {
-        Some(v) if !ok(v) => err(field, "must be a SHA-256, 64 lowercase hex digits"),
+        Some(v) if !is_sha256(v) => err(field, "must be a SHA-256, 64 lowercase hex digits"),
         _ => Ok(()),
     }
 }

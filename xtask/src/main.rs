@@ -43,6 +43,26 @@ fn root() -> Result<PathBuf> {
     Ok(dir.parent().context("xtask has no parent directory")?.to_path_buf())
 }
 
+/// Where installed tools are kept between runs (wasm-opt, virtualenvs).
+pub fn tools_dir() -> PathBuf {
+    PathBuf::from(std::env::var("HOME").unwrap_or_else(|_| "/tmp".into())).join(".cache/antar-tools")
+}
+
+/// A virtualenv of its own under the tools directory, with `module`
+/// importable (installed by `pip install PACKAGES` when it is not); returns
+/// its interpreter.
+fn python_env(name: &str, module: &str, packages: &[&str]) -> Result<PathBuf> {
+    let venv = tools_dir().join(name);
+    let python = venv.join("bin/python");
+    if !python.exists() {
+        sh(Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
+    }
+    if !Command::new(&python).args(["-c", &format!("import {module}")]).status().is_ok_and(|s| s.success()) {
+        sh(Command::new(&python).args(["-m", "pip", "install", "--quiet"]).args(packages))?;
+    }
+    Ok(python)
+}
+
 /// Runs a command, failing with its name when it fails.
 pub fn sh(cmd: &mut Command) -> Result<()> {
     let shown = format!("{cmd:?}");
@@ -83,13 +103,9 @@ fn schemathesis(root: &Path, examples: &str) -> Result<()> {
     let dir = root.join("tests/schemathesis");
     let pinned = std::fs::read_to_string(dir.join("requirements.txt"))?;
     let version = pinned.trim().rsplit("==").next().unwrap_or("latest").to_owned();
-    let home = PathBuf::from(std::env::var("HOME").unwrap_or_else(|_| "/tmp".into()));
-    let venv = home.join(format!(".cache/antar-tools/schemathesis-{version}"));
-    let python = venv.join("bin/python");
-    if !venv.join("bin/st").exists() {
-        sh(Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
-        sh(Command::new(&python).args(["-m", "pip", "install", "--quiet", "-r"]).arg(dir.join("requirements.txt")))?;
-    }
+    let requirements = dir.join("requirements.txt");
+    let python =
+        python_env(&format!("schemathesis-{version}"), "schemathesis", &["-r", &requirements.to_string_lossy()])?;
     let bin = root.join("target/debug/antar");
     if !bin.exists() {
         sh(cargo().current_dir(root).args(["build", "--package", "antar-server", "--bin", "antar"]))?;
@@ -126,15 +142,7 @@ fn bench(root: &Path, _args: &[String]) -> Result<()> {
 /// The planner's tours and time beside OR-Tools on the same instances
 /// (OR-Tools from PyPI, in a virtualenv of its own).
 fn bench_plan(root: &Path) -> Result<()> {
-    let home = PathBuf::from(std::env::var("HOME").unwrap_or_else(|_| "/tmp".into()));
-    let venv = home.join(".cache/antar-tools/ortools");
-    let python = venv.join("bin/python");
-    if !python.exists() {
-        sh(Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
-    }
-    if !Command::new(&python).args(["-c", "import ortools"]).status().is_ok_and(|s| s.success()) {
-        sh(Command::new(&python).args(["-m", "pip", "install", "--quiet", "ortools"]))?;
-    }
+    let python = python_env("ortools", "ortools", &["ortools"])?;
     sh(cargo().current_dir(root).env("ORTOOLS_PYTHON", python).args([
         "run",
         "--release",

@@ -176,7 +176,7 @@ fn ensure_wasm_bindgen(root: &Path) -> Result<PathBuf> {
 }
 
 fn ensure_wasm_opt() -> Result<PathBuf> {
-    let dir = PathBuf::from(std::env::var("HOME").unwrap_or_else(|_| "/tmp".into())).join(".cache/antar-tools");
+    let dir = crate::tools_dir();
     let bin = dir.join("node_modules/.bin/wasm-opt");
     if !bin.exists() {
         std::fs::create_dir_all(&dir)?;

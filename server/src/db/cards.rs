@@ -82,9 +82,20 @@ pub struct Filter {
     pub q: Option<String>,
 }
 
-/// The card's NIK alone (to check one typed at the door).
-pub fn nik(conn: &mut DbConnection, office_id: &str, id: &str) -> QueryResult<Option<String>> {
-    cards::table.filter(cards::id.eq(id).and(cards::office_id.eq(office_id))).select(cards::nik).first(conn).optional()
+/// These cards' NIKs by card id (to check ones typed at the door).
+pub fn niks(
+    conn: &mut DbConnection,
+    office_id: &str,
+    ids: &[String],
+) -> QueryResult<std::collections::HashMap<String, String>> {
+    if ids.is_empty() {
+        return Ok(std::collections::HashMap::new());
+    }
+    let rows: Vec<(String, String)> = cards::table
+        .filter(cards::office_id.eq(office_id).and(cards::id.eq_any(ids)))
+        .select((cards::id, cards::nik))
+        .load(conn)?;
+    Ok(rows.into_iter().collect())
 }
 
 pub fn get(conn: &mut DbConnection, office_id: &str, id: &str) -> QueryResult<Option<Card>> {

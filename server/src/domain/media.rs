@@ -6,9 +6,7 @@ use std::path::{Path, PathBuf};
 /// A phone shrinks photos to a few hundred KB; this leaves ample room.
 pub const MAX_BYTES: usize = 8 * 1024 * 1024;
 
-pub fn is_sha256(s: &str) -> bool {
-    s.len() == 64 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-}
+pub use antar_shared::payload::is_sha256;
 
 /// The image type from the file's first bytes: JPEG, PNG or WebP only.
 pub fn sniff(bytes: &[u8]) -> Option<&'static str> {

@@ -5,9 +5,9 @@
 
 use crate::api::error::ApiError;
 use crate::config::office_today;
-use crate::db::{cards, offices::Office, routes, users, DbConnection};
+use crate::db::{cards, offices::Office, routes, DbConnection};
 use crate::domain::planner::{self, geo::Point, PlanCard, PlanInput};
-use antar_shared::wire::{PlanRequest, PlanResponse, PlanRoute, PlanStop, PlanUnassigned, Role};
+use antar_shared::wire::{PlanRequest, PlanResponse, PlanRoute, PlanStop, PlanUnassigned};
 use antar_shared::Status;
 use std::collections::HashSet;
 
@@ -41,9 +41,8 @@ pub fn plan(conn: &mut DbConnection, office: &Office, req: &PlanRequest) -> Resu
         return Err(ApiError::unprocessable("courier_ids", "name at least one courier who works the day"));
     }
     for id in &req.courier_ids {
-        match users::in_office(conn, &office.id, id)? {
-            Some(u) if u.role() == Role::Courier && !u.disabled => {}
-            _ => return Err(ApiError::unprocessable("courier_ids", format!("no such courier in this office: {id}"))),
+        if !super::routes::is_courier(conn, office, id)? {
+            return Err(ApiError::unprocessable("courier_ids", format!("no such courier in this office: {id}")));
         }
     }
     let max_stops = req.max_stops.map_or(office.max_stops_per_route, |m| i32::try_from(m).unwrap_or(i32::MAX));

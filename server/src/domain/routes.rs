@@ -10,10 +10,16 @@ use crate::domain::custody;
 use antar_shared::wire::{DayReport, Role, Route, Stop};
 use antar_shared::{EventKind, Status};
 
+/// Whether `id` is an active courier of the office.
+pub fn is_courier(conn: &mut DbConnection, office: &Office, id: &str) -> diesel::QueryResult<bool> {
+    Ok(users::in_office(conn, &office.id, id)?.is_some_and(|u| u.role() == Role::Courier && !u.disabled))
+}
+
 fn check_courier(conn: &mut DbConnection, office: &Office, courier_id: &str) -> Result<(), ApiError> {
-    match users::in_office(conn, &office.id, courier_id)? {
-        Some(u) if u.role() == Role::Courier && !u.disabled => Ok(()),
-        _ => Err(ApiError::unprocessable("courier_id", "no such courier in this office")),
+    if is_courier(conn, office, courier_id)? {
+        Ok(())
+    } else {
+        Err(ApiError::unprocessable("courier_id", "no such courier in this office"))
     }
 }
 

@@ -189,6 +189,10 @@ pub fn handle_batch(conn: &mut DbConnection, batch: &Batch<'_>, sent: &[SyncEven
         let mine: HashSet<String> = routes::lock_cards_of_courier(conn, &batch.office.id, batch.courier_id, &card_ids)?;
         let stored: HashMap<String, events::EventRow> =
             events::by_ids(conn, &ids)?.into_iter().map(|r| (r.id.clone(), r)).collect();
+        // The NIKs of the cards a sealed NIK was typed for, in one look-up.
+        let sealed_for: Vec<String> =
+            sent.iter().zip(&checked).filter(|(_, c)| c.typed_nik.is_some()).map(|(e, _)| e.card_id.clone()).collect();
+        let niks = cards::niks(conn, &batch.office.id, &sealed_for)?;
         // The accepted events: where each stands in the batch, its row, its
         // payload (for the GPS pin) and what proof it lacks.
         let (mut at, mut rows, mut payloads, mut unproven) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
@@ -223,10 +227,8 @@ pub fn handle_batch(conn: &mut DbConnection, batch: &Batch<'_>, sent: &[SyncEven
             seen.insert(ev.id.as_str(), checked.hash);
             let mut row = row;
             let unproven_or_mismatch = match &checked.typed_nik {
-                Some(typed) => {
-                    let nik = cards::nik(conn, &batch.office.id, &ev.card_id)?;
-                    verify_nik(&mut row, typed.as_deref(), nik.as_deref()).or(checked.unproven)
-                }
+                Some(typed) => verify_nik(&mut row, typed.as_deref(), niks.get(&ev.card_id).map(String::as_str))
+                    .or(checked.unproven),
                 None => checked.unproven,
             };
             at.push(i);
