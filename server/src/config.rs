@@ -120,6 +120,35 @@ pub fn zone_offset_hours(zone: &str) -> Option<i32> {
     }
 }
 
+/// The time now in the office's zone, as a printed document states it:
+/// "3 Desember 2026 09.05 WIB".
+pub fn office_now_label(zone: &str) -> String {
+    const MONTHS: [&str; 12] = [
+        "Januari",
+        "Februari",
+        "Maret",
+        "April",
+        "Mei",
+        "Juni",
+        "Juli",
+        "Agustus",
+        "September",
+        "Oktober",
+        "November",
+        "Desember",
+    ];
+    use chrono::{Datelike, Timelike};
+    let offset = zone_offset_hours(zone).unwrap_or(7);
+    let now = chrono::Utc::now() + chrono::Duration::hours(i64::from(offset));
+    let name = match offset {
+        8 => "WITA",
+        9 => "WIT",
+        _ => "WIB",
+    };
+    let month = MONTHS.get(now.month0() as usize).copied().unwrap_or_default();
+    format!("{} {month} {} {:02}.{:02} {name}", now.day(), now.year(), now.hour(), now.minute())
+}
+
 /// Today's date in the office's zone, `YYYY-MM-DD`.
 pub fn office_today(zone: &str) -> chrono::NaiveDate {
     let offset = zone_offset_hours(zone).unwrap_or(7);

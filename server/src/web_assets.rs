@@ -1,6 +1,7 @@
-//! The built web app, embedded in the binary: one file is the whole product.
-//! Unknown paths outside the API get `index.html`, so the app's own routes
-//! survive a reload.
+//! The built web apps, embedded in the binary: one file is the whole
+//! product. The courier's phone app is at `/`, the office console at
+//! `/console/`; an unknown path without a file extension gets its app's
+//! `index.html`, so the apps' own routes survive a reload.
 
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -23,15 +24,16 @@ async fn serve(req: HttpRequest) -> HttpResponse {
     if !matches!(*req.method(), actix_web::http::Method::GET | actix_web::http::Method::HEAD) {
         return crate::api::error::method_not_allowed(&["get", "head"]).await;
     }
-    let (name, file) = match Assets::get(if path.is_empty() { "index.html" } else { path }) {
-        Some(f) => (path, f),
-        None if !path.contains('.') || path.ends_with(".html") => match Assets::get("index.html") {
-            Some(f) => ("index.html", f),
+    let shell = app_shell(path);
+    let (name, file) = match Assets::get(if path.is_empty() { shell } else { path }) {
+        Some(f) if !path.is_empty() && !path.ends_with('/') => (path, f),
+        Some(f) => (shell, f),
+        None if !path.contains('.') || path.ends_with(".html") => match Assets::get(shell) {
+            Some(f) => (shell, f),
             None => return not_built(),
         },
         None => return HttpResponse::NotFound().content_type("text/plain; charset=utf-8").body("not found"),
     };
-    let name = if name.is_empty() { "index.html" } else { name };
     let mime = file.metadata.mimetype().to_owned();
     // A copy compressed at build time, when the browser takes it.
     let accepted = req.headers().get(header::ACCEPT_ENCODING).and_then(|v| v.to_str().ok()).unwrap_or("");
@@ -47,7 +49,7 @@ async fn serve(req: HttpRequest) -> HttpResponse {
     };
     let mut res = HttpResponse::Ok();
     if name.ends_with(".html") {
-        res.insert_header((header::CONTENT_SECURITY_POLICY, app_policy()));
+        res.insert_header((header::CONTENT_SECURITY_POLICY, app_policy(name)));
     }
     res.insert_header((header::CONTENT_TYPE, mime))
         .insert_header((header::CACHE_CONTROL, cache))
@@ -62,13 +64,27 @@ async fn serve(req: HttpRequest) -> HttpResponse {
     }
 }
 
-/// The apps' Content-Security-Policy: their own files only, WebAssembly,
-/// and the one inline boot script, allowed by its hash (the build writes
-/// the file names into it, so the hash is taken from the embedded page).
-fn app_policy() -> &'static str {
-    static POLICY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    POLICY.get_or_init(|| {
-        let page = Assets::get("index.html").map(|f| String::from_utf8_lossy(&f.data).into_owned()).unwrap_or_default();
+/// The page that starts the app a path belongs to.
+fn app_shell(path: &str) -> &'static str {
+    if path == "console" || path.starts_with("console/") {
+        "console/index.html"
+    } else {
+        "index.html"
+    }
+}
+
+/// A page's Content-Security-Policy: the app's own files only,
+/// WebAssembly, and the one inline boot script, allowed by its hash (the
+/// build writes the file names into it, so the hash is taken from the
+/// embedded page). Computed once per page.
+fn app_policy(page: &str) -> String {
+    static POLICIES: std::sync::Mutex<Vec<(String, String)>> = std::sync::Mutex::new(Vec::new());
+    let mut known = POLICIES.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some((_, policy)) = known.iter().find(|(p, _)| p == page) {
+        return policy.clone();
+    }
+    let policy = {
+        let page = Assets::get(page).map(|f| String::from_utf8_lossy(&f.data).into_owned()).unwrap_or_default();
         let hashes: String = inline_scripts(&page)
             .map(|script| {
                 use base64::Engine;
@@ -82,7 +98,9 @@ fn app_policy() -> &'static str {
              img-src 'self' data: blob:; connect-src 'self'; worker-src 'self'; object-src 'none'; \
              base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
         )
-    })
+    };
+    known.push((page.to_owned(), policy.clone()));
+    policy
 }
 
 /// The bodies of a page's inline `<script>` elements.
@@ -114,7 +132,17 @@ fn not_built() -> HttpResponse {
 
 #[cfg(test)]
 mod tests {
-    use super::{accepts, inline_scripts};
+    use super::{accepts, app_shell, inline_scripts};
+
+    #[test]
+    fn console_paths_start_the_console_and_every_other_path_the_phone_app() {
+        assert_eq!(app_shell("console"), "console/index.html");
+        assert_eq!(app_shell("console/"), "console/index.html");
+        assert_eq!(app_shell("console/plan"), "console/index.html");
+        assert_eq!(app_shell(""), "index.html");
+        assert_eq!(app_shell("s/0190abcd"), "index.html");
+        assert_eq!(app_shell("consoles"), "index.html");
+    }
 
     #[test]
     fn inline_scripts_are_found_and_external_ones_skipped() {

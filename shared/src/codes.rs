@@ -52,3 +52,18 @@ pub mod import {
     pub const MALFORMED: &str = "malformed_row";
     pub const TOO_LONG: &str = "too_long";
 }
+
+/// Why a planned card is on no route (`unassigned[].reason` of a plan).
+pub mod unplanned {
+    /// Its RT alone has more cards than a courier may carry.
+    pub const RT_OVER_CAP: &str = "rt_over_cap";
+    /// Every courier is full.
+    pub const NO_CAPACITY: &str = "no_capacity";
+    /// No courier works the day.
+    pub const NO_COURIER: &str = "no_courier";
+    pub const NOT_FOUND: &str = "not_found";
+    /// Delivered, void, with a courier…
+    pub const NOT_PLANNABLE: &str = "not_plannable";
+    pub const ON_OPEN_ROUTE: &str = "on_open_route";
+    pub const ALL: &[&str] = &[RT_OVER_CAP, NO_CAPACITY, NO_COURIER, NOT_FOUND, NOT_PLANNABLE, ON_OPEN_ROUTE];
+}

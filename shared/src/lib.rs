@@ -9,6 +9,7 @@
 pub mod codes;
 pub mod custody;
 pub mod doorstep;
+pub mod geo;
 pub mod import;
 pub mod nik;
 pub mod payload;

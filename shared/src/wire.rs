@@ -238,6 +238,26 @@ pub struct NewRoute {
     pub card_ids: Vec<String>,
 }
 
+/// A saved plan: every route of a day, created together or not at all.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct NewRoutes {
+    /// The routes' day, in the office's zone (`YYYY-MM-DD`).
+    #[cfg_attr(feature = "openapi", schema(format = Date))]
+    pub date: String,
+    #[cfg_attr(feature = "openapi", schema(min_items = 1))]
+    pub routes: Vec<NewRouteOfDay>,
+}
+
+/// One courier's stops in a saved plan, in order.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewRouteOfDay {
+    pub courier_id: String,
+    #[cfg_attr(feature = "openapi", schema(min_items = 1))]
+    pub card_ids: Vec<String>,
+}
+
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Stop {
@@ -322,6 +342,41 @@ pub struct PlanUnassigned {
 pub struct PlanResponse {
     pub routes: Vec<PlanRoute>,
     pub unassigned: Vec<PlanUnassigned>,
+    /// Where the tours start and end: the office, or without its location
+    /// in the settings the centre of the pins; none when nothing is located.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub office: Option<crate::geo::Point>,
+    /// What the console shows of each card in the plan, assigned or not
+    /// (no NIK): the plan's stops name cards by id only.
+    #[serde(default)]
+    pub cards: Vec<PlanCard>,
+}
+
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanCard {
+    pub id: String,
+    pub name: String,
+    pub address: String,
+    pub rt: Option<String>,
+    pub rw: Option<String>,
+    pub kelurahan: String,
+    pub kecamatan: String,
+}
+
+/// The office's places and print batches, for the console's filters.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Areas {
+    pub kecamatan: Vec<Kecamatan>,
+    pub batches: Vec<String>,
+}
+
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Kecamatan {
+    pub name: String,
+    pub kelurahan: Vec<String>,
 }
 
 /// Closing a courier's day: the cards the courier hands back at the office.

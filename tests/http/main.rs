@@ -13,6 +13,7 @@ mod nik_privacy;
 mod offices;
 mod openapi;
 mod plan;
+mod print;
 mod resident;
 mod routes;
 mod sync;

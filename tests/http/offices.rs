@@ -4,51 +4,13 @@ use antar_tests::{batch_csv, on_both_backends, TestApp};
 use reqwest::StatusCode;
 use serde_json::json;
 
-/// A second office with a staff user, made as an operator would.
-async fn other_office_staff(app: &TestApp) -> String {
-    let pool = app.state.pool.clone();
-    actix_web::rt::task::spawn_blocking(move || {
-        use antar_server::db::{self, offices};
-        let mut conn = pool.get().unwrap();
-        let office = offices::Office {
-            id: db::new_id(),
-            regency_code: "1872".into(),
-            name: "KOTA METRO".into(),
-            time_zone: "Asia/Jakarta".into(),
-            max_failed_attempts: 3,
-            link_lifetime_days: 30,
-            require_photo: false,
-            require_signature: false,
-            require_id_check: false,
-            require_gps: false,
-            created_at: db::now(),
-            office_lat: None,
-            office_lon: None,
-            max_stops_per_route: 40,
-        };
-        offices::insert(&mut conn, &office).unwrap();
-        antar_server::bootstrap::create_user(
-            &mut conn,
-            &office.id,
-            "metro-staff",
-            "metro-staff-password",
-            "staff",
-            "Metro",
-        )
-        .unwrap();
-    })
-    .await
-    .unwrap();
-    app.login("metro-staff", "metro-staff-password").await
-}
-
 async fn staff_never_see_another_offices_cards_or_couriers(app: TestApp) {
     let (_, staff) = app.user("petugas1", "staff").await;
     let (courier_id, _) = app.user("kurir1", "courier").await;
     app.post_csv("/api/v1/cards/import", &staff, batch_csv(3, ',')).await;
     let card = app.get("/api/v1/cards", &staff).await.body["items"][0]["id"].as_str().unwrap().to_owned();
 
-    let metro = other_office_staff(&app).await;
+    let metro = app.other_office_staff().await;
     assert_eq!(app.get("/api/v1/cards", &metro).await.body["total"], 0);
     assert_eq!(app.get(&format!("/api/v1/cards/{card}"), &metro).await.status, StatusCode::NOT_FOUND);
     assert_eq!(app.post(&format!("/api/v1/cards/{card}/link"), &metro, json!({})).await.status, StatusCode::NOT_FOUND);

@@ -1,7 +1,7 @@
 //! `POST /api/v1/routes/plan`: a proposal for the day, never saved; bad
 //! input named, cards that cannot be planned listed with the reason.
 
-use antar_tests::{delivered, on_both_backends, TestApp};
+use antar_tests::{batch_csv, delivered, on_both_backends, TestApp};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
@@ -133,7 +133,162 @@ async fn bad_plan_requests_are_named(app: TestApp) {
     assert_eq!(courier.status, StatusCode::FORBIDDEN);
 }
 
+/// What the console needs to draw the plan comes with it: each card's
+/// name and address (never its NIK) and where the tours start.
+async fn a_plan_names_its_cards_without_a_nik_and_says_where_tours_start(app: TestApp) {
+    let s = app.seed(0).await;
+    app.post_csv("/api/v1/cards/import", &s.staff, located_batch()).await;
+    let plan =
+        app.post("/api/v1/routes/plan", &s.staff, json!({"date": tomorrow(), "courier_ids": [s.courier_id]})).await;
+    assert_eq!(plan.status, StatusCode::OK, "{}", plan.text);
+    let cards = plan.body["cards"].as_array().unwrap();
+    assert_eq!(cards.len(), 8);
+    assert!(cards.iter().all(|c| c["name"].as_str().unwrap().starts_with("WARGA ") && c["rt"].is_string()));
+    assert!(!plan.text.contains("18710"), "no NIK digits in the plan: {}", plan.text);
+    // No office location set: the centre of the batch's points.
+    let (lat, lon) = (plan.body["office"]["lat"].as_f64().unwrap(), plan.body["office"]["lon"].as_f64().unwrap());
+    assert!((-5.375..=-5.36).contains(&lat) && (105.24..=105.246).contains(&lon), "{lat},{lon}");
+}
+
+async fn a_pool_over_five_thousand_cards_is_refused_saying_so(app: TestApp) {
+    let s = app.seed(0).await;
+    let ids: Vec<String> = (0..5_001).map(|i| format!("card-{i}")).collect();
+    let named = app
+        .post(
+            "/api/v1/routes/plan",
+            &s.staff,
+            json!({"date": tomorrow(), "courier_ids": [s.courier_id], "card_ids": ids}),
+        )
+        .await;
+    assert_eq!(named.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", named.text);
+    assert_eq!(named.body["errors"][0]["field"], "card_ids");
+    assert!(named.text.contains("5000"), "{}", named.text);
+    let import = app.post_csv("/api/v1/cards/import", &s.staff, batch_csv(5_001, ';')).await;
+    assert_eq!(import.body["imported"], 5_001, "{}", import.text);
+    let whole =
+        app.post("/api/v1/routes/plan", &s.staff, json!({"date": tomorrow(), "courier_ids": [s.courier_id]})).await;
+    assert_eq!(whole.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", whole.text);
+    assert!(whole.body["errors"][0]["message"].as_str().unwrap().contains("kecamatan"), "says how: {}", whole.text);
+    let narrowed = app
+        .post(
+            "/api/v1/routes/plan",
+            &s.staff,
+            json!({"date": tomorrow(), "courier_ids": [s.courier_id], "card_ids": [], "max_stops": 10}),
+        )
+        .await;
+    assert_eq!(narrowed.status, StatusCode::OK, "an explicit pool under the limit plans: {}", narrowed.text);
+}
+
+/// `POST /api/v1/routes/batch`: a day's plan saved whole, in its order, or
+/// not at all.
+async fn a_saved_plan_creates_every_route_in_order_or_none(app: TestApp) {
+    let s = app.seed(6).await;
+    let c = &s.cards;
+    let (second, _) = app.user("kurir2", "courier").await;
+    let day = tomorrow();
+    let saved = app
+        .post(
+            "/api/v1/routes/batch",
+            &s.staff,
+            json!({"date": day, "routes": [
+                {"courier_id": s.courier_id, "card_ids": [c[2], c[0]]},
+                {"courier_id": second, "card_ids": [c[1]]},
+            ]}),
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::CREATED, "{}", saved.text);
+    let items = saved.body["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2);
+    assert_eq!(items[0]["stops"], json!([{"card_id": c[2], "seq": 1}, {"card_id": c[0], "seq": 2}]));
+    assert_eq!(app.status_of(&s, &c[1]).await, "assigned");
+
+    let before = app.get(&format!("/api/v1/routes?date={day}"), &s.staff).await.body["items"].as_array().unwrap().len();
+    // The second route holds a card already out: nothing at all is saved.
+    let refused = app
+        .post(
+            "/api/v1/routes/batch",
+            &s.staff,
+            json!({"date": day, "routes": [
+                {"courier_id": s.courier_id, "card_ids": [c[3], c[4]]},
+                {"courier_id": second, "card_ids": [c[5], c[1]]},
+            ]}),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.text);
+    assert!(refused.body["detail"].as_str().unwrap().contains(&c[1]), "names the card: {}", refused.text);
+    let after = app.get(&format!("/api/v1/routes?date={day}"), &s.staff).await.body["items"].as_array().unwrap().len();
+    assert_eq!(after, before, "no route of the refused plan was kept");
+    for card in [&c[3], &c[4], &c[5]] {
+        assert_eq!(app.status_of(&s, card).await, "printed");
+    }
+    // The same card on two routes of one plan.
+    let twice = app
+        .post(
+            "/api/v1/routes/batch",
+            &s.staff,
+            json!({"date": day, "routes": [
+                {"courier_id": s.courier_id, "card_ids": [c[3]]},
+                {"courier_id": second, "card_ids": [c[3]]},
+            ]}),
+        )
+        .await;
+    assert_eq!(twice.status, StatusCode::CONFLICT, "{}", twice.text);
+    assert!(twice.body["detail"].as_str().unwrap().contains(&c[3]));
+    // An unknown courier is named by its place in the plan.
+    let unknown = app
+        .post(
+            "/api/v1/routes/batch",
+            &s.staff,
+            json!({"date": day, "routes": [
+                {"courier_id": s.courier_id, "card_ids": [c[3]]},
+                {"courier_id": "nobody", "card_ids": [c[4]]},
+            ]}),
+        )
+        .await;
+    assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", unknown.text);
+    assert_eq!(unknown.body["errors"][0]["field"], "routes[1].courier_id");
+    assert_eq!(app.status_of(&s, &c[3]).await, "printed");
+    let empty = app.post("/api/v1/routes/batch", &s.staff, json!({"date": day, "routes": []})).await;
+    assert_eq!(empty.status, StatusCode::BAD_REQUEST);
+    let courier = app
+        .post(
+            "/api/v1/routes/batch",
+            &s.courier,
+            json!({"date": day, "routes": [{"courier_id": s.courier_id, "card_ids": [c[3]]}]}),
+        )
+        .await;
+    assert_eq!(courier.status, StatusCode::FORBIDDEN);
+}
+
+/// The console's filters: the office's places and batches, and the list
+/// narrowed by batch.
+async fn the_card_list_offers_and_applies_place_and_batch_filters(app: TestApp) {
+    let s = app.seed(0).await;
+    let csv = "NIK;NAMA;ALAMAT;KELURAHAN;KECAMATAN;NO_BATCH
+               1871010101900001;A;JL. A;RAJABASA RAYA;RAJABASA;B1
+               1871010101900002;B;JL. B;GEDONG MENENG;RAJABASA;B1
+               1871010101900003;C;JL. C;PAHOMAN;ENGGAL;B2
+";
+    assert_eq!(app.post_csv("/api/v1/cards/import", &s.staff, csv).await.body["imported"], 3);
+    let areas = app.get("/api/v1/cards/areas", &s.staff).await;
+    assert_eq!(areas.status, StatusCode::OK, "{}", areas.text);
+    assert_eq!(
+        areas.body,
+        json!({"kecamatan": [
+            {"name": "ENGGAL", "kelurahan": ["PAHOMAN"]},
+            {"name": "RAJABASA", "kelurahan": ["GEDONG MENENG", "RAJABASA RAYA"]},
+        ], "batches": ["B1", "B2"]})
+    );
+    assert_eq!(app.get("/api/v1/cards?batch=B1", &s.staff).await.body["total"], 2);
+    assert_eq!(app.get("/api/v1/cards?batch=B2&kecamatan=enggal", &s.staff).await.body["total"], 1);
+    assert_eq!(app.get("/api/v1/cards/areas", &s.courier).await.status, StatusCode::FORBIDDEN);
+}
+
 on_both_backends!(
+    a_plan_names_its_cards_without_a_nik_and_says_where_tours_start,
+    a_pool_over_five_thousand_cards_is_refused_saying_so,
+    a_saved_plan_creates_every_route_in_order_or_none,
+    the_card_list_offers_and_applies_place_and_batch_filters,
     a_plan_covers_the_pool_within_the_cap_and_saves_nothing,
     cards_that_cannot_be_planned_are_listed_and_the_rest_planned,
     bad_plan_requests_are_named,

@@ -81,6 +81,52 @@ impl TestApp {
         Answer { status, content_type, body, text, headers }
     }
 
+    /// A second office with a staff user, made as an operator would.
+    pub async fn other_office_staff(&self) -> String {
+        let pool = self.state.pool.clone();
+        actix_web::rt::task::spawn_blocking(move || {
+            use antar_server::db::{self, offices};
+            let mut conn = pool.get().unwrap();
+            let office = offices::Office {
+                id: db::new_id(),
+                regency_code: "1872".into(),
+                name: "KOTA METRO".into(),
+                time_zone: "Asia/Jakarta".into(),
+                max_failed_attempts: 3,
+                link_lifetime_days: 30,
+                require_photo: false,
+                require_signature: false,
+                require_id_check: false,
+                require_gps: false,
+                created_at: db::now(),
+                office_lat: None,
+                office_lon: None,
+                max_stops_per_route: 40,
+            };
+            offices::insert(&mut conn, &office).unwrap();
+            antar_server::bootstrap::create_user(
+                &mut conn,
+                &office.id,
+                "metro-staff",
+                "metro-staff-password",
+                "staff",
+                "Metro",
+            )
+            .unwrap();
+        })
+        .await
+        .unwrap();
+        self.login("metro-staff", "metro-staff-password").await
+    }
+
+    /// The bytes of a file the API makes (a PDF), with its status and type.
+    pub async fn get_bytes(&self, path: &str, token: &str) -> (StatusCode, String, Vec<u8>) {
+        let res = self.http.get(format!("{}{path}", self.base)).bearer_auth(token).send().await.unwrap();
+        let status = res.status();
+        let kind = res.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+        (status, kind, res.bytes().await.unwrap().to_vec())
+    }
+
     pub async fn get(&self, path: &str, token: &str) -> Answer {
         self.call(Method::GET, path, Some(token), None).await
     }

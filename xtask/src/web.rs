@@ -1,6 +1,7 @@
-//! The web app build: cargo (wasm32) → wasm-bindgen → wasm-opt → `webapp/dist`,
-//! with a service worker whose precache list and version come from the
-//! files it builds.
+//! The web apps' build: cargo (wasm32) → wasm-bindgen → wasm-opt →
+//! `webapp/dist` (the courier's phone app) and `webapp/dist/console` (the
+//! office console), with the phone's service worker, whose precache list
+//! and version come from the files it builds.
 
 use crate::sh;
 use anyhow::{bail, Context, Result};
@@ -10,30 +11,53 @@ use std::process::Command;
 const TARGET: &str = "wasm32-unknown-unknown";
 const BINARYEN: &str = "binaryen@132.0.0";
 
+/// One of the two apps: what cargo builds and where its files go.
+struct App {
+    package: &'static str,
+    /// The wasm file cargo writes (the crate's name).
+    crate_name: &'static str,
+    /// The files' name prefix (`antar-1a2b3c4d.wasm`).
+    stem: &'static str,
+    /// Under `webapp/static` and `webapp/dist`, and in the URL.
+    dir: &'static str,
+    css: &'static str,
+}
+
+/// The courier's phone app at `/`, and the office console at `/console/`.
+const APPS: [App; 2] = [
+    App { package: "antar-courier", crate_name: "antar_courier", stem: "antar", dir: "", css: "app.css" },
+    App { package: "antar-console", crate_name: "antar_console", stem: "console", dir: "console", css: "console.css" },
+];
+
 pub fn build(root: &Path, release: bool) -> Result<()> {
     ensure_target()?;
     let bindgen = ensure_wasm_bindgen(root)?;
     let profile = if release { "release-wasm" } else { "dev" };
-    sh(crate::cargo().current_dir(root).args([
-        "build",
-        "--package",
-        "antar-webapp",
-        "--lib",
-        "--target",
-        TARGET,
-        "--profile",
-        profile,
-    ]))?;
-    let out_profile = if release { "release-wasm" } else { "debug" };
-    let wasm = root.join("target").join(TARGET).join(out_profile).join("antar_webapp.wasm");
+    let mut cargo = crate::cargo();
+    cargo.current_dir(root).args(["build", "--lib", "--target", TARGET, "--profile", profile]);
+    for app in &APPS {
+        cargo.args(["--package", app.package]);
+    }
+    sh(&mut cargo)?;
     let dist = root.join("webapp/dist");
     if dist.exists() {
         std::fs::remove_dir_all(&dist)?;
     }
+    for app in &APPS {
+        build_app(root, &bindgen, app, release)?;
+    }
+    Ok(())
+}
+
+fn build_app(root: &Path, bindgen: &Path, app: &App, release: bool) -> Result<()> {
+    let out_profile = if release { "release-wasm" } else { "debug" };
+    let wasm = root.join("target").join(TARGET).join(out_profile).join(format!("{}.wasm", app.crate_name));
+    let dist = root.join("webapp/dist").join(app.dir);
     std::fs::create_dir_all(&dist)?;
-    let staging = root.join("target/webapp-bindgen");
-    sh(Command::new(&bindgen).arg(&wasm).args(["--target", "web", "--no-typescript", "--out-dir"]).arg(&staging))?;
-    let bg = staging.join("antar_webapp_bg.wasm");
+    let url = |name: &str| if app.dir.is_empty() { format!("/{name}") } else { format!("/{}/{name}", app.dir) };
+    let staging = root.join("target/webapp-bindgen").join(app.crate_name);
+    sh(Command::new(bindgen).arg(&wasm).args(["--target", "web", "--no-typescript", "--out-dir"]).arg(&staging))?;
+    let bg = staging.join(format!("{}_bg.wasm", app.crate_name));
     if release {
         let opt = ensure_wasm_opt()?;
         sh(Command::new(opt)
@@ -50,53 +74,58 @@ pub fn build(root: &Path, release: bool) -> Result<()> {
     }
     // Fingerprinted names: the server may cache them forever.
     let wasm_bytes = std::fs::read(&bg)?;
-    let js = std::fs::read_to_string(staging.join("antar_webapp.js"))?;
-    let wasm_name = format!("antar-{}.wasm", short_hash(&wasm_bytes));
-    let js = js.replace("antar_webapp_bg.wasm", &wasm_name);
-    let js_name = format!("antar-{}.js", short_hash(js.as_bytes()));
+    let js = std::fs::read_to_string(staging.join(format!("{}.js", app.crate_name)))?;
+    let wasm_name = format!("{}-{}.wasm", app.stem, short_hash(&wasm_bytes));
+    let js = js.replace(&format!("{}_bg.wasm", app.crate_name), &wasm_name);
+    let js_name = format!("{}-{}.js", app.stem, short_hash(js.as_bytes()));
     std::fs::write(dist.join(&wasm_name), &wasm_bytes)?;
     std::fs::write(dist.join(&js_name), &js)?;
-    let static_dir = root.join("webapp/static");
-    let css = std::fs::read(static_dir.join("app.css"))?;
-    let css_name = format!("app-{}.css", short_hash(&css));
+    let static_dir = root.join("webapp/static").join(if app.dir.is_empty() { "courier" } else { app.dir });
+    let css = std::fs::read(static_dir.join(app.css))?;
+    let css_name = format!("{}-{}.css", app.css.trim_end_matches(".css"), short_hash(&css));
     std::fs::write(dist.join(&css_name), &css)?;
-    let device = std::fs::read(static_dir.join("device.js"))?;
-    let device_name = format!("device-{}.js", short_hash(&device));
-    std::fs::write(dist.join(&device_name), &device)?;
-    let mut shell = vec![
-        "/".to_owned(),
-        format!("/{js_name}"),
-        format!("/{wasm_name}"),
-        format!("/{css_name}"),
-        format!("/{device_name}"),
-    ];
+    let mut built = vec![wasm_name.clone(), js_name.clone(), css_name.clone()];
+    let mut index = std::fs::read_to_string(static_dir.join("index.html"))?
+        .replace("{{JS}}", &url(&js_name))
+        .replace("{{WASM}}", &url(&wasm_name))
+        .replace("{{CSS}}", &url(&css_name));
+    let mut shell = vec![url(""), url(&js_name), url(&wasm_name), url(&css_name)];
+    let device = static_dir.join("device.js");
+    if device.exists() {
+        let device = std::fs::read(device)?;
+        let device_name = format!("device-{}.js", short_hash(&device));
+        std::fs::write(dist.join(&device_name), &device)?;
+        index = index.replace("{{DEVICE}}", &url(&device_name));
+        shell.push(url(&device_name));
+        built.push(device_name);
+    }
     for entry in std::fs::read_dir(&static_dir)? {
         let entry = entry?;
         let name = entry.file_name().to_string_lossy().into_owned();
-        if matches!(name.as_str(), "app.css" | "device.js" | "index.html" | "sw.js") {
+        if name == app.css || matches!(name.as_str(), "device.js" | "index.html" | "sw.js") {
             continue;
         }
         std::fs::copy(entry.path(), dist.join(&name))?;
-        shell.push(format!("/{name}"));
+        shell.push(url(&name));
     }
-    let index = std::fs::read_to_string(static_dir.join("index.html"))?
-        .replace("{{JS}}", &format!("/{js_name}"))
-        .replace("{{WASM}}", &format!("/{wasm_name}"))
-        .replace("{{CSS}}", &format!("/{css_name}"))
-        .replace("{{DEVICE}}", &format!("/{device_name}"));
     std::fs::write(dist.join("index.html"), &index)?;
-    shell.sort();
-    let version = short_hash(format!("{shell:?}{index}").as_bytes());
-    let list = shell.iter().map(|s| format!("{s:?}")).collect::<Vec<_>>().join(", ");
-    let sw = std::fs::read_to_string(static_dir.join("sw.js"))?
-        .replace("\"{{VERSION}}\"", &format!("{version:?}"))
-        .replace("[/*{{SHELL}}*/]", &format!("[{list}]"));
-    std::fs::write(dist.join("sw.js"), sw)?;
+    // Only the phone app works offline: its service worker precaches its
+    // own shell and leaves the console to the network.
+    let sw = static_dir.join("sw.js");
+    if sw.exists() {
+        shell.sort();
+        let version = short_hash(format!("{shell:?}{index}").as_bytes());
+        let list = shell.iter().map(|s| format!("{s:?}")).collect::<Vec<_>>().join(", ");
+        let sw = std::fs::read_to_string(sw)?
+            .replace("\"{{VERSION}}\"", &format!("{version:?}"))
+            .replace("[/*{{SHELL}}*/]", &format!("[{list}]"));
+        std::fs::write(dist.join("sw.js"), sw)?;
+    }
     // Compressed once here, at the highest levels, rather than per request.
-    for name in [&wasm_name, &js_name, &css_name, &device_name] {
+    for name in &built {
         precompress(&dist.join(name))?;
     }
-    eprintln!("xtask: web app built into {} ({} KB wasm)", dist.display(), wasm_bytes.len() / 1024);
+    eprintln!("xtask: {} built into {} ({} KB wasm)", app.package, dist.display(), wasm_bytes.len() / 1024);
     Ok(())
 }
 

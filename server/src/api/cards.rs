@@ -10,7 +10,7 @@ use crate::domain::links;
 use crate::domain::{custody, media};
 use actix_web::web::{self, Json};
 use antar_shared::wire::ProblemDetails;
-use antar_shared::wire::{CardDetail, CardSummary, Page, ResidentLink};
+use antar_shared::wire::{Areas, CardDetail, CardSummary, Kecamatan, Page, ResidentLink};
 use antar_shared::{EventKind, Status};
 use serde::Deserialize;
 
@@ -20,6 +20,8 @@ pub struct ListQuery {
     pub status: Option<String>,
     pub kecamatan: Option<String>,
     pub kelurahan: Option<String>,
+    /// The print batch (the CSV's BATCH column).
+    pub batch: Option<String>,
     pub q: Option<String>,
     #[param(minimum = 1, maximum = 100000)]
     pub page: Option<i64>,
@@ -47,7 +49,8 @@ pub async fn list(
     if !(1..=100).contains(&per_page) {
         return Err(ApiError::field("per_page", "between 1 and 100"));
     }
-    let filter = cards::Filter { status: q.status, kecamatan: q.kecamatan, kelurahan: q.kelurahan, q: q.q };
+    let filter =
+        cards::Filter { status: q.status, kecamatan: q.kecamatan, kelurahan: q.kelurahan, batch: q.batch, q: q.q };
     let (items, total) = state
         .db(move |conn| {
             let (rows, total) = cards::list(conn, &staff.office_id, &filter, page, per_page)?;
@@ -67,6 +70,23 @@ pub async fn list(
         })
         .await?;
     Ok(Json(Page { items, total, page, per_page }))
+}
+
+/// The office's kecamatan and kelurahan, and its print batches: the
+/// console's filters.
+#[utoipa::path(get, path = "/api/v1/cards/areas", tag = "cards", security(("bearer" = [])), responses((status = 200, body = Areas), (status = 401, description = "no valid token", body = ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "not allowed for this role", body = ProblemDetails, content_type = "application/problem+json")))]
+pub async fn areas(state: web::Data<AppState>, staff: Staff) -> Result<Json<Areas>, ApiError> {
+    let (places, batches) = state
+        .db(move |conn| Ok((cards::places(conn, &staff.office_id)?, cards::batches(conn, &staff.office_id)?)))
+        .await?;
+    let mut kecamatan: Vec<Kecamatan> = Vec::new();
+    for (kec, kel) in places {
+        match kecamatan.last_mut() {
+            Some(k) if k.name == kec => k.kelurahan.push(kel),
+            _ => kecamatan.push(Kecamatan { name: kec, kelurahan: vec![kel] }),
+        }
+    }
+    Ok(Json(Areas { kecamatan, batches }))
 }
 
 #[utoipa::path(get, path = "/api/v1/cards/{id}", tag = "cards", security(("bearer" = [])), params(("id" = String, Path)), responses((status = 200, body = CardDetail), (status = 401, description = "no valid token", body = ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "not allowed for this role", body = ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "not found (or another office's)", body = ProblemDetails, content_type = "application/problem+json")))]

@@ -1,5 +1,6 @@
 //! Routes (staff): `POST /api/v1/routes/plan` (a proposal), `POST /api/v1/routes`, `GET /api/v1/routes[?date=&courier_id=]`,
-//! `GET /api/v1/routes/{id}`, `PUT /api/v1/routes/{id}/stops`,
+//! `POST /api/v1/routes/batch` (a saved plan), `GET /api/v1/routes/{id}`,
+//! `GET …/sheet.pdf`, `GET …/labels.pdf`, `PUT /api/v1/routes/{id}/stops`,
 //! `POST /api/v1/routes/{id}/cancel`; a courier's day:
 //! `GET /api/v1/couriers/{id}/days/{date}` and `POST …/close`.
 
@@ -10,7 +11,9 @@ use crate::domain::routes;
 use actix_web::web::{self, Json};
 use actix_web::HttpResponse;
 use antar_shared::wire::ProblemDetails;
-use antar_shared::wire::{CloseDay, DayReport, Items, NewRoute, PlanRequest, PlanResponse, Route, StopsUpdate};
+use antar_shared::wire::{
+    CloseDay, DayReport, Items, NewRoute, NewRoutes, PlanRequest, PlanResponse, Route, StopsUpdate,
+};
 use serde::Deserialize;
 
 fn check_date(date: &str) -> Result<(), ApiError> {
@@ -32,6 +35,63 @@ pub async fn create(state: web::Data<AppState>, staff: Staff, body: Json<NewRout
         })
         .await?;
     Ok(HttpResponse::Created().json(route))
+}
+
+/// Saves a day's plan: every route is created, or none is (a card that
+/// cannot go on a route is named in a 409 and nothing is saved).
+#[utoipa::path(post, path = "/api/v1/routes/batch", tag = "routes", security(("bearer" = [])), request_body = NewRoutes, responses((status = 201, body = Items<Route>), (status = 400, description = "invalid request (the field and the reason)", body = ProblemDetails, content_type = "application/problem+json"), (status = 401, description = "no valid token", body = ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "not allowed for this role", body = ProblemDetails, content_type = "application/problem+json"), (status = 409, description = "a card cannot go on a route; nothing saved", body = ProblemDetails, content_type = "application/problem+json"), (status = 422, description = "well-formed, but the server cannot act on it (the field and the reason)", body = ProblemDetails, content_type = "application/problem+json")))]
+pub async fn create_all(
+    state: web::Data<AppState>,
+    staff: Staff,
+    body: Json<NewRoutes>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
+    check_date(&body.date)?;
+    if body.routes.is_empty() {
+        return Err(ApiError::field("routes", "must hold at least one route"));
+    }
+    if let Some(i) = body.routes.iter().position(|r| r.card_ids.is_empty()) {
+        return Err(ApiError::field(&format!("routes[{i}].card_ids"), "must name at least one card"));
+    }
+    let items = state
+        .office_db(staff.office_id.clone(), move |conn, office| {
+            routes::create_all(conn, office, &staff.id, &body.date, &body.routes)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(Items { items }))
+}
+
+fn pdf(name: String, bytes: Vec<u8>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/pdf")
+        .insert_header(("Content-Disposition", format!("inline; filename=\"{name}\"")))
+        .insert_header(("Cache-Control", "no-store"))
+        .body(bytes)
+}
+
+/// The route sheet (A4): the stops in order with what the door needs and a
+/// box to tick.
+#[utoipa::path(get, path = "/api/v1/routes/{id}/sheet.pdf", tag = "routes", security(("bearer" = [])), params(("id" = String, Path)), responses((status = 200, description = "the route sheet", content_type = "application/pdf", body = Vec<u8>), (status = 401, description = "no valid token", body = ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "not allowed for this role", body = ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "not found (or another office's)", body = ProblemDetails, content_type = "application/problem+json")))]
+pub async fn sheet(state: web::Data<AppState>, staff: Staff, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let (name, bytes) = state
+        .office_db(staff.office_id.clone(), move |conn, office| crate::domain::print::route_sheet(conn, office, &id))
+        .await?;
+    Ok(pdf(name, bytes))
+}
+
+/// Envelope labels (A4 sheets of 3 × 8), each with a QR code of the door
+/// link `{ANTAR_PUBLIC_URL}/s/{card_id}`.
+#[utoipa::path(get, path = "/api/v1/routes/{id}/labels.pdf", tag = "routes", security(("bearer" = [])), params(("id" = String, Path)), responses((status = 200, description = "the envelope labels", content_type = "application/pdf", body = Vec<u8>), (status = 401, description = "no valid token", body = ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "not allowed for this role", body = ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "not found (or another office's)", body = ProblemDetails, content_type = "application/problem+json")))]
+pub async fn labels(state: web::Data<AppState>, staff: Staff, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let public_url = state.public_url();
+    let (name, bytes) = state
+        .office_db(staff.office_id.clone(), move |conn, office| {
+            crate::domain::print::route_labels(conn, office, &id, &public_url)
+        })
+        .await?;
+    Ok(pdf(name, bytes))
 }
 
 /// Plans the day's routes for the office's couriers; saves nothing.

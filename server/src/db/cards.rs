@@ -79,6 +79,7 @@ pub struct Filter {
     pub status: Option<String>,
     pub kecamatan: Option<String>,
     pub kelurahan: Option<String>,
+    pub batch: Option<String>,
     pub q: Option<String>,
 }
 
@@ -124,6 +125,9 @@ pub fn list(
         if let Some(k) = &f.kelurahan {
             q = q.filter(upper(cards::kelurahan).eq(k.to_uppercase()));
         }
+        if let Some(b) = &f.batch {
+            q = q.filter(cards::batch.eq(b.clone()));
+        }
         if let Some(text) = f.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
             let pattern = format!("%{}%", text.to_uppercase().replace(['%', '_'], ""));
             q = q.filter(upper(cards::name).like(pattern.clone()).or(cards::nik.like(pattern)));
@@ -138,6 +142,28 @@ pub fn list(
         .select(Card::as_select())
         .load(conn)?;
     Ok((items, total))
+}
+
+/// The office's (kecamatan, kelurahan) pairs, sorted: what the console's
+/// place filters offer.
+pub fn places(conn: &mut DbConnection, office_id: &str) -> QueryResult<Vec<(String, String)>> {
+    cards::table
+        .filter(cards::office_id.eq(office_id))
+        .select((cards::kecamatan, cards::kelurahan))
+        .distinct()
+        .order((cards::kecamatan.asc(), cards::kelurahan.asc()))
+        .load(conn)
+}
+
+/// The office's print batches, sorted.
+pub fn batches(conn: &mut DbConnection, office_id: &str) -> QueryResult<Vec<String>> {
+    let batches: Vec<Option<String>> = cards::table
+        .filter(cards::office_id.eq(office_id).and(cards::batch.is_not_null()))
+        .select(cards::batch)
+        .distinct()
+        .order(cards::batch.asc())
+        .load(conn)?;
+    Ok(batches.into_iter().flatten().collect())
 }
 
 /// Which of these ids are cards of the office.

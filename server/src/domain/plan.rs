@@ -1,13 +1,14 @@
 //! `POST /api/v1/routes/plan`: the office's pool and couriers read from the
 //! database, handed to the pure planner, answered as the wire plan. Saves
-//! nothing: staff adjust the plan and save each route through
-//! `POST /api/v1/routes`.
+//! nothing: staff adjust the plan and save it whole through
+//! `POST /api/v1/routes/batch`.
 
 use crate::api::error::ApiError;
 use crate::config::office_today;
 use crate::db::{cards, offices::Office, routes, DbConnection};
 use crate::domain::planner::{self, geo::Point, PlanCard, PlanInput};
-use antar_shared::wire::{PlanRequest, PlanResponse, PlanRoute, PlanStop, PlanUnassigned};
+use antar_shared::codes::unplanned;
+use antar_shared::wire::{self, PlanRequest, PlanResponse, PlanRoute, PlanStop, PlanUnassigned};
 use antar_shared::Status;
 use std::collections::HashSet;
 
@@ -50,6 +51,7 @@ pub fn plan(conn: &mut DbConnection, office: &Office, req: &PlanRequest) -> Resu
         return Err(ApiError::field("max_stops", "between 1 and 500"));
     }
     let mut out_of_pool = Vec::new();
+    let mut refused: Vec<cards::Card> = Vec::new();
     let pool: Vec<cards::Card> = match &req.card_ids {
         Some(ids) => {
             if ids.len() > MAX_POOL {
@@ -62,24 +64,19 @@ pub fn plan(conn: &mut DbConnection, office: &Office, req: &PlanRequest) -> Resu
             out_of_pool.extend(
                 ids.iter()
                     .filter(|id| !known.contains(id.as_str()) && seen.insert(id.as_str()))
-                    .map(|id| unassigned(id, "not_found")),
+                    .map(|id| unassigned(id, unplanned::NOT_FOUND)),
             );
-            found
-                .into_iter()
-                .filter(|c| {
-                    let why = if busy.contains(&c.id) {
-                        Some("on_open_route")
-                    } else if !matches!(c.status(), Status::Printed | Status::ReturnedToOffice) {
-                        Some("not_plannable")
-                    } else {
-                        None
-                    };
-                    if let Some(why) = why {
-                        out_of_pool.push(unassigned(&c.id, why));
-                    }
-                    why.is_none()
-                })
-                .collect()
+            let (plannable, not): (Vec<_>, Vec<_>) = found.into_iter().partition(|c| {
+                !busy.contains(&c.id) && matches!(c.status(), Status::Printed | Status::ReturnedToOffice)
+            });
+            out_of_pool.extend(not.iter().map(|c| {
+                unassigned(
+                    &c.id,
+                    if busy.contains(&c.id) { unplanned::ON_OPEN_ROUTE } else { unplanned::NOT_PLANNABLE },
+                )
+            }));
+            refused = not;
+            plannable
         }
         None => {
             let limit = i64::try_from(MAX_POOL + 1).unwrap_or(i64::MAX);
@@ -110,6 +107,15 @@ pub fn plan(conn: &mut DbConnection, office: &Office, req: &PlanRequest) -> Resu
         max_stops: usize::try_from(max_stops).unwrap_or(1),
     };
     let plan = planner::plan(&input);
+    let shown = pool.iter().chain(&refused).map(|c| wire::PlanCard {
+        id: c.id.clone(),
+        name: c.name.clone(),
+        address: c.address.clone(),
+        rt: c.rt.clone(),
+        rw: c.rw.clone(),
+        kelurahan: c.kelurahan.clone(),
+        kecamatan: c.kecamatan.clone(),
+    });
     let mut unassigned_cards: Vec<PlanUnassigned> =
         plan.unassigned.iter().map(|(id, why)| unassigned(id, why.as_str())).collect();
     unassigned_cards.extend(out_of_pool);
@@ -134,5 +140,7 @@ pub fn plan(conn: &mut DbConnection, office: &Office, req: &PlanRequest) -> Resu
             })
             .collect(),
         unassigned: unassigned_cards,
+        office: plan.office,
+        cards: shown.collect(),
     })
 }

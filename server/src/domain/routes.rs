@@ -118,34 +118,79 @@ pub fn create(
     date: &str,
     card_ids: &[String],
 ) -> Result<Route, ApiError> {
+    db::write_tx(conn, |conn| create_in(conn, office, actor, courier_id, date, card_ids))
+}
+
+/// A day's plan saved whole: one transaction, so a refused card leaves no
+/// route behind. The 409 says which route and which card.
+pub fn create_all(
+    conn: &mut DbConnection,
+    office: &Office,
+    actor: &str,
+    date: &str,
+    plan: &[antar_shared::wire::NewRouteOfDay],
+) -> Result<Vec<Route>, ApiError> {
     db::write_tx(conn, |conn| {
-        check_courier(conn, office, courier_id)?;
-        check_cards(conn, office, card_ids)?;
-        ensure_free(conn, card_ids)?;
-        let route = routes::RouteRow {
-            id: db::new_id(),
-            office_id: office.id.clone(),
-            courier_id: courier_id.to_owned(),
-            date: date.to_owned(),
-            status: "open".into(),
-            created_by: actor.to_owned(),
-            created_at: db::now(),
-            ended_at: None,
-        };
-        let stops: Vec<routes::StopRow> = card_ids
-            .iter()
-            .zip(1..)
-            .map(|(card_id, seq)| routes::StopRow {
-                route_id: route.id.clone(),
-                card_id: card_id.clone(),
-                seq,
-                active: true,
+        let mut seen = std::collections::HashSet::new();
+        for (i, r) in plan.iter().enumerate() {
+            if let Some(twice) = r.card_ids.iter().find(|c| !seen.insert(c.as_str())) {
+                return Err(ApiError::Conflict(format!("card {twice} is in the plan twice (route {})", i + 1)));
+            }
+        }
+        plan.iter()
+            .enumerate()
+            .map(|(i, r)| {
+                create_in(conn, office, actor, &r.courier_id, date, &r.card_ids).map_err(|e| match e {
+                    ApiError::Conflict(why) => ApiError::Conflict(format!("route {}: {why}", i + 1)),
+                    ApiError::Unprocessable { code, detail, errors } => ApiError::Unprocessable {
+                        code,
+                        detail: format!("routes[{i}].{detail}"),
+                        errors: errors
+                            .into_iter()
+                            .map(|f| antar_shared::wire::FieldError { field: format!("routes[{i}].{}", f.field), ..f })
+                            .collect(),
+                    },
+                    other => other,
+                })
             })
-            .collect();
-        routes::insert(conn, &route, &stops)?;
-        assign(conn, office, &route, card_ids, actor)?;
-        Ok(to_wire(route, stops))
+            .collect()
     })
+}
+
+fn create_in(
+    conn: &mut DbConnection,
+    office: &Office,
+    actor: &str,
+    courier_id: &str,
+    date: &str,
+    card_ids: &[String],
+) -> Result<Route, ApiError> {
+    check_courier(conn, office, courier_id)?;
+    check_cards(conn, office, card_ids)?;
+    ensure_free(conn, card_ids)?;
+    let route = routes::RouteRow {
+        id: db::new_id(),
+        office_id: office.id.clone(),
+        courier_id: courier_id.to_owned(),
+        date: date.to_owned(),
+        status: "open".into(),
+        created_by: actor.to_owned(),
+        created_at: db::now(),
+        ended_at: None,
+    };
+    let stops: Vec<routes::StopRow> = card_ids
+        .iter()
+        .zip(1..)
+        .map(|(card_id, seq)| routes::StopRow {
+            route_id: route.id.clone(),
+            card_id: card_id.clone(),
+            seq,
+            active: true,
+        })
+        .collect();
+    routes::insert(conn, &route, &stops)?;
+    assign(conn, office, &route, card_ids, actor)?;
+    Ok(to_wire(route, stops))
 }
 
 fn open_route(conn: &mut DbConnection, office: &Office, id: &str) -> Result<routes::RouteRow, ApiError> {

@@ -1,49 +1,10 @@
 //! Great-circle geometry and tour improvement for the planner.
 
-/// A WGS84 position in degrees.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Point {
-    pub lat: f64,
-    pub lon: f64,
-}
-
-const EARTH_RADIUS_M: f64 = 6_371_008.8;
-
-/// Haversine distance in metres.
-pub fn distance_m(a: Point, b: Point) -> f64 {
-    let (la, lb) = (a.lat.to_radians(), b.lat.to_radians());
-    let dlat = lb - la;
-    let dlon = (b.lon - a.lon).to_radians();
-    let h = (dlat / 2.0).sin().powi(2) + la.cos() * lb.cos() * (dlon / 2.0).sin().powi(2);
-    2.0 * EARTH_RADIUS_M * h.sqrt().min(1.0).asin()
-}
-
-/// The mean of the points (fine over a city), or none of none.
-pub fn centre(points: &[Point]) -> Option<Point> {
-    if points.is_empty() {
-        return None;
-    }
-    let n = points.len() as f64;
-    Some(Point {
-        lat: points.iter().map(|p| p.lat).sum::<f64>() / n,
-        lon: points.iter().map(|p| p.lon).sum::<f64>() / n,
-    })
-}
+pub use antar_shared::geo::{centre, closed_length, distance_m, Point};
 
 /// The direction from `from` to `to`, in radians (-π, π].
 pub fn bearing(from: Point, to: Point) -> f64 {
     (to.lat - from.lat).atan2((to.lon - from.lon) * from.lat.to_radians().cos())
-}
-
-/// Length of office → stops → office.
-pub fn closed_length(office: Point, stops: &[Point]) -> f64 {
-    let mut at = office;
-    let mut total = 0.0;
-    for &p in stops {
-        total += distance_m(at, p);
-        at = p;
-    }
-    total + distance_m(at, office)
 }
 
 /// A visiting order: nearest neighbour from `start`, ties by index.

@@ -22,6 +22,7 @@ pub mod geo;
 #[cfg(test)]
 mod tests;
 
+use antar_shared::codes::unplanned;
 use geo::Point;
 use std::collections::BTreeMap;
 
@@ -105,9 +106,9 @@ pub enum Unassigned {
 impl Unassigned {
     pub fn as_str(self) -> &'static str {
         match self {
-            Unassigned::RtOverCap => "rt_over_cap",
-            Unassigned::NoCapacity => "no_capacity",
-            Unassigned::NoCourier => "no_courier",
+            Unassigned::RtOverCap => unplanned::RT_OVER_CAP,
+            Unassigned::NoCapacity => unplanned::NO_CAPACITY,
+            Unassigned::NoCourier => unplanned::NO_COURIER,
         }
     }
 }
@@ -116,6 +117,9 @@ impl Unassigned {
 pub struct Plan {
     pub routes: Vec<PlannedRoute>,
     pub unassigned: Vec<(String, Unassigned)>,
+    /// Where the tours start and end (the office, else the centre of the
+    /// located cards).
+    pub office: Option<Point>,
 }
 
 /// The RT a card belongs to: its place in the address hierarchy.
@@ -213,7 +217,7 @@ pub fn plan(input: &PlanInput) -> Plan {
         let why = if couriers.is_empty() { Unassigned::NoCourier } else { Unassigned::NoCapacity };
         unassigned.extend(blocks.iter().flat_map(|b| b.stops.iter().map(|s| (s.card_id.clone(), why))));
         unassigned.sort_by(|a, b| a.0.cmp(&b.0));
-        return Plan { routes: Vec::new(), unassigned };
+        return Plan { routes: Vec::new(), unassigned, office };
     }
     blocks.retain(|b| {
         let fits = b.stops.len() <= cap;
@@ -275,7 +279,7 @@ pub fn plan(input: &PlanInput) -> Plan {
         .map(|(courier_id, load)| route(courier_id, load, office))
         .collect();
     unassigned.sort_by(|a, b| a.0.cmp(&b.0));
-    Plan { routes, unassigned }
+    Plan { routes, unassigned, office }
 }
 
 /// Kelurahan with a location by angle around the office, then the rest by

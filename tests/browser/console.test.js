@@ -1,0 +1,218 @@
+// The office console in a real browser against the real server (SQLite):
+// staff land in it, plan a day, adjust the plan, save it whole or not at
+// all, and page through and import cards; a dropped network says so.
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { api, launchBrowser, login, openAppAs, startServer } from "./harness.js";
+
+let server;
+let browser;
+let staff;
+
+const DESK = { viewport: { width: 1366, height: 768 } };
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+  staff = await login(server.base, "petugas", "petugas-demo-1871");
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+function tomorrow() {
+  const d = new Date();
+  d.setDate(d.getDate() + 1);
+  return d.toISOString().slice(0, 10);
+}
+
+/// The kelurahan with the most plannable cards, and those cards' ids.
+async function busiestKelurahan() {
+  const counts = new Map();
+  for (let page = 1; ; page++) {
+    const r = await api(server.base, "GET", `/api/v1/cards?status=printed&per_page=100&page=${page}`, staff);
+    for (const c of r.json.items) counts.set(c.kelurahan, (counts.get(c.kelurahan) ?? 0) + 1);
+    if (page * 100 >= r.json.total) break;
+  }
+  return [...counts.entries()].sort((a, b) => b[1] - a[1])[0];
+}
+
+async function stopIds(route) {
+  return route.getByTestId("plan-stop").evaluateAll((els) => els.map((e) => e.dataset.cardId));
+}
+
+async function planFor(page, kelurahan) {
+  await page.getByTestId("console-nav-planner").click();
+  await page.getByTestId("plan-date").fill(tomorrow());
+  await page.getByTestId("plan-courier").first().waitFor();
+  await page.getByTestId("plan-kelurahan").selectOption(kelurahan);
+  await page.getByTestId("plan-cap").fill("40");
+  await page.getByTestId("plan-cap").dispatchEvent("change");
+  await page.getByTestId("plan-run").click();
+  await page.getByTestId("plan-route").first().waitFor();
+}
+
+test("staff who log in at / land in the console; a courier who opens the console is sent to the phone app", async () => {
+  const desk = await openAppAs(browser, server.base, "petugas", "petugas-demo-1871", DESK);
+  await desk.page.waitForURL(/\/console\/$/);
+  await desk.page.getByTestId("console-nav-planner").waitFor();
+  assert.equal(await desk.page.getByTestId("stop-row").count(), 0);
+  await desk.context.close();
+
+  const phone = await browser.newContext({ viewport: { width: 360, height: 740 } });
+  const page = await phone.newPage();
+  await page.goto(`${server.base}/console/plan`);
+  await page.getByTestId("login-username").fill("kurir");
+  await page.getByTestId("login-password").fill("kurir-demo-1871");
+  await page.getByTestId("login-submit").click();
+  await page.waitForURL(`${server.base}/`);
+  await page.getByTestId("stop-row").first().waitFor();
+  await phone.close();
+});
+
+test("staff plan tomorrow, move, reorder and drop cards, save every route, and the server holds them in that order", async () => {
+  const [kelurahan, n] = await busiestKelurahan();
+  const { context, page } = await openAppAs(browser, server.base, "petugas", "petugas-demo-1871", DESK);
+  await planFor(page, kelurahan);
+
+  const routes = page.getByTestId("plan-route");
+  assert.equal(await routes.count(), 2, "one route per demo courier");
+  const [a, b] = [routes.nth(0), routes.nth(1)];
+  const total = (await stopIds(a)).length + (await stopIds(b)).length + (await page.getByTestId("plan-unassigned").count());
+  assert.equal(total, n, "every card of the kelurahan is planned or listed unassigned");
+  await page.getByTestId("plan-map").waitFor();
+  assert.equal(await page.getByTestId("plan-map-office").count(), 1, "the office (or the pins' centre) is marked");
+
+  // Move a's last stop to b: both counts and lengths change.
+  const aBefore = await stopIds(a);
+  const bBefore = await stopIds(b);
+  assert.ok(aBefore.length >= 3, `courier a has stops: ${aBefore.length}`);
+  const metres = async (route) => Number(await route.getByTestId("plan-route-km").getAttribute("data-distance-m"));
+  const [lengthA, lengthB] = [await metres(a), await metres(b)];
+  const moved = aBefore.at(-1);
+  const bId = await b.getAttribute("data-courier-id");
+  await a.locator(`[data-testid=plan-stop][data-card-id="${moved}"] [data-testid=plan-move]`).selectOption(bId);
+  await b.locator(`[data-testid=plan-stop][data-card-id="${moved}"]`).waitFor();
+  assert.deepEqual(await stopIds(b), [...bBefore, moved]);
+  assert.equal((await stopIds(a)).length, aBefore.length - 1);
+  assert.match(await a.getByTestId("plan-route-stops").textContent(), new RegExp(`^${aBefore.length - 1} / 40`));
+  assert.ok(await metres(a) < lengthA, "a's tour is shorter without the stop");
+  assert.ok(await metres(b) > lengthB, "b's tour is longer with it");
+
+  // Reorder: a's second stop goes first.
+  const [first, second] = await stopIds(a);
+  await a.locator(`[data-testid=plan-stop][data-card-id="${second}"] [data-testid=plan-up]`).click();
+  assert.deepEqual((await stopIds(a)).slice(0, 2), [second, first]);
+
+  // Drop a's third stop back to the pool.
+  const dropped = (await stopIds(a))[2];
+  await a.locator(`[data-testid=plan-stop][data-card-id="${dropped}"] [data-testid=plan-drop]`).click();
+  const out = page.locator(`[data-testid=plan-unassigned][data-card-id="${dropped}"]`);
+  await out.waitFor();
+  assert.equal(await out.getAttribute("data-reason"), "dropped");
+  assert.match(await out.textContent(), /Dikeluarkan oleh petugas/);
+
+  const wantA = await stopIds(a);
+  const wantB = await stopIds(b);
+  await page.getByTestId("plan-save").click();
+  await page.getByTestId("plan-saved").waitFor();
+  assert.equal(await page.getByTestId("saved-route").count(), 2);
+
+  const saved = (await api(server.base, "GET", `/api/v1/routes?date=${tomorrow()}`, staff)).json.items;
+  const byCourier = Object.fromEntries(saved.map((r) => [r.courier_id, r.stops.sort((x, y) => x.seq - y.seq).map((s) => s.card_id)]));
+  assert.deepEqual(byCourier[await a.getAttribute("data-courier-id")], wantA, "courier a's route, in the order on screen");
+  assert.deepEqual(byCourier[bId], wantB);
+  const card = await api(server.base, "GET", `/api/v1/cards/${dropped}`, staff);
+  assert.equal(card.json.status, "printed", "the dropped card stays in the pool");
+  await context.close();
+});
+
+test("a plan with one card taken meanwhile saves nothing and names that card", async () => {
+  const [kelurahan] = await busiestKelurahan();
+  const { context, page } = await openAppAs(browser, server.base, "petugas", "petugas-demo-1871", DESK);
+  await planFor(page, kelurahan);
+  const routes = page.getByTestId("plan-route");
+  const planned = [...(await stopIds(routes.nth(0))), ...(await stopIds(routes.nth(1)))];
+  assert.ok(planned.length >= 2);
+  const before = (await api(server.base, "GET", `/api/v1/routes?date=${tomorrow()}`, staff)).json.items.length;
+
+  // Another desk puts one of the planned cards on a route first.
+  const couriers = (await api(server.base, "GET", "/api/v1/users?role=courier", staff)).json.items;
+  const taken = planned.at(-1);
+  const other = await api(server.base, "POST", "/api/v1/routes", staff, { courier_id: couriers[0].id, date: tomorrow(), card_ids: [taken] });
+  assert.equal(other.status, 201);
+
+  await page.getByTestId("plan-save").click();
+  const error = page.getByTestId("plan-error");
+  await error.waitFor();
+  assert.match(await error.textContent(), new RegExp(taken), "the 409 names the card");
+  const after = (await api(server.base, "GET", `/api/v1/routes?date=${tomorrow()}`, staff)).json.items.length;
+  assert.equal(after, before + 1, "only the other desk's route: the plan saved nothing");
+  const untouched = await api(server.base, "GET", `/api/v1/cards/${planned[0]}`, staff);
+  assert.equal(untouched.json.status, "printed");
+  await context.close();
+});
+
+test("the card list filters by kecamatan and print batch", async () => {
+  const { context, page } = await openAppAs(browser, server.base, "petugas", "petugas-demo-1871", DESK);
+  await page.getByTestId("console-nav-cards").click();
+  await page.getByTestId("card-row").first().waitFor();
+  const areas = (await api(server.base, "GET", "/api/v1/cards/areas", staff)).json;
+  const kec = areas.kecamatan[0].name;
+  await page.getByTestId("card-kecamatan-filter").selectOption(kec);
+  const expected = (await api(server.base, "GET", `/api/v1/cards?kecamatan=${encodeURIComponent(kec)}&per_page=1`, staff)).json.total;
+  await page.getByTestId("card-total").filter({ hasText: `: ${expected}` }).waitFor();
+  for (const text of await page.getByTestId("card-row").allTextContents()) assert.ok(text.includes(kec), text);
+
+  const batch = areas.batches[0];
+  await page.getByTestId("card-batch-filter").selectOption(batch);
+  const both = (await api(server.base, "GET", `/api/v1/cards?kecamatan=${encodeURIComponent(kec)}&batch=${encodeURIComponent(batch)}&per_page=1`, staff)).json.total;
+  assert.ok(both < expected, "the batch narrows the list");
+  await page.getByTestId("card-total").filter({ hasText: `: ${both}` }).waitFor();
+  await context.close();
+});
+
+test("staff import a damaged print batch, see its progress, and read the per-row report", async () => {
+  const { context, page } = await openAppAs(browser, server.base, "petugas", "petugas-demo-1871", DESK);
+  await page.getByTestId("console-nav-cards").click();
+  await page.getByTestId("card-row").first().waitFor();
+  const csv = "NIK;NAMA;ALAMAT;KELURAHAN;KECAMATAN\n1871010101990001;ANI BARU;JL. A;RAJABASA;RAJABASA\n12345;BUDI;JL. B;RAJABASA;RAJABASA\n";
+  await page.getByTestId("import-file").setInputFiles({ name: "batch.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+  await page.getByTestId("import-submit").click();
+  const report = page.getByTestId("import-report");
+  await report.waitFor();
+  assert.match(await report.textContent(), /1 diimpor · 0 duplikat · 1 ditolak/);
+  const problem = page.getByTestId("import-problem").first();
+  assert.match(await problem.textContent(), /^3NIK/, "line 3, column NIK");
+
+  // A large file: the upload's progress shows while it is sent.
+  const rows = ["NIK;NAMA;ALAMAT;KELURAHAN;KECAMATAN"];
+  for (let i = 0; i < 40000; i++) rows.push(`1871010101${String(900000 + i).slice(-6)};WARGA ${i} ${"X".repeat(60)};JL. PANJANG ${i};RAJABASA;RAJABASA`);
+  await page.getByTestId("import-dry-run").check();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 20, downloadThroughput: 4_000_000, uploadThroughput: 1_000_000 });
+  await page.getByTestId("import-file").setInputFiles({ name: "big.csv", mimeType: "text/csv", buffer: Buffer.from(rows.join("\n")) });
+  await page.getByTestId("import-submit").click();
+  const progress = page.getByTestId("import-progress");
+  await progress.waitFor();
+  assert.match(await progress.textContent(), /Mengunggah \d+%|Server memeriksa/);
+  await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+  await page.getByTestId("import-report").filter({ hasText: "akan diimpor" }).waitFor({ timeout: 60_000 });
+  await context.close();
+});
+
+test("a dropped network says so and a retry loads the list once it is back", async () => {
+  const { context, page } = await openAppAs(browser, server.base, "petugas", "petugas-demo-1871", DESK);
+  await page.getByTestId("console-nav-planner").waitFor();
+  await context.setOffline(true);
+  await page.getByTestId("console-nav-cards").click();
+  const failure = page.getByTestId("network-error");
+  await failure.waitFor();
+  assert.match(await failure.textContent(), /Tidak ada koneksi ke server/);
+  await context.setOffline(false);
+  await failure.getByTestId("retry").click();
+  await page.getByTestId("card-row").first().waitFor();
+  await context.close();
+});

@@ -1,0 +1,117 @@
+//! The console's text: Bahasa Indonesia first, English second. Words both
+//! apps use (login, language, errors) are `antar_web::i18n::C`.
+
+pub use antar_web::i18n::{status_label, t, Lang, C};
+
+antar_web::texts! {
+    T;
+    Console => ("Konsol kantor", "Office console"),
+    NavPlanner => ("Rencana rute", "Route planner"),
+    NavCards => ("Kartu", "Cards"),
+    NetworkDown => ("Tidak ada koneksi ke server. Periksa jaringan kantor, lalu coba lagi.", "No connection to the server. Check the office network, then try again."),
+    Retry => ("Coba lagi", "Try again"),
+    NotFound => ("Halaman tidak ditemukan", "Page not found"),
+    Cards => ("Kartu", "Cards"),
+    Search => ("Cari nama atau NIK", "Search name or NIK"),
+    AllStatuses => ("Semua status", "All statuses"),
+    AllKecamatan => ("Semua kecamatan", "All kecamatan"),
+    AllKelurahan => ("Semua kelurahan", "All kelurahan"),
+    AllBatches => ("Semua batch cetak", "All print batches"),
+    Kecamatan => ("Kecamatan", "Kecamatan"),
+    Kelurahan => ("Kelurahan", "Kelurahan"),
+    Batch => ("Batch cetak", "Print batch"),
+    Name => ("Nama", "Name"),
+    Address => ("Alamat", "Address"),
+    Status => ("Status", "Status"),
+    Total => ("Jumlah", "Total"),
+    Previous => ("Sebelumnya", "Previous"),
+    Next => ("Berikutnya", "Next"),
+    Import => ("Impor batch cetak (CSV)", "Import print batch (CSV)"),
+    DryRun => ("Periksa saja, jangan simpan", "Check only, do not save"),
+    Upload => ("Unggah", "Upload"),
+    Uploading => ("Mengunggah", "Uploading"),
+    Checking => ("Server memeriksa dan menyimpan baris…", "The server is checking and saving the rows…"),
+    Imported => ("diimpor", "imported"),
+    WouldImport => ("akan diimpor", "would be imported"),
+    FailedAttempts => ("Gagal antar", "Failed attempts"),
+    Courier => ("Kurir", "Courier"),
+    Review => ("Tinjauan", "Review"),
+    Flagged => ("Perlu ditinjau", "Needs review"),
+    Duplicates => ("duplikat", "duplicates"),
+    RejectedRows => ("ditolak", "rejected"),
+    Errors => ("Kesalahan", "Errors"),
+    Warnings => ("Peringatan", "Warnings"),
+    Line => ("Baris", "Line"),
+    Column => ("Kolom", "Column"),
+    Message => ("Keterangan", "Message"),
+    PlanTitle => ("Rencana rute harian", "Daily route plan"),
+    PlanDate => ("Tanggal antar", "Delivery date"),
+    PlanCouriers => ("Kurir yang bertugas", "Couriers on duty"),
+    NoCouriers => ("Belum ada kurir. Admin dapat menambah pengguna kurir.", "No couriers yet. An admin can add courier users."),
+    PlanPool => ("Kartu yang direncanakan", "Cards to plan"),
+    PlanPoolHint => ("Semua kartu tercetak atau kembali ke kantor yang belum ada di rute terbuka.", "Every card printed or back at the office that is on no open route."),
+    MaxStops => ("Maks. alamat per kurir", "Max stops per courier"),
+    PlanRun => ("Buat rencana", "Make the plan"),
+    Planning => ("Merencanakan…", "Planning…"),
+    PlanSave => ("Simpan semua rute", "Save every route"),
+    Saving => ("Menyimpan…", "Saving…"),
+    Saved => ("Tersimpan", "Saved"),
+    SavedRoutes => ("rute tersimpan. Cetak untuk tas kurir:", "routes saved. Print for the couriers' bags:"),
+    SaveRefused => ("Tidak ada yang disimpan", "Nothing was saved"),
+    Stops => ("alamat", "stops"),
+    Km => ("km", "km"),
+    MoveTo => ("Pindah ke…", "Move to…"),
+    Up => ("Naik", "Up"),
+    Down => ("Turun", "Down"),
+    DropCard => ("Keluarkan", "Take out"),
+    Unassigned => ("Belum mendapat kurir", "Not on a route"),
+    AssignTo => ("Beri ke…", "Give to…"),
+    OverCap => ("Kurir itu sudah penuh (batas alamat per kurir).", "That courier is full (the stop cap)."),
+    Approximate => ("lokasi perkiraan (pusat kelurahan/RT)", "approximate location (centre of the kelurahan/RT)"),
+    NoLocation => ("tanpa lokasi", "no location"),
+    OfficeMark => ("Kantor", "Office"),
+    Sheet => ("Lembar rute (PDF)", "Route sheet (PDF)"),
+    Labels => ("Label amplop (PDF)", "Envelope labels (PDF)"),
+    EmptyPool => ("Tidak ada kartu untuk direncanakan.", "No cards to plan."),
+    ReasonRtOverCap => ("RT ini lebih banyak dari batas alamat satu kurir", "This RT alone is over one courier's cap"),
+    ReasonNoCapacity => ("Semua kurir sudah penuh", "Every courier is full"),
+    ReasonNoCourier => ("Tidak ada kurir bertugas", "No courier works the day"),
+    ReasonNotFound => ("Kartu tidak ditemukan", "No such card"),
+    ReasonNotPlannable => ("Status kartu tidak bisa dirutekan", "The card's status cannot go on a route"),
+    ReasonOnOpenRoute => ("Sudah ada di rute terbuka", "Already on an open route"),
+    ReasonDropped => ("Dikeluarkan oleh petugas", "Taken out by staff"),
+}
+
+/// Why a card is on no route, as staff read it.
+pub fn reason_text(reason: &str) -> T {
+    use antar_shared::codes::unplanned as u;
+    match reason {
+        u::RT_OVER_CAP => T::ReasonRtOverCap,
+        u::NO_CAPACITY => T::ReasonNoCapacity,
+        u::NO_COURIER => T::ReasonNoCourier,
+        u::NOT_FOUND => T::ReasonNotFound,
+        u::NOT_PLANNABLE => T::ReasonNotPlannable,
+        u::ON_OPEN_ROUTE => T::ReasonOnOpenRoute,
+        _ => T::ReasonDropped,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_console_text_exists_in_both_languages() {
+        for &key in T::ALL {
+            assert!(!t(Lang::Id, key).is_empty(), "{key:?} id");
+            assert!(!t(Lang::En, key).is_empty(), "{key:?} en");
+        }
+    }
+
+    #[test]
+    fn every_reason_the_planner_gives_has_its_own_text() {
+        for &reason in antar_shared::codes::unplanned::ALL {
+            assert_ne!(reason_text(reason), T::ReasonDropped, "{reason}");
+        }
+    }
+}

@@ -1,0 +1,66 @@
+//! The console works online only, so a dropped network must say so plainly
+//! and offer a retry rather than leave a screen half loaded.
+
+use crate::i18n::{t, Lang, T};
+use antar_web::api::{self, ApiError};
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct FailureProps {
+    pub lang: Lang,
+    pub error: ApiError,
+    #[prop_or_default]
+    pub on_retry: Option<Callback<()>>,
+}
+
+/// Why a load failed, in words staff can act on, with a retry.
+#[component]
+pub fn Failure(p: &FailureProps) -> Html {
+    let l = p.lang;
+    let text = match &p.error {
+        ApiError::Network => t(l, T::NetworkDown).to_owned(),
+        ApiError::Problem(pd) => pd.detail.clone(),
+        ApiError::Unauthorized => t(l, antar_web::i18n::C::LoginFailed).to_owned(),
+        ApiError::Other(code) => format!("{} (HTTP {code})", t(l, antar_web::i18n::C::LoadFailed)),
+    };
+    html! {
+        <div class="failure" role="alert" data-testid="network-error">
+            <span>{ text }</span>
+            if let Some(retry) = &p.on_retry {
+                <button class="secondary" data-testid="retry" onclick={retry.reform(|_| ())}>{ t(l, T::Retry) }</button>
+            }
+        </div>
+    }
+}
+
+/// A click that fetches a file the API makes (with the session's token,
+/// which a plain link cannot carry) and hands it to the browser as a
+/// download named `name`.
+pub fn download(path: String, name: String) -> Callback<MouseEvent> {
+    Callback::from(move |_: MouseEvent| {
+        let (path, name) = (path.clone(), name.clone());
+        wasm_bindgen_futures::spawn_local(async move {
+            let Ok((bytes, kind)) = api::get_bytes(&path).await else { return };
+            let _ = save_bytes(&bytes, &kind, &name);
+        });
+    })
+}
+
+fn save_bytes(bytes: &[u8], kind: &str, name: &str) -> Option<()> {
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(kind);
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).ok()?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).ok()?;
+    let doc = web_sys::window()?.document()?;
+    let a: web_sys::HtmlAnchorElement = doc.create_element("a").ok()?.dyn_into().ok()?;
+    a.set_href(&url);
+    a.set_download(name);
+    doc.body()?.append_child(&a).ok()?;
+    a.click();
+    a.remove();
+    // The object URL is left for the page's life: revoking it at once can
+    // cancel the download before the browser has read it.
+    Some(())
+}

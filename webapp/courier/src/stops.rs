@@ -1,0 +1,208 @@
+//! Finding a stop in a long list: by name, address or RT, and by whether it
+//! still needs the courier. Pure, so the rules are tested natively.
+
+use crate::outbox::is_open;
+use antar_shared::wire::{CourierRoute, DoorstepStop};
+use antar_shared::Status;
+
+/// Which stops the list shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Show {
+    #[default]
+    All,
+    /// Still to deliver today.
+    Open,
+    /// Delivered, returned or otherwise finished.
+    Done,
+}
+
+impl Show {
+    pub fn parse(v: &str) -> Show {
+        match v {
+            "open" => Show::Open,
+            "done" => Show::Done,
+            _ => Show::All,
+        }
+    }
+}
+
+/// An RT or RW number as typed or printed: "007", "7" and "RT 7" are one.
+fn rt_number(s: &str) -> Option<u32> {
+    let digits = s.trim().trim_start_matches(|c: char| c.is_ascii_alphabetic() || c.is_whitespace());
+    digits.parse().ok()
+}
+
+/// Whether a stop fits what the courier typed and picked. The query matches
+/// the name or address (any case), or the RT number ("7", "007", "rt 7").
+pub fn shows(stop: &DoorstepStop, status: Status, query: &str, show: Show) -> bool {
+    let wanted = match show {
+        Show::All => true,
+        Show::Open => is_open(status),
+        Show::Done => !is_open(status),
+    };
+    let q = query.trim().to_lowercase();
+    if !wanted || q.is_empty() {
+        return wanted;
+    }
+    let in_text = stop.name.to_lowercase().contains(&q) || stop.address.to_lowercase().contains(&q);
+    let rt = rt_number(&q).is_some_and(|n| stop.rt.as_deref().and_then(rt_number) == Some(n));
+    in_text || rt
+}
+
+/// The day the list opens on, among the days the downloaded routes are
+/// for (`YYYY-MM-DD`, any order): today's; else the next one ahead (the
+/// office planned tomorrow early); else the latest still open.
+pub fn day_to_show(days: &[String], today: &str) -> Option<String> {
+    let ahead = days.iter().filter(|d| d.as_str() >= today).min();
+    ahead.or_else(|| days.iter().max()).cloned()
+}
+
+/// What a courier scanned or typed at the door: a label's QR code (the
+/// door link `…/s/{card_id}`, or the card id alone) or the stop number
+/// printed on the label ("12", "#12").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DoorCode {
+    Card(String),
+    Seq(u32),
+}
+
+pub fn door_code(text: &str) -> Option<DoorCode> {
+    let t = text.trim();
+    let number = t.trim_start_matches('#').trim();
+    if !number.is_empty() && number.chars().all(|c| c.is_ascii_digit()) {
+        return number.parse().ok().filter(|n| *n > 0).map(DoorCode::Seq);
+    }
+    let id = t.find("/s/").map_or(t, |i| &t[i + 3..]);
+    let id = id.split(['?', '#', '/']).next().unwrap_or_default();
+    let plausible = (8..=64).contains(&id.len()) && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+    plausible.then(|| DoorCode::Card(id.to_ascii_lowercase()))
+}
+
+/// The stop a door code names: a card on any downloaded route, or the stop
+/// with that number on the day shown. Its day and card id.
+pub fn find_door_stop(routes: &[CourierRoute], code: &DoorCode, day: Option<&str>) -> Option<(String, String)> {
+    routes.iter().find_map(|r| {
+        let hit = r.stops.iter().find(|s| match code {
+            DoorCode::Card(id) => s.card_id.eq_ignore_ascii_case(id),
+            DoorCode::Seq(n) => Some(r.date.as_str()) == day && u32::try_from(s.seq).ok() == Some(*n),
+        })?;
+        Some((r.date.clone(), hit.card_id.clone()))
+    })
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// A stop on a route, for tests of the app's rules.
+    pub(crate) fn stop(name: &str, address: &str, rt: Option<&str>) -> DoorstepStop {
+        DoorstepStop {
+            card_id: "c".into(),
+            seq: 1,
+            name: name.into(),
+            address: address.into(),
+            rt: rt.map(str::to_owned),
+            rw: Some("002".into()),
+            kelurahan: "K".into(),
+            kecamatan: "C".into(),
+            phone: None,
+            landmark: None,
+            nik_check: antar_shared::doorstep::NikCheck::new(b"k", "1871110211750001", ""),
+            status: Status::Assigned,
+            failed_attempts: 0,
+            pin_lat: None,
+            pin_lon: None,
+            replacement: false,
+        }
+    }
+
+    #[test]
+    fn a_query_finds_a_stop_by_name_address_or_rt() {
+        let s = stop("SITI AMINAH", "JL. MELATI NO. 4", Some("007"));
+        for q in ["siti", "Aminah", "melati", "7", "007", "RT 7", "rt7", "  siti  ", ""] {
+            assert!(shows(&s, Status::Assigned, q, Show::All), "{q:?}");
+        }
+        for q in ["budi", "8", "rt 70", "mawar"] {
+            assert!(!shows(&s, Status::Assigned, q, Show::All), "{q:?}");
+        }
+        assert!(!shows(&stop("A", "B", None), Status::Assigned, "7", Show::All), "no RT, no RT match");
+    }
+
+    #[test]
+    fn the_list_opens_on_today_else_the_next_day_else_the_last_open_one() {
+        let days = |ds: &[&str]| ds.iter().map(|d| (*d).to_owned()).collect::<Vec<_>>();
+        let today = "2026-11-23";
+        assert_eq!(day_to_show(&days(&["2026-11-24", "2026-11-23", "2026-11-22"]), today).as_deref(), Some(today));
+        assert_eq!(day_to_show(&days(&["2026-11-24", "2026-11-22"]), today).as_deref(), Some("2026-11-24"));
+        assert_eq!(day_to_show(&days(&["2026-11-20", "2026-11-22"]), today).as_deref(), Some("2026-11-22"));
+        assert_eq!(day_to_show(&[], today), None);
+    }
+
+    #[test]
+    fn open_and_done_split_the_list_by_what_is_left_to_do() {
+        let s = stop("SITI", "JL", None);
+        assert!(shows(&s, Status::WithCourier, "", Show::Open));
+        assert!(!shows(&s, Status::Delivered, "", Show::Open));
+        assert!(shows(&s, Status::Delivered, "", Show::Done));
+        assert!(shows(&s, Status::ReturnedToOffice, "siti", Show::Done));
+        assert!(!shows(&s, Status::Assigned, "", Show::Done));
+        assert_eq!(Show::parse("open"), Show::Open);
+        assert_eq!(Show::parse("anything"), Show::All);
+    }
+
+    #[test]
+    fn a_door_code_is_a_door_link_a_card_id_or_a_stop_number() {
+        let id = "0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b";
+        for text in [
+            format!("https://antar.example.go.id/s/{id}"),
+            format!("http://10.0.0.5:8080/s/{id}?utm=x"),
+            format!("/s/{id}"),
+            format!("  {}  ", id.to_uppercase()),
+        ] {
+            assert_eq!(door_code(&text), Some(DoorCode::Card(id.to_owned())), "{text}");
+        }
+        assert_eq!(door_code("12"), Some(DoorCode::Seq(12)));
+        assert_eq!(door_code("#7"), Some(DoorCode::Seq(7)));
+        for junk in ["", "#", "0", "https://x/s/", "<script>", "ab"] {
+            assert_eq!(door_code(junk), None, "{junk:?}");
+        }
+    }
+
+    #[test]
+    fn a_door_code_finds_its_stop_on_any_day_or_by_number_on_the_day_shown() {
+        let on = |card: &str, seq: i32| DoorstepStop { card_id: card.into(), seq, ..stop("A", "B", None) };
+        let routes = vec![
+            CourierRoute {
+                id: "r1".into(),
+                date: "2026-12-03".into(),
+                status: "open".into(),
+                stops: vec![on("card-aaaa-1", 1), on("card-bbbb-2", 2)],
+            },
+            CourierRoute {
+                id: "r2".into(),
+                date: "2026-12-04".into(),
+                status: "open".into(),
+                stops: vec![on("card-cccc-3", 1)],
+            },
+        ];
+        let card = |id: &str| DoorCode::Card(id.into());
+        assert_eq!(
+            find_door_stop(&routes, &card("card-cccc-3"), Some("2026-12-03")),
+            Some(("2026-12-04".into(), "card-cccc-3".into()))
+        );
+        assert_eq!(
+            find_door_stop(&routes, &DoorCode::Seq(2), Some("2026-12-03")),
+            Some(("2026-12-03".into(), "card-bbbb-2".into()))
+        );
+        assert_eq!(
+            find_door_stop(&routes, &DoorCode::Seq(1), Some("2026-12-04")),
+            Some(("2026-12-04".into(), "card-cccc-3".into()))
+        );
+        assert_eq!(find_door_stop(&routes, &DoorCode::Seq(2), Some("2026-12-04")), None);
+        assert_eq!(
+            find_door_stop(&routes, &card("card-other-9"), Some("2026-12-03")),
+            None,
+            "not on the courier's routes"
+        );
+    }
+}

@@ -1,0 +1,35 @@
+// Antar's service worker: precaches the app shell so the app opens with no
+// network. The build fills in the version and the file list.
+const VERSION = "{{VERSION}}";
+const SHELL = [/*{{SHELL}}*/];
+const CACHE = `antar-shell-${VERSION}`;
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(caches.open(CACHE).then((c) => c.addAll(SHELL)).then(() => self.skipWaiting()));
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    caches.keys()
+      .then((keys) => Promise.all(keys.filter((k) => k.startsWith("antar-shell-") && k !== CACHE).map((k) => caches.delete(k))))
+      .then(() => self.clients.claim()),
+  );
+});
+
+self.addEventListener("fetch", (event) => {
+  const req = event.request;
+  if (req.method !== "GET") return;
+  const url = new URL(req.url);
+  if (url.origin !== self.location.origin) return;
+  // The API, resident pages and the office console (online only, and not
+  // the phone's to keep) always go to the network. A door link (/s/…) is a
+  // navigation like any other: offline it opens the cached app, which finds
+  // the stop among the routes on the phone.
+  if (url.pathname.startsWith("/api/") || url.pathname.startsWith("/t/") || url.pathname.startsWith("/console")) return;
+  if (req.mode === "navigate") {
+    // Network first, so a new release shows at once; the shell when offline.
+    event.respondWith(fetch(req).catch(() => caches.match("/", { cacheName: CACHE })));
+    return;
+  }
+  event.respondWith(caches.match(req, { cacheName: CACHE }).then((hit) => hit || fetch(req)));
+});
