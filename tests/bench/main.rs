@@ -394,12 +394,75 @@ async fn bench_import(bin: &str, rows: usize) -> (f64, f64, f64) {
     (median(rates), median(copies), rss.into_iter().fold(0.0, f64::max))
 }
 
+/// How long the route sheet and the labels of a 70-stop route take to
+/// make (the PDF renderers alone, median of 15; the first run, which
+/// parses the fonts, reported apart).
+fn bench_print() {
+    use antar_server::print::{labels, sheet, Addressee};
+    let to = |i: i32| Addressee {
+        name: format!("WARGA DENGAN NAMA PANJANG {i}"),
+        address: format!("JL. PANGERAN ANTASARI NO. {i} GANG KENANGA DEKAT MASJID"),
+        rt: Some("001".into()),
+        rw: Some("002".into()),
+        kelurahan: "KEDATON".into(),
+        kecamatan: "KEDATON".into(),
+    };
+    let stops: Vec<sheet::SheetStop> = (1..=70)
+        .map(|i| sheet::SheetStop {
+            seq: i,
+            to: to(i),
+            landmark: Some("pagar biru".into()),
+            phone: Some("081234567890".into()),
+            nik_last4: "0001".into(),
+        })
+        .collect();
+    let doc = sheet::RouteSheet {
+        office: "KOTA BANDAR LAMPUNG".into(),
+        courier: "Budi".into(),
+        date: "2026-12-04".into(),
+        printed_at: "3 Desember 2026 09.00 WIB".into(),
+        stops,
+    };
+    let set = labels::Labels {
+        courier: "Budi".into(),
+        date: "2026-12-04".into(),
+        labels: (1..=70)
+            .map(|i| labels::Label {
+                seq: i,
+                to: to(i),
+                url: labels::door_url("https://antar.example.go.id", &format!("0190a1b2-c3d4-7e5f-8a9b-{i:012}")),
+            })
+            .collect(),
+    };
+    let time = |f: &dyn Fn() -> usize| {
+        let t = std::time::Instant::now();
+        let bytes = f();
+        (t.elapsed().as_secs_f64() * 1000.0, bytes)
+    };
+    let (cold, _) = time(&|| labels::render(&set).unwrap().len());
+    let runs: Vec<(f64, usize)> = (0..15).map(|_| time(&|| labels::render(&set).unwrap().len())).collect();
+    let label_ms = median(runs.iter().map(|r| r.0).collect());
+    let sheets: Vec<(f64, usize)> = (0..15).map(|_| time(&|| sheet::render(&doc).unwrap().len())).collect();
+    println!("| document (70 stops) | median ms | size KB |\n|---|---|---|");
+    println!("| envelope labels, 3 sheets of 3 × 8 | {label_ms:.1} | {:.0} |", runs[0].1 as f64 / 1024.0);
+    println!(
+        "| route sheet, 4 pages | {:.1} | {:.0} |",
+        median(sheets.iter().map(|r| r.0).collect()),
+        sheets[0].1 as f64 / 1024.0
+    );
+    println!("\nFirst labels after start (parses the embedded fonts): {cold:.1} ms");
+}
+
 fn main() {
     let bin = std::env::var("ANTAR_BIN").unwrap_or_else(|_| "target/release/antar".into());
     let cards: usize = std::env::var("BENCH_CARDS").ok().and_then(|v| v.parse().ok()).unwrap_or(4000);
     let rows: usize = std::env::var("BENCH_IMPORT_ROWS").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     let only = std::env::var("BENCH_ONLY").unwrap_or_default();
+    if only == "print" {
+        bench_print();
+        return;
+    }
     if only == "sync" {
         let backends = std::env::var("BENCH_BACKENDS").unwrap_or_else(|_| "postgres,sqlite".into());
         for backend in backends.split(',') {

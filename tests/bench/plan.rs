@@ -5,7 +5,9 @@
 //! each), as in a city; every home has a pin and an RT of its own.
 //! Writes each instance to `target/plan-bench/`, plans it with Antar, then
 //! asks `ortools_vrp.py` (run by the interpreter in `ORTOOLS_PYTHON`) to
-//! solve the same capacitated problem on the same integer distance matrix.
+//! solve the same capacitated problem on the same integer distance matrix,
+//! and (with the `vrp` feature, which `cargo xtask bench-plan` turns on)
+//! vrp-core, the Rust VRP solver, on it too.
 
 use antar_server::domain::planner::{self, geo::distance_m, geo::Point, PlanCard, PlanInput};
 use std::time::Instant;
@@ -52,13 +54,88 @@ fn instance(cards: usize, couriers: usize, cap: usize, seed: u64) -> PlanInput {
     }
 }
 
+/// vrp-core (reinterpretcat/vrp) on the same capacitated problem and the
+/// same integer matrix, for `seconds`: its total length in metres.
+#[cfg(feature = "vrp")]
+fn vrp_core(matrix: &[Vec<i64>], vehicles: usize, cap: usize, seconds: usize) -> f64 {
+    use std::sync::Arc;
+    use vrp_core::prelude::*;
+    let n = matrix.len();
+    let flat: Vec<Float> = matrix.iter().flat_map(|row| row.iter().map(|&d| d as Float)).collect();
+    let transport: Arc<dyn TransportCost> = Arc::new(SimpleTransportCost::new(flat.clone(), flat).unwrap());
+    let goal = GoalContextBuilder::with_features(&[
+        MinimizeUnassignedBuilder::new("min-unassigned").build().unwrap(),
+        TransportFeatureBuilder::new("min-distance")
+            .set_transport_cost(transport.clone())
+            .set_time_constrained(false)
+            .build_minimize_distance()
+            .unwrap(),
+        CapacityFeatureBuilder::<SingleDimLoad>::new("capacity").build().unwrap(),
+    ])
+    .unwrap()
+    .build()
+    .unwrap();
+    let jobs = (1..n).map(|i| {
+        SingleBuilder::default()
+            .id(&format!("job{i}"))
+            .demand(Demand::delivery(1))
+            .location(i)
+            .unwrap()
+            .build_as_job()
+            .unwrap()
+    });
+    let fleet = (0..vehicles).map(|v| {
+        VehicleBuilder::default()
+            .id(&format!("v{v}"))
+            .add_detail(VehicleDetailBuilder::default().set_start_location(0).set_end_location(0).build().unwrap())
+            .capacity(SingleDimLoad::new(cap as i32))
+            .build()
+            .unwrap()
+    });
+    let problem = Arc::new(
+        ProblemBuilder::default()
+            .add_jobs(jobs)
+            .add_vehicles(fleet)
+            .with_goal(goal)
+            .with_transport_cost(transport)
+            .build()
+            .unwrap(),
+    );
+    let config = VrpConfigBuilder::new(problem.clone())
+        .prebuild()
+        .unwrap()
+        .with_max_time(Some(seconds))
+        .with_max_generations(Some(100_000))
+        .build()
+        .unwrap();
+    let solution = Solver::new(problem, config).solve().unwrap();
+    assert!(solution.unassigned.is_empty());
+    solution
+        .get_locations()
+        .map(|tour| {
+            let stops: Vec<usize> = tour.collect();
+            stops.windows(2).map(|w| matrix[w[0]][w[1]]).sum::<i64>()
+        })
+        .sum::<i64>() as f64
+}
+
+#[cfg(not(feature = "vrp"))]
+fn vrp_core(_: &[Vec<i64>], _: usize, _: usize, _: usize) -> f64 {
+    f64::NAN
+}
+
 fn main() {
     let python = std::env::var("ORTOOLS_PYTHON").unwrap_or_else(|_| "python3".into());
     let seconds = std::env::var("ORTOOLS_SECONDS").unwrap_or_else(|_| "20".into());
+    // vrp-core at our time budget (1 s) and at OR-Tools' (its full limit).
+    let vrp_budgets: Vec<usize> = vec![1, seconds.parse().unwrap_or(20)];
     let dir = std::path::Path::new("target/plan-bench");
     std::fs::create_dir_all(dir).unwrap();
-    println!("| instance | Antar | time | OR-Tools ({seconds} s GLS) | ratio |");
-    println!("|---|---|---|---|---|");
+    println!(
+        "| instance | Antar | time | OR-Tools ({seconds} s GLS) | ratio | vrp-core {} s | vrp-core {} s |",
+        vrp_budgets[0], vrp_budgets[1]
+    );
+    println!("|---|---|---|---|---|---|---|");
     for (name, cards, couriers, cap, seed) in [
         ("150 stops, 1 courier", 150, 1, 150, 1),
         ("450 cards, 3 couriers, cap 160", 450, 3, 160, 2),
@@ -87,12 +164,17 @@ fn main() {
         if !out.status.success() {
             eprintln!("{}", String::from_utf8_lossy(&out.stderr));
         }
+        let vrp: Vec<f64> = vrp_budgets.iter().map(|&s| vrp_core(&matrix, couriers, cap, s)).collect();
         println!(
-            "| {name} | {:.1} km | {:.0} ms | {:.1} km | {:.3} |",
+            "| {name} | {:.1} km | {:.0} ms | {:.1} km | {:.3} | {:.1} km ({:.3}) | {:.1} km ({:.3}) |",
             ours / 1000.0,
             took.as_secs_f64() * 1000.0,
             theirs / 1000.0,
-            ours / theirs
+            ours / theirs,
+            vrp[0] / 1000.0,
+            vrp[0] / theirs,
+            vrp[1] / 1000.0,
+            vrp[1] / theirs,
         );
     }
 }

@@ -1,6 +1,7 @@
-// The web app's load benchmark: bytes on the wire, time to interactive on
-// emulated slow 4G with a 4× slower CPU (first load, and a repeat load from
-// the service worker), and Lighthouse's mobile scores. Run by
+// The web apps' load benchmark: bytes on the wire, time to interactive on
+// emulated slow 4G with a 4× slower CPU (the phone app's first load, and a
+// repeat load from the service worker; the console's first load), and
+// Lighthouse's mobile scores for the phone app. Run by
 // `cargo xtask bench-web` against the release binary; prints a Markdown
 // table for BENCHMARKS.md.
 import { readdirSync, readFileSync, statSync } from "node:fs";
@@ -45,8 +46,9 @@ async function readyAfter(page, action, selector) {
   return page.evaluate(() => window.__antarReady);
 }
 
-function sizes(dist) {
-  const index = readFileSync(join(dist, "index.html"), "utf8");
+/// The files a page loads (named from the dist root), with their sizes.
+function sizes(dist, page = "index.html") {
+  const index = readFileSync(join(dist, page), "utf8");
   const loaded = [...index.matchAll(/"\/([^"]+\.(?:wasm|js|css))"/g)].map((m) => m[1]);
   const files = [...new Set(loaded)].map((name) => ({
     name,
@@ -54,7 +56,7 @@ function sizes(dist) {
     gzip: statSync(join(dist, `${name}.gz`)).size,
     brotli: statSync(join(dist, `${name}.br`)).size,
   }));
-  files.push({ name: "index.html", raw: index.length, gzip: gzipSync(index, { level: 6 }).length, brotli: NaN });
+  files.push({ name: page, raw: index.length, gzip: gzipSync(index, { level: 6 }).length, brotli: NaN });
   return files;
 }
 
@@ -96,6 +98,20 @@ async function loadTimes(browser, base) {
   return { first, repeat };
 }
 
+/// The console's first load on slow 4G: until the login form can be used.
+async function consoleLoads(browser, base) {
+  const times = [];
+  for (let i = 0; i < RUNS; i++) {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+    await context.addInitScript(MARK);
+    const page = await context.newPage();
+    await throttle(page);
+    times.push(await readyAfter(page, () => page.goto(`${base}/console/`), "[data-testid=login-username]"));
+    await context.close();
+  }
+  return times;
+}
+
 async function lighthouseScores(base) {
   const chrome = await chromeLauncher.launch({ chromePath: CHROMIUM, chromeFlags: ["--headless=new", ...FLAGS] });
   try {
@@ -125,15 +141,20 @@ try {
   const files = sizes(dist);
   const wire = await wireBytes(browser, server.base);
   const { first, repeat } = await loadTimes(browser, server.base);
+  const consoleFiles = sizes(dist, "console/index.html");
+  const consoleFirst = await consoleLoads(browser, server.base);
   const lh = await lighthouseScores(server.base);
   const sum = (k) => files.filter((f) => f.name !== "index.html").reduce((a, f) => a + f[k], 0);
   console.log(`\n| file | raw KB | gzip KB | brotli KB |\n|---|---|---|---|`);
   for (const f of files) console.log(`| ${f.name.replace(/-[0-9a-f]{8}/, "")} | ${kb(f.raw)} | ${kb(f.gzip)} | ${Number.isNaN(f.brotli) ? "–" : kb(f.brotli)} |`);
   console.log(`| **app (wasm + js + css)** | ${kb(sum("raw"))} | ${kb(sum("gzip"))} | ${kb(sum("brotli"))} |`);
+  const consoleSum = (k) => consoleFiles.filter((f) => !f.name.endsWith(".html")).reduce((a, f) => a + f[k], 0);
+  console.log(`| **console (wasm + js + css)** | ${kb(consoleSum("raw"))} | ${kb(consoleSum("gzip"))} | ${kb(consoleSum("brotli"))} |`);
   console.log(`\nBytes on the wire for a first visit (every response, headers included, Chromium's count): ${kb(wire)} KB`);
   console.log(`\n| load (slow 4G, CPU ×${CPU_SLOWDOWN}, median of ${RUNS}) | ms | runs |\n|---|---|---|`);
   console.log(`| first load → login form usable | ${Math.round(median(first))} | ${first.map(Math.round).join(", ")} |`);
   console.log(`| repeat load (service worker) → stop list shown | ${Math.round(median(repeat))} | ${repeat.map(Math.round).join(", ")} |`);
+  console.log(`| console first load → login form usable | ${Math.round(median(consoleFirst))} | ${consoleFirst.map(Math.round).join(", ")} |`);
   console.log(`\nLighthouse (mobile, simulated throttling): performance ${lh.performance}, accessibility ${lh.accessibility}; FCP ${lh.fcp}, TTI ${lh.tti}, TBT ${lh.tbt}`);
   if (lh.failing.length) console.log(`Accessibility audits not passed: ${lh.failing.join(", ")}`);
 } finally {

@@ -148,6 +148,8 @@ fn bench_plan(root: &Path) -> Result<()> {
         "--release",
         "--package",
         "antar-tests",
+        "--features",
+        "vrp",
         "--bin",
         "antar-plan-bench",
     ]))

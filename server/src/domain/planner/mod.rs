@@ -12,12 +12,16 @@
 //! 3. Couriers are filled in that order, each up to an even share of the
 //!    cards; a kelurahan that fits whole in what the courier may still take
 //!    stays whole, so it stays with one courier where capacity allows.
-//! 4. Each route is a closed tour from the office: located blocks by nearest
-//!    neighbour then 2-opt on great-circle distance, cards inside a block
-//!    the same way; blocks without a location follow, RW → RT.
+//! 4. Between routes, blocks with true geometry (pins, the batch's LAT/LON)
+//!    move to whichever courier's tour they lengthen least, alone or traded
+//!    for another (relocate, exchange), under the cap (`exchange.rs`).
+//! 5. Each route is a closed tour from the office: located blocks by nearest
+//!    neighbour then 2-opt and Or-opt on great-circle distance, cards inside
+//!    a block the same way; blocks without a location follow, RW → RT.
 //!
 //! The same input always gives the same plan: every order breaks ties by id.
 
+mod exchange;
 pub mod geo;
 #[cfg(test)]
 mod tests;
@@ -271,6 +275,9 @@ pub fn plan(input: &PlanInput) -> Plan {
                 None => unassigned.extend(block.stops.iter().map(|s| (s.card_id.clone(), Unassigned::NoCapacity))),
             }
         }
+    }
+    if let Some(start) = office {
+        exchange::improve(&mut loads, start, cap);
     }
     let routes = couriers
         .into_iter()

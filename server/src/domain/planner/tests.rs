@@ -198,3 +198,88 @@ fn no_card_is_left_out_while_a_courier_has_room() {
     assert!(p.unassigned.is_empty(), "{} left out", p.unassigned.len());
     assert!(p.routes.iter().all(|r| r.stops.len() <= 160));
 }
+
+/// Loads as the sweep leaves them: one block per card, `per` blocks a
+/// courier; cards whose index `approx` picks are located only at their
+/// kelurahan's centre.
+fn loads_of(points: &[Point], per: usize, approx: impl Fn(usize) -> bool) -> Vec<Vec<Block>> {
+    points
+        .chunks(per)
+        .enumerate()
+        .map(|(r, chunk)| {
+            chunk
+                .iter()
+                .enumerate()
+                .map(|(k, &p)| {
+                    let i = r * per + k;
+                    let located = if approx(i) { Located::Kelurahan } else { Located::Pin };
+                    Block {
+                        key: ("K".into(), format!("KEL{r}"), "1".into(), i.to_string()),
+                        stops: vec![PlannedStop { card_id: format!("c{i:03}"), seq: 0, point: Some(p), located }],
+                    }
+                })
+                .collect()
+        })
+        .collect()
+}
+
+fn total(loads: &[Vec<Block>]) -> f64 {
+    loads
+        .iter()
+        .map(|l| {
+            let centres: Vec<Point> = l.iter().filter_map(Block::centre).collect();
+            let order = geo::tour(OFFICE, &centres);
+            closed_length(OFFICE, &order.iter().map(|&i| centres[i]).collect::<Vec<_>>())
+        })
+        .sum()
+}
+
+proptest! {
+    #[test]
+    fn moves_between_routes_never_lengthen_the_plan_nor_break_the_cap_and_leave_approximate_cards_be(
+        raw in prop::collection::vec((-0.06f64..0.06, -0.06f64..0.06), 2..80),
+        couriers in 2usize..5,
+        spare in 0usize..4,
+        approx_every in 2usize..7,
+    ) {
+        let points: Vec<Point> = raw.iter().map(|(a, b)| Point { lat: OFFICE.lat + a, lon: OFFICE.lon + b }).collect();
+        let per = points.len().div_ceil(couriers);
+        let cap = per + spare;
+        let approx = |i: usize| i.is_multiple_of(approx_every);
+        let mut loads = loads_of(&points, per, approx);
+        let before = total(&loads);
+        let home: HashMap<String, usize> = loads
+            .iter()
+            .enumerate()
+            .flat_map(|(r, l)| l.iter().map(move |b| (b.stops[0].card_id.clone(), r)))
+            .collect();
+        exchange::improve(&mut loads, OFFICE, cap);
+        prop_assert!(total(&loads) <= before + 1e-6, "{} m after, {} m before", total(&loads), before);
+        let mut ids: Vec<String> = loads.iter().flatten().map(|b| b.stops[0].card_id.clone()).collect();
+        ids.sort();
+        prop_assert_eq!(ids.len(), points.len());
+        ids.dedup();
+        prop_assert_eq!(ids.len(), points.len(), "every card once");
+        for (r, l) in loads.iter().enumerate() {
+            prop_assert!(l.len() <= cap);
+            for b in l.iter().filter(|b| b.stops[0].located == Located::Kelurahan) {
+                prop_assert_eq!(home[&b.stops[0].card_id], r, "a card placed only by its kelurahan stays put");
+            }
+        }
+    }
+}
+
+#[test]
+fn two_couriers_sent_criss_cross_end_up_with_a_side_each() {
+    // The sweep gave each courier one home on each side of the office.
+    let west = |d: f64| Point { lat: OFFICE.lat + d, lon: OFFICE.lon - 0.05 };
+    let east = |d: f64| Point { lat: OFFICE.lat + d, lon: OFFICE.lon + 0.05 };
+    let points = [west(0.0), east(0.0), west(0.002), east(0.002)];
+    let mut loads = loads_of(&points, 2, |_| false);
+    let before = total(&loads);
+    exchange::improve(&mut loads, OFFICE, 2);
+    let sides: Vec<Vec<bool>> =
+        loads.iter().map(|l| l.iter().map(|b| b.centre().is_some_and(|p| p.lon < OFFICE.lon)).collect()).collect();
+    assert!(sides.iter().all(|s| s.iter().all(|&w| w == s[0])), "each courier on one side: {sides:?}");
+    assert!(total(&loads) < before * 0.75, "{} m against {before} m", total(&loads));
+}
