@@ -177,6 +177,7 @@ pub fn locate(cards: &[PlanCard], neighbours: &[PlanCard]) -> Vec<(Option<Point>
 }
 
 /// One RT's cards, with their locations.
+#[derive(Clone)]
 struct Block {
     key: RtKey,
     stops: Vec<PlannedStop>,
@@ -320,7 +321,12 @@ fn route(courier_id: String, load: Vec<Block>, office: Option<Point>) -> Planned
     let (mut located, unlocated): (Vec<Block>, Vec<Block>) = load.into_iter().partition(|b| b.centre().is_some());
     if let Some(start) = office {
         let centres: Vec<Point> = located.iter().filter_map(Block::centre).collect();
-        let order = geo::tour(start, &centres);
+        // The blocks may come in a tour already (the moves between routes
+        // leave one): a fresh tour replaces it only when shorter.
+        let fresh = geo::tour(start, &centres);
+        let length = |o: &[usize]| geo::closed_length(start, &o.iter().map(|&i| centres[i]).collect::<Vec<_>>());
+        let given: Vec<usize> = (0..centres.len()).collect();
+        let order = if length(&fresh) < length(&given) { fresh } else { given };
         let mut slots: Vec<Option<Block>> = located.into_iter().map(Some).collect();
         located = order.into_iter().filter_map(|i| slots[i].take()).collect();
     }

@@ -223,15 +223,9 @@ fn loads_of(points: &[Point], per: usize, approx: impl Fn(usize) -> bool) -> Vec
         .collect()
 }
 
+/// The plan's length for these loads, as its routes would report it.
 fn total(loads: &[Vec<Block>]) -> f64 {
-    loads
-        .iter()
-        .map(|l| {
-            let centres: Vec<Point> = l.iter().filter_map(Block::centre).collect();
-            let order = geo::tour(OFFICE, &centres);
-            closed_length(OFFICE, &order.iter().map(|&i| centres[i]).collect::<Vec<_>>())
-        })
-        .sum()
+    loads.iter().map(|l| route(String::new(), l.clone(), Some(OFFICE)).distance_m).sum()
 }
 
 proptest! {
