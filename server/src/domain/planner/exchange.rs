@@ -1,9 +1,9 @@
 //! Between routes: once each courier has a load, blocks with true
 //! geometry (every card pinned at the door or placed by the print batch)
-//! move to the courier whose tour they lengthen least, one at a time
-//! (relocate), two at once (exchange), or whole tails traded between two
-//! routes (2-opt*), while the total closed length
-//! falls and no courier goes over the cap. Blocks placed only at the
+//! move to the courier whose tour they lengthen least — one to three in a
+//! row (relocate, Or-opt between routes), two traded (exchange), or whole
+//! tails traded between two routes (2-opt*) — while the total closed
+//! length falls and no courier goes over the cap. Blocks placed only at the
 //! centre of their RT or kelurahan, or not at all, stay where the address
 //! hierarchy put them: geometry takes over only as far as pins reach.
 //!
@@ -17,6 +17,8 @@ use super::{Block, Located};
 /// The slack below which a change is not worth making (metres).
 const EPS: f64 = 1e-6;
 const MAX_PASSES: usize = 200;
+/// The longest run of consecutive blocks moved at once.
+const MAX_RUN: usize = 3;
 
 struct Tour {
     /// Indices into the route's blocks, in visiting order.
@@ -78,40 +80,49 @@ pub fn improve(loads: &mut [Vec<Block>], office: Point, cap: usize) {
 
     for _ in 0..MAX_PASSES {
         let mut improved = false;
-        // Relocate: each movable block to the route where it costs least.
+        // Relocate: a run of one to three consecutive movable blocks to the
+        // route and place where it costs least, either way round.
         for a in 0..tours.len() {
             let mut k = 0;
             while k < tours[a].order.len() {
-                let i = tours[a].order[k];
-                if !can_move[i] {
-                    k += 1;
-                    continue;
-                }
-                let ki = k as isize;
-                let (prev, next) = (pt(&tours[a], ki - 1), pt(&tours[a], ki + 1));
-                let saved = distance_m(prev, i) + distance_m(i, next) - distance_m(prev, next);
-                let need = size_of(&pool, i);
-                let mut best: Option<(usize, usize, f64)> = None;
-                for (b, tour) in tours.iter().enumerate() {
-                    if b == a || tour.size + need > cap {
-                        continue;
+                let mut best: Option<(usize, usize, usize, bool, f64)> = None;
+                for run in 1..=MAX_RUN.min(tours[a].order.len() - k) {
+                    let segment = &tours[a].order[k..k + run];
+                    if !segment.iter().all(|&x| can_move[x]) {
+                        break;
                     }
-                    for slot in 0..=tour.order.len() {
-                        let s = slot as isize;
-                        let (p, n) = (pt(tour, s - 1), pt(tour, s));
-                        let added = distance_m(p, i) + distance_m(i, n) - distance_m(p, n);
-                        let delta = added - saved;
-                        if delta < -EPS && best.is_none_or(|(_, _, d)| delta < d) {
-                            best = Some((b, slot, delta));
+                    let (first, last) = (segment[0], segment[run - 1]);
+                    let (prev, next) = (pt(&tours[a], k as isize - 1), pt(&tours[a], (k + run) as isize));
+                    let saved = distance_m(prev, first) + distance_m(last, next) - distance_m(prev, next);
+                    let need: usize = segment.iter().map(|&x| size_of(&pool, x)).sum();
+                    for (b, tour) in tours.iter().enumerate() {
+                        if b == a || tour.size + need > cap {
+                            continue;
+                        }
+                        for slot in 0..=tour.order.len() {
+                            let s = slot as isize;
+                            let (p, n) = (pt(tour, s - 1), pt(tour, s));
+                            let forward = distance_m(p, first) + distance_m(last, n);
+                            let backward = distance_m(p, last) + distance_m(first, n);
+                            let (added, reversed) =
+                                if backward < forward { (backward, true) } else { (forward, false) };
+                            let delta = added - distance_m(p, n) - saved;
+                            if delta < -EPS && best.is_none_or(|(.., d)| delta < d) {
+                                best = Some((run, b, slot, reversed, delta));
+                            }
                         }
                     }
                 }
                 match best {
-                    Some((b, slot, _)) => {
-                        tours[a].order.remove(k);
+                    Some((run, b, slot, reversed, _)) => {
+                        let mut segment: Vec<usize> = tours[a].order.drain(k..k + run).collect();
+                        if reversed {
+                            segment.reverse();
+                        }
+                        let need: usize = segment.iter().map(|&x| size_of(&pool, x)).sum();
                         tours[a].size -= need;
-                        tours[b].order.insert(slot, i);
                         tours[b].size += need;
+                        tours[b].order.splice(slot..slot, segment);
                         tours[a].changed = true;
                         tours[b].changed = true;
                         improved = true;
