@@ -293,13 +293,17 @@ pub struct PlanRequest {
     /// The couriers who work that day.
     pub courier_ids: Vec<String>,
     /// The pool; without it, every plannable card (printed or back at the
-    /// office, on no open route), filtered by `kecamatan`/`kelurahan`.
+    /// office, on no open route), filtered by `kecamatan`, `kelurahan` and
+    /// `batch`.
     #[serde(default)]
     pub card_ids: Option<Vec<String>>,
     #[serde(default)]
     pub kecamatan: Option<String>,
     #[serde(default)]
     pub kelurahan: Option<String>,
+    /// Only cards of this print batch (the CSV's NO_BATCH).
+    #[serde(default)]
+    pub batch: Option<String>,
     /// Stops per courier at most; default: the office setting.
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 500))]

@@ -262,7 +262,7 @@ async fn a_saved_plan_creates_every_route_in_order_or_none(app: TestApp) {
 
 /// The console's filters: the office's places and batches, and the list
 /// narrowed by batch.
-async fn the_card_list_offers_and_applies_place_and_batch_filters(app: TestApp) {
+async fn the_card_list_and_the_plan_pool_take_place_and_batch_filters(app: TestApp) {
     let s = app.seed(0).await;
     let csv = "NIK;NAMA;ALAMAT;KELURAHAN;KECAMATAN;NO_BATCH
                1871010101900001;A;JL. A;RAJABASA RAYA;RAJABASA;B1
@@ -282,13 +282,25 @@ async fn the_card_list_offers_and_applies_place_and_batch_filters(app: TestApp) 
     assert_eq!(app.get("/api/v1/cards?batch=B1", &s.staff).await.body["total"], 2);
     assert_eq!(app.get("/api/v1/cards?batch=B2&kecamatan=enggal", &s.staff).await.body["total"], 1);
     assert_eq!(app.get("/api/v1/cards/areas", &s.courier).await.status, StatusCode::FORBIDDEN);
+    // The planner's pool narrows the same way.
+    let plan = app
+        .post(
+            "/api/v1/routes/plan",
+            &s.staff,
+            json!({"date": tomorrow(), "courier_ids": [s.courier_id], "batch": "B1"}),
+        )
+        .await;
+    assert_eq!(plan.status, StatusCode::OK, "{}", plan.text);
+    let names: Vec<&str> = plan.body["cards"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
+    assert_eq!(ids(&plan.body).len(), 2);
+    assert!(names.contains(&"A") && names.contains(&"B") && !names.contains(&"C"), "{names:?}");
 }
 
 on_both_backends!(
     a_plan_names_its_cards_without_a_nik_and_says_where_tours_start,
     a_pool_over_five_thousand_cards_is_refused_saying_so,
     a_saved_plan_creates_every_route_in_order_or_none,
-    the_card_list_offers_and_applies_place_and_batch_filters,
+    the_card_list_and_the_plan_pool_take_place_and_batch_filters,
     a_plan_covers_the_pool_within_the_cap_and_saves_nothing,
     cards_that_cannot_be_planned_are_listed_and_the_rest_planned,
     bad_plan_requests_are_named,

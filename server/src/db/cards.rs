@@ -276,13 +276,7 @@ pub fn by_ids(conn: &mut DbConnection, office_id: &str, ids: &[String]) -> Query
 /// The planner's default pool: cards at the office (printed, or back after
 /// a failed day) on no open route, optionally in one kecamatan/kelurahan;
 /// at most `limit`.
-pub fn plannable(
-    conn: &mut DbConnection,
-    office_id: &str,
-    kecamatan: Option<&str>,
-    kelurahan: Option<&str>,
-    limit: i64,
-) -> QueryResult<Vec<Card>> {
+pub fn plannable(conn: &mut DbConnection, office_id: &str, f: &Filter, limit: i64) -> QueryResult<Vec<Card>> {
     use super::schema::route_stops;
     let statuses = [Status::Printed.as_str(), Status::ReturnedToOffice.as_str()];
     let on_route = route_stops::table.select(route_stops::card_id).filter(route_stops::active.eq(true));
@@ -291,11 +285,14 @@ pub fn plannable(
         .filter(cards::status.eq_any(statuses))
         .filter(diesel::dsl::not(cards::id.eq_any(on_route)))
         .into_boxed();
-    if let Some(k) = kecamatan {
+    if let Some(k) = &f.kecamatan {
         q = q.filter(upper(cards::kecamatan).eq(k.to_uppercase()));
     }
-    if let Some(k) = kelurahan {
+    if let Some(k) = &f.kelurahan {
         q = q.filter(upper(cards::kelurahan).eq(k.to_uppercase()));
+    }
+    if let Some(b) = &f.batch {
+        q = q.filter(cards::batch.eq(b.clone()));
     }
     q.order(cards::id.asc()).limit(limit).select(Card::as_select()).load(conn)
 }

@@ -80,11 +80,17 @@ pub fn plan(conn: &mut DbConnection, office: &Office, req: &PlanRequest) -> Resu
         }
         None => {
             let limit = i64::try_from(MAX_POOL + 1).unwrap_or(i64::MAX);
-            let pool = cards::plannable(conn, &office.id, req.kecamatan.as_deref(), req.kelurahan.as_deref(), limit)?;
+            let filter = cards::Filter {
+                kecamatan: req.kecamatan.clone(),
+                kelurahan: req.kelurahan.clone(),
+                batch: req.batch.clone(),
+                ..cards::Filter::default()
+            };
+            let pool = cards::plannable(conn, &office.id, &filter, limit)?;
             if pool.len() > MAX_POOL {
                 return Err(ApiError::unprocessable(
                     "card_ids",
-                    format!("more than {MAX_POOL} cards to plan: choose a kecamatan or kelurahan, or name the cards"),
+                    format!("more than {MAX_POOL} cards to plan: choose a kecamatan, kelurahan or print batch, or name the cards"),
                 ));
             }
             pool

@@ -42,6 +42,7 @@ pub fn PlannerScreen(p: &Props) -> Html {
     let areas = use_state(Areas::default);
     let kecamatan = use_state(String::new);
     let kelurahan = use_state(String::new);
+    let batch = use_state(String::new);
     let cap = use_state(|| 0u32);
     let planner = use_reducer(Planner::default);
     let busy = use_state(|| false);
@@ -73,11 +74,12 @@ pub fn PlannerScreen(p: &Props) -> Html {
     };
 
     let run = {
-        let (date, chosen, kecamatan, kelurahan, cap, planner, busy, error, saved) = (
+        let (date, chosen, kecamatan, kelurahan, batch, cap, planner, busy, error, saved) = (
             date.clone(),
             chosen.clone(),
             kecamatan.clone(),
             kelurahan.clone(),
+            batch.clone(),
             cap.clone(),
             planner.dispatcher(),
             busy.clone(),
@@ -91,6 +93,7 @@ pub fn PlannerScreen(p: &Props) -> Html {
                 card_ids: None,
                 kecamatan: Some((*kecamatan).clone()).filter(|k| !k.is_empty()),
                 kelurahan: Some((*kelurahan).clone()).filter(|k| !k.is_empty()),
+                batch: Some((*batch).clone()).filter(|b| !b.is_empty()),
                 max_stops: Some(*cap).filter(|&c| c > 0),
             };
             let (planner, busy, error, saved, couriers) =
@@ -250,6 +253,11 @@ pub fn PlannerScreen(p: &Props) -> Html {
                         onchange={{ let kel = kelurahan.clone(); Callback::from(move |e: Event| kel.set(event_value(&e))) }}>
                         <option value="" selected={kelurahan.is_empty()}>{ t(l, T::AllKelurahan) }</option>
                         { for kelurahan_options.iter().map(|k| html! { <option value={k.clone()} selected={*kelurahan == *k}>{ k }</option> }) }
+                    </select>
+                    <select data-testid="plan-batch" aria-label={t(l, T::Batch)}
+                        onchange={{ let batch = batch.clone(); Callback::from(move |e: Event| batch.set(event_value(&e))) }}>
+                        <option value="" selected={batch.is_empty()}>{ t(l, T::AllBatches) }</option>
+                        { for areas.batches.iter().map(|b| html! { <option value={b.clone()} selected={*batch == *b}>{ b }</option> }) }
                     </select>
                     <label for="plan-cap">{ t(l, T::MaxStops) }</label>
                     <input id="plan-cap" type="number" min="1" max="500" data-testid="plan-cap" value={cap.to_string()}
