@@ -7,7 +7,8 @@
 //! asks `ortools_vrp.py` (run by the interpreter in `ORTOOLS_PYTHON`) to
 //! solve the same capacitated problem on the same integer distance matrix,
 //! and (with the `vrp` feature, which `cargo xtask bench-plan` turns on)
-//! vrp-core, the Rust VRP solver, on it too.
+//! vrp-core, the Rust VRP solver, and VROOM (`vroom_vrp.py`, PyPI
+//! `pyvroom`) on it too.
 
 use antar_server::domain::planner::{self, geo::distance_m, geo::Point, PlanCard, PlanInput};
 use std::time::Instant;
@@ -132,10 +133,10 @@ fn main() {
     let dir = std::path::Path::new("target/plan-bench");
     std::fs::create_dir_all(dir).unwrap();
     println!(
-        "| instance | Antar | time | OR-Tools ({seconds} s GLS) | ratio | vrp-core {} s | vrp-core {} s |",
+        "| instance | Antar | time | OR-Tools ({seconds} s GLS) | ratio | vrp-core {} s | vrp-core {} s | VROOM ({seconds} s) |",
         vrp_budgets[0], vrp_budgets[1]
     );
-    println!("|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|");
     for (name, cards, couriers, cap, seed) in [
         ("150 stops, 1 courier", 150, 1, 150, 1),
         ("450 cards, 3 couriers, cap 160", 450, 3, 160, 2),
@@ -165,8 +166,16 @@ fn main() {
             eprintln!("{}", String::from_utf8_lossy(&out.stderr));
         }
         let vrp: Vec<f64> = vrp_budgets.iter().map(|&s| vrp_core(&matrix, couriers, cap, s)).collect();
+        let vroom = std::process::Command::new(&python)
+            .args([concat!(env!("CARGO_MANIFEST_DIR"), "/bench/vroom_vrp.py")])
+            .arg(&path)
+            .arg(&seconds)
+            .output()
+            .unwrap();
+        let vroom =
+            String::from_utf8_lossy(&vroom.stdout).split_whitespace().next().and_then(|v| v.parse::<f64>().ok());
         println!(
-            "| {name} | {:.1} km | {:.0} ms | {:.1} km | {:.3} | {:.1} km ({:.3}) | {:.1} km ({:.3}) |",
+            "| {name} | {:.1} km | {:.0} ms | {:.1} km | {:.3} | {:.1} km ({:.3}) | {:.1} km ({:.3}) | {} |",
             ours / 1000.0,
             took.as_secs_f64() * 1000.0,
             theirs / 1000.0,
@@ -175,6 +184,7 @@ fn main() {
             vrp[0] / theirs,
             vrp[1] / 1000.0,
             vrp[1] / theirs,
+            vroom.map_or("–".to_owned(), |v| format!("{:.1} km ({:.3})", v / 1000.0, v / theirs)),
         );
     }
 }

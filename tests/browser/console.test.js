@@ -2,6 +2,7 @@
 // staff land in it, plan a day, adjust the plan, save it whole or not at
 // all, and page through and import cards; a dropped network says so.
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { after, before, test } from "node:test";
 import { api, launchBrowser, login, openAppAs, startServer } from "./harness.js";
 
@@ -119,6 +120,14 @@ test("staff plan tomorrow, move, reorder and drop cards, save every route, and t
   await page.getByTestId("plan-save").click();
   await page.getByTestId("plan-saved").waitFor();
   assert.equal(await page.getByTestId("saved-route").count(), 2);
+
+  // Print what goes in the bag: each button hands the browser a PDF.
+  for (const button of ["route-sheet", "route-labels"]) {
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId(button).first().click()]);
+    assert.match(download.suggestedFilename(), /\.pdf$/);
+    const bytes = readFileSync(await download.path());
+    assert.equal(bytes.subarray(0, 5).toString(), "%PDF-", `${button} is a PDF`);
+  }
 
   const saved = (await api(server.base, "GET", `/api/v1/routes?date=${tomorrow()}`, staff)).json.items;
   const byCourier = Object.fromEntries(saved.map((r) => [r.courier_id, r.stops.sort((x, y) => x.seq - y.seq).map((s) => s.card_id)]));

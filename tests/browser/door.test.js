@@ -4,6 +4,10 @@
 // browser's BarcodeDetector where there is one, else takes the typed stop
 // number.
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { api, launchBrowser, login, startServer, stopRow } from "./harness.js";
 
@@ -53,6 +57,28 @@ test("a label's link shows a stranger only the login, then opens that stop for i
   assert.match(await found.textContent(), new RegExp(`#${target.seq} ${target.name}`));
   assert.equal(new URL(page.url()).pathname, "/", "the address bar is back at the list");
   assert.ok(await row.isVisible());
+  await context.close();
+});
+
+test("a code read off the printed labels opens its stop on the courier's phone", async () => {
+  // The office prints the demo route's labels; the first label's code is
+  // read back as a phone camera would (rendered, then decoded by zbar).
+  const route = (await api(server.base, "GET", "/api/v1/routes", staff)).json.items[0];
+  const res = await fetch(`${server.base}/api/v1/routes/${route.id}/labels.pdf`, { headers: { authorization: `Bearer ${staff}` } });
+  assert.equal(res.status, 200);
+  const dir = mkdtempSync(join(tmpdir(), "antar-labels-"));
+  writeFileSync(join(dir, "labels.pdf"), Buffer.from(await res.arrayBuffer()));
+  // The top-left label of the first sheet, at 200 dpi.
+  execFileSync("pdftoppm", ["-r", "200", "-png", "-singlefile", "-f", "1", "-l", "1", "-x", "0", "-y", "0", "-W", "551", "-H", "292", join(dir, "labels.pdf"), join(dir, "cell")]);
+  const url = execFileSync("zbarimg", ["--quiet", "--raw", join(dir, "cell.png")], { stdio: ["ignore", "pipe", "ignore"] }).toString().trim();
+  const first = [...route.stops].sort((a, b) => a.seq - b.seq)[0];
+  assert.equal(url, `${server.base}/s/${first.card_id}`, "the code holds the door link and nothing else");
+
+  const { context, page } = await phone();
+  await page.goto(url);
+  await logIn(page, "kurir", "kurir-demo-1871");
+  await stopRow(page, first.card_id).and(page.locator("[data-scanned=true]")).waitFor();
+  assert.match(await page.getByTestId("scan-found").textContent(), /#1 /);
   await context.close();
 });
 

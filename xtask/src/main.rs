@@ -142,7 +142,7 @@ fn bench(root: &Path, _args: &[String]) -> Result<()> {
 /// The planner's tours and time beside OR-Tools on the same instances
 /// (OR-Tools from PyPI, in a virtualenv of its own).
 fn bench_plan(root: &Path) -> Result<()> {
-    let python = python_env("ortools", "ortools", &["ortools"])?;
+    let python = python_env("ortools", "ortools, vroom", &["ortools", "pyvroom"])?;
     sh(cargo().current_dir(root).env("ORTOOLS_PYTHON", python).args([
         "run",
         "--release",
