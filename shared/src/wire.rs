@@ -109,6 +109,15 @@ fn whole_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<i32, D::Error>
     Ok(n as i32)
 }
 
+/// An optional count, also when written `3.0`: absent or null is none.
+fn optional_count<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+    match Option::<f64>::deserialize(d)? {
+        None => Ok(None),
+        Some(n) if n.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&n) => Ok(Some(n as u32)),
+        Some(n) => Err(serde::de::Error::custom(format!("expected a whole number of at least 0, got {n}"))),
+    }
+}
+
 /// An office's settings, read by staff and changed by its admin.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -305,7 +314,7 @@ pub struct PlanRequest {
     #[serde(default)]
     pub batch: Option<String>,
     /// Stops per courier at most; default: the office setting.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "optional_count")]
     #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 500))]
     pub max_stops: Option<u32>,
 }
@@ -687,8 +696,22 @@ pub struct ResolveReview {
 
 #[cfg(test)]
 mod tests {
-    use super::ProofRules;
+    use super::{PlanRequest, ProofRules};
     use serde_json::json;
+
+    #[test]
+    fn a_plans_stop_cap_is_a_whole_number_however_it_is_written() {
+        let cap = |v: serde_json::Value| {
+            serde_json::from_value::<PlanRequest>(json!({"date": "2026-12-04", "courier_ids": [], "max_stops": v}))
+                .map(|r| r.max_stops)
+        };
+        assert_eq!(cap(json!(263)).unwrap(), Some(263));
+        assert_eq!(cap(json!(263.0)).unwrap(), Some(263), "JSON Schema's integer admits 263.0");
+        assert_eq!(cap(json!(null)).unwrap(), None);
+        assert!(cap(json!(2.5)).is_err() && cap(json!(-1)).is_err());
+        let absent = json!({"date": "2026-12-04", "courier_ids": []});
+        assert_eq!(serde_json::from_value::<PlanRequest>(absent).unwrap().max_stops, None);
+    }
 
     #[test]
     fn a_delivery_lacks_only_the_proof_the_office_requires() {
