@@ -17,6 +17,14 @@ use super::{Block, Located};
 /// The slack below which a change is not worth making (metres).
 const EPS: f64 = 1e-6;
 const MAX_PASSES: usize = 200;
+/// Blocks beyond which the moves are not tried: the distance matrix would
+/// pass 18 MB and a pass 50 ms. A pool that large (the API takes 5,000
+/// cards) keeps the sweep's partition.
+pub const MAX_BLOCKS: usize = 1_500;
+/// A pass looks at about blocks² pairs; passes stop when they add up to
+/// this many (deterministic, unlike a clock), whether or not they still
+/// find something: ~0.3 s on this machine.
+const WORK: usize = 50_000_000;
 /// The longest run of consecutive blocks moved at once.
 const MAX_RUN: usize = 3;
 
@@ -35,9 +43,11 @@ fn movable(b: &Block) -> bool {
 /// Moves located blocks between `loads` to shorten the sum of the closed
 /// tours from `office`; no load grows past `cap`. Deterministic.
 pub fn improve(loads: &mut [Vec<Block>], office: Point, cap: usize) {
-    if loads.len() < 2 {
+    let blocks: usize = loads.iter().map(Vec::len).sum();
+    if loads.len() < 2 || blocks > MAX_BLOCKS {
         return;
     }
+    let passes = MAX_PASSES.min(WORK / (blocks * blocks).max(1)).max(1);
     // Every block, wherever it is, by one index; routes hold indices.
     let mut pool: Vec<Option<Block>> = Vec::new();
     let mut centre: Vec<Option<Point>> = Vec::new();
@@ -78,7 +88,7 @@ pub fn improve(loads: &mut [Vec<Block>], office: Point, cap: usize) {
     };
     let size_of = |pool: &[Option<Block>], i: usize| pool[i].as_ref().map_or(0, |b| b.stops.len());
 
-    for _ in 0..MAX_PASSES {
+    for _ in 0..passes {
         let mut improved = false;
         // Relocate: a run of one to three consecutive movable blocks to the
         // route and place where it costs least, either way round.

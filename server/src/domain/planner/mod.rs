@@ -14,7 +14,8 @@
 //!    stays whole, so it stays with one courier where capacity allows.
 //! 4. Between routes, blocks with true geometry (pins, the batch's LAT/LON)
 //!    move to whichever courier's tour they lengthen least, alone or traded
-//!    for another (relocate, exchange), under the cap (`exchange.rs`).
+//!    for another (relocate, exchange), under the cap (`exchange.rs`), for
+//!    pools of up to 1,500 RT blocks, within a fixed amount of work.
 //! 5. Each route is a closed tour from the office: located blocks by nearest
 //!    neighbour then 2-opt and Or-opt on great-circle distance, cards inside
 //!    a block the same way; blocks without a location follow, RW → RT.

@@ -277,3 +277,20 @@ fn two_couriers_sent_criss_cross_end_up_with_a_side_each() {
     assert!(sides.iter().all(|s| s.iter().all(|&w| w == s[0])), "each courier on one side: {sides:?}");
     assert!(total(&loads) < before * 0.75, "{} m against {before} m", total(&loads));
 }
+
+#[test]
+fn a_pool_past_the_moves_limit_keeps_the_sweeps_partition() {
+    // 1,501 homes criss-crossed between two couriers: moves would untangle
+    // them (see above), but the distance matrix alone would be 18 MB.
+    let n = exchange::MAX_BLOCKS + 1;
+    let points: Vec<Point> = (0..n)
+        .map(|i| Point { lat: OFFICE.lat + 0.0001 * i as f64, lon: OFFICE.lon + if i % 2 == 0 { -0.05 } else { 0.05 } })
+        .collect();
+    let mut loads = loads_of(&points, n.div_ceil(2), |_| false);
+    let before: Vec<Vec<String>> =
+        loads.iter().map(|l| l.iter().map(|b| b.stops[0].card_id.clone()).collect()).collect();
+    exchange::improve(&mut loads, OFFICE, n);
+    let after: Vec<Vec<String>> =
+        loads.iter().map(|l| l.iter().map(|b| b.stops[0].card_id.clone()).collect()).collect();
+    assert_eq!(after, before);
+}
