@@ -13,19 +13,23 @@ fn tool(name: &str) -> Command {
     Command::new(name)
 }
 
-fn pdf_text(pdf: &[u8]) -> String {
+/// The PDF written to a file of its own (removed with the directory).
+fn on_disk(pdf: &[u8]) -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("doc.pdf");
     std::fs::write(&path, pdf).unwrap();
+    (dir, path)
+}
+
+fn pdf_text(pdf: &[u8]) -> String {
+    let (_dir, path) = on_disk(pdf);
     let out = tool("pdftotext").arg("-layout").arg(&path).arg("-").output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).unwrap()
 }
 
 fn pdf_pages(pdf: &[u8]) -> usize {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("doc.pdf");
-    std::fs::write(&path, pdf).unwrap();
+    let (_dir, path) = on_disk(pdf);
     let out = tool("pdfinfo").arg(&path).output().unwrap();
     let info = String::from_utf8(out.stdout).unwrap();
     info.lines().find_map(|l| l.strip_prefix("Pages:")).unwrap().trim().parse().unwrap()
@@ -36,9 +40,7 @@ fn pdf_pages(pdf: &[u8]) -> usize {
 /// miss one of 24 codes when given a whole page). An empty cell reads as
 /// nothing.
 fn label_codes(pdf: &[u8], pages: usize) -> Vec<Option<String>> {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("doc.pdf");
-    std::fs::write(&path, pdf).unwrap();
+    let (dir, path) = on_disk(pdf);
     // A4 at 200 dpi is 1654 × 2339 pixels: 3 × 8 cells.
     let (w, h) = (1654 / 3, 2339 / 8);
     let mut codes = Vec::new();

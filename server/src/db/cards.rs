@@ -83,6 +83,23 @@ pub struct Filter {
     pub q: Option<String>,
 }
 
+type BoxedCards<'a> = cards::BoxedQuery<'a, <DbConnection as diesel::Connection>::Backend>;
+
+/// A card query narrowed to the filter's kecamatan, kelurahan (any case)
+/// and print batch, where given: the card list and the plan pool alike.
+fn in_places<'a>(mut q: BoxedCards<'a>, f: &Filter) -> BoxedCards<'a> {
+    if let Some(k) = &f.kecamatan {
+        q = q.filter(upper(cards::kecamatan).eq(k.to_uppercase()));
+    }
+    if let Some(k) = &f.kelurahan {
+        q = q.filter(upper(cards::kelurahan).eq(k.to_uppercase()));
+    }
+    if let Some(b) = &f.batch {
+        q = q.filter(cards::batch.eq(b.clone()));
+    }
+    q
+}
+
 /// These cards' NIKs by card id (to check ones typed at the door).
 pub fn niks(
     conn: &mut DbConnection,
@@ -119,15 +136,7 @@ pub fn list(
         if let Some(s) = &f.status {
             q = q.filter(cards::status.eq(s.clone()));
         }
-        if let Some(k) = &f.kecamatan {
-            q = q.filter(upper(cards::kecamatan).eq(k.to_uppercase()));
-        }
-        if let Some(k) = &f.kelurahan {
-            q = q.filter(upper(cards::kelurahan).eq(k.to_uppercase()));
-        }
-        if let Some(b) = &f.batch {
-            q = q.filter(cards::batch.eq(b.clone()));
-        }
+        q = in_places(q, f);
         if let Some(text) = f.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
             let pattern = format!("%{}%", text.to_uppercase().replace(['%', '_'], ""));
             q = q.filter(upper(cards::name).like(pattern.clone()).or(cards::nik.like(pattern)));
@@ -280,21 +289,12 @@ pub fn plannable(conn: &mut DbConnection, office_id: &str, f: &Filter, limit: i6
     use super::schema::route_stops;
     let statuses = [Status::Printed.as_str(), Status::ReturnedToOffice.as_str()];
     let on_route = route_stops::table.select(route_stops::card_id).filter(route_stops::active.eq(true));
-    let mut q = cards::table
+    let q = cards::table
         .filter(cards::office_id.eq(office_id))
         .filter(cards::status.eq_any(statuses))
         .filter(diesel::dsl::not(cards::id.eq_any(on_route)))
         .into_boxed();
-    if let Some(k) = &f.kecamatan {
-        q = q.filter(upper(cards::kecamatan).eq(k.to_uppercase()));
-    }
-    if let Some(k) = &f.kelurahan {
-        q = q.filter(upper(cards::kelurahan).eq(k.to_uppercase()));
-    }
-    if let Some(b) = &f.batch {
-        q = q.filter(cards::batch.eq(b.clone()));
-    }
-    q.order(cards::id.asc()).limit(limit).select(Card::as_select()).load(conn)
+    in_places(q, f).order(cards::id.asc()).limit(limit).select(Card::as_select()).load(conn)
 }
 
 /// Cards of these kelurahan with a pin learned at the door: the planner

@@ -64,21 +64,28 @@ pub async fn refresh() -> Result<Session, ApiError> {
     }
 }
 
-/// Sends an authorised request built by `build`, refreshing once on 401.
+/// Sends a request built by `build` with the session's token; on 401 it
+/// refreshes the session once and sends the request again.
+async fn send_authorised<F>(build: F) -> Result<Response, ApiError>
+where
+    F: Fn(&str) -> Result<Request, ApiError>,
+{
+    let token = session().ok_or(ApiError::Unauthorized)?.access_token;
+    let res = build(&token)?.send().await.map_err(|_| ApiError::Network)?;
+    if res.status() != 401 {
+        return Ok(res);
+    }
+    let fresh = refresh().await?;
+    build(&fresh.access_token)?.send().await.map_err(|_| ApiError::Network)
+}
+
+/// An authorised request's JSON answer.
 async fn authorised<T, F>(build: F) -> Result<T, ApiError>
 where
     T: DeserializeOwned,
     F: Fn(&str) -> Result<Request, ApiError>,
 {
-    let token = session().ok_or(ApiError::Unauthorized)?.access_token;
-    let res = build(&token)?.send().await.map_err(|_| ApiError::Network)?;
-    match decode(res).await {
-        Err(ApiError::Unauthorized) => {
-            let fresh = refresh().await?;
-            decode(build(&fresh.access_token)?.send().await.map_err(|_| ApiError::Network)?).await
-        }
-        other => other,
-    }
+    decode(send_authorised(build).await?).await
 }
 
 fn bearer(b: RequestBuilder, token: &str) -> RequestBuilder {
@@ -95,19 +102,7 @@ pub async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Re
 
 /// A file the API makes (a PDF, a CSV) as bytes, with its content type.
 pub async fn get_bytes(path: &str) -> Result<(Vec<u8>, String), ApiError> {
-    let send = |token: String| async move {
-        bearer(Request::get(path), &token)
-            .build()
-            .map_err(|_| ApiError::Network)?
-            .send()
-            .await
-            .map_err(|_| ApiError::Network)
-    };
-    let token = session().ok_or(ApiError::Unauthorized)?.access_token;
-    let mut res = send(token).await?;
-    if res.status() == 401 {
-        res = send(refresh().await?.access_token).await?;
-    }
+    let res = send_authorised(|t| bearer(Request::get(path), t).build().map_err(|_| ApiError::Network)).await?;
     if !(200..300).contains(&res.status()) {
         return decode::<()>(res).await.map(|()| (Vec::new(), String::new()));
     }

@@ -39,12 +39,11 @@ fn register_service_worker() {
 /// reload later opens the plain list.
 fn door_link() -> Option<stops::DoorCode> {
     let w = web_sys::window()?;
-    let path = w.location().pathname().ok()?;
-    let card = path.strip_prefix("/s/")?;
+    let path = w.location().pathname().ok().filter(|p| p.starts_with("/s/"))?;
     if let Ok(history) = w.history() {
         let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("/"));
     }
-    stops::door_code(&format!("/s/{card}")).filter(|c| matches!(c, stops::DoorCode::Card(_)))
+    stops::door_code(&path).filter(|c| matches!(c, stops::DoorCode::Card(_)))
 }
 
 #[component]
