@@ -11,6 +11,15 @@ use std::process::Command;
 const TARGET: &str = "wasm32-unknown-unknown";
 const BINARYEN: &str = "binaryen@132.0.0";
 
+/// The release apps are built with a pinned nightly that rebuilds the
+/// standard library for size: a panic aborts at once (no message, no
+/// formatting machinery), panic locations and `Debug` output are left out.
+/// The apps never format with `{:?}` and treat a panic as a bug either way.
+/// This takes 18 KB (brotli) off the phone's download; see BENCHMARKS.md.
+/// Where the toolchain cannot be installed the build falls back to stable.
+const SIZE_TOOLCHAIN: &str = "nightly-2026-10-30";
+const SIZE_RUSTFLAGS: &str = "-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none";
+
 /// One of the two apps: what cargo builds and where its files go.
 struct App {
     package: &'static str,
@@ -33,7 +42,19 @@ pub fn build(root: &Path, release: bool) -> Result<()> {
     ensure_target()?;
     let bindgen = ensure_wasm_bindgen(root)?;
     let profile = if release { "release-wasm" } else { "dev" };
-    let mut cargo = crate::cargo();
+    let mut cargo = match release.then(size_toolchain).flatten() {
+        Some(toolchain) => {
+            let mut cargo = Command::new("rustup");
+            cargo
+                .args(["run", toolchain, "cargo"])
+                .env_remove("RUSTC")
+                .env_remove("RUSTDOC")
+                .env(format!("CARGO_TARGET_{}_RUSTFLAGS", TARGET.to_uppercase().replace('-', "_")), SIZE_RUSTFLAGS)
+                .arg("-Zbuild-std=std,panic_abort");
+            cargo
+        }
+        None => crate::cargo(),
+    };
     cargo.current_dir(root).args(["build", "--lib", "--target", TARGET, "--profile", profile]);
     for app in &APPS {
         cargo.args(["--package", app.package]);
@@ -169,6 +190,31 @@ fn ensure_target() -> Result<()> {
         Ok(_) => sh(Command::new("rustup").args(["target", "add", TARGET])),
         // Without rustup the toolchain must already have the target.
         Err(_) => Ok(()),
+    }
+}
+
+/// The pinned nightly with the standard library's source, installed on
+/// first use; `None` (and a warning) where rustup cannot provide it.
+fn size_toolchain() -> Option<&'static str> {
+    let installed = Command::new("rustup")
+        .args(["run", SIZE_TOOLCHAIN, "rustc", "--print", "sysroot"])
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| PathBuf::from(String::from_utf8_lossy(&o.stdout).trim()))
+        .is_some_and(|sysroot| sysroot.join("lib/rustlib/src/rust/library/std").exists());
+    if installed {
+        return Some(SIZE_TOOLCHAIN);
+    }
+    let add = Command::new("rustup")
+        .args(["toolchain", "install", SIZE_TOOLCHAIN, "--profile", "minimal", "--component", "rust-src"])
+        .args(["--target", TARGET])
+        .status();
+    if add.is_ok_and(|s| s.success()) {
+        Some(SIZE_TOOLCHAIN)
+    } else {
+        eprintln!("warning: {SIZE_TOOLCHAIN} could not be installed; building the apps on stable (larger)");
+        None
     }
 }
 
