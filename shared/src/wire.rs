@@ -414,6 +414,9 @@ pub struct DayReport {
     pub closed: bool,
     /// Cards the courier picked up (explicitly or by handing them over).
     pub handed_out: usize,
+    /// Failed attempts recorded on the day's cards while its routes were open.
+    #[serde(default)]
+    pub failed_attempts: usize,
     pub delivered: Vec<CardSummary>,
     pub returned: Vec<CardSummary>,
     pub left_at_village_office: Vec<CardSummary>,
@@ -727,4 +730,87 @@ mod tests {
             json!({"photo_sha256": "a", "signature_sha256": "b", "id_check": "skipped", "lat": -5.4, "lon": null});
         assert_eq!(all.missing_in(&unchecked), ["id_check", "gps"]);
     }
+}
+
+/// The office's day as it happens (`GET /api/v1/dashboard?date=`).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Dashboard {
+    pub date: String,
+    /// When the server made this answer: the console shows how fresh it is.
+    pub generated_at: DateTime<Utc>,
+    /// Each courier with a route that day.
+    pub couriers: Vec<DashCourier>,
+    /// Every card of the office by kecamatan and current status.
+    pub kecamatan: Vec<KecamatanCounts>,
+}
+
+/// One courier's day on the dashboard: handed out = delivered + returned +
+/// left at the village office + still out.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DashCourier {
+    pub courier_id: String,
+    pub display_name: String,
+    pub handed_out: usize,
+    pub delivered: usize,
+    pub failed_attempts: usize,
+    pub returned: usize,
+    pub left_at_village_office: usize,
+    pub still_out: usize,
+    /// On the route but not yet picked up.
+    pub not_taken: usize,
+    pub last_sync_at: Option<DateTime<Utc>>,
+    /// Out with an open route and silent for two hours in the working day.
+    pub quiet: bool,
+    pub closed: bool,
+}
+
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct KecamatanCounts {
+    pub kecamatan: String,
+    /// Cards by status code (`printed`, `delivered`, …); statuses with no
+    /// card are left out.
+    pub counts: std::collections::BTreeMap<String, i64>,
+}
+
+/// The backlog and when it clears (`GET /api/v1/forecast`).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Forecast {
+    /// Cards at the office on no route (printed, or returned to the office).
+    pub waiting: i64,
+    /// Every card still to be delivered: waiting, on a route, or with a courier.
+    pub backlog: i64,
+    /// The office's today, the last day of the series.
+    pub today: String,
+    /// Cards delivered per day over the last four weeks, oldest first.
+    pub delivered_per_day: Vec<DayCount>,
+    /// Cards printed per day over the same days.
+    pub printed_per_day: Vec<DayCount>,
+    /// Mean cards delivered and printed per day over those four weeks.
+    pub delivery_rate: f64,
+    pub printing_rate: f64,
+    pub clears_on: ClearsOn,
+}
+
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DayCount {
+    pub date: String,
+    pub n: i64,
+}
+
+/// The date the backlog is cleared, delivering at the current rate while
+/// printing goes on at the current rate or at 250 / 500 / 700 / 1,000 cards
+/// a day; `null` where deliveries do not outpace printing (the backlog grows).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClearsOn {
+    pub current_rate: Option<String>,
+    pub at_250: Option<String>,
+    pub at_500: Option<String>,
+    pub at_700: Option<String>,
+    pub at_1000: Option<String>,
 }

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { after, before, test } from "node:test";
-import { api, launchBrowser, login, openAppAs, startServer } from "./harness.js";
+import { api, launchBrowser, login, openAppAs, startServer, userId } from "./harness.js";
 
 let server;
 let browser;
@@ -223,5 +223,65 @@ test("a dropped network says so and a retry loads the list once it is back", asy
   await context.setOffline(false);
   await failure.getByTestId("retry").click();
   await page.getByTestId("card-row").first().waitFor();
+  await context.close();
+});
+
+test("the dashboard shows each courier's day and picks up a courier's sync by itself, without a reload", async () => {
+  const { context, page } = await openAppAs(browser, server.base, "petugas", "petugas-demo-1871", DESK);
+  await page.getByTestId("console-nav-dashboard").click();
+  const courierId = await userId(server.base, "kurir");
+  const row = page.locator(`[data-testid="dash-courier"][data-courier-id="${courierId}"]`);
+  await row.waitFor();
+  const cell = (field) => row.locator(`[data-field="${field}"]`).innerText().then(Number);
+  const failedBefore = await cell("failed_attempts");
+  const outBefore = (await cell("still_out")) + (await cell("not_taken"));
+  assert.ok(outBefore > 0, "the demo courier has cards to deliver today");
+  await page.getByTestId("dash-total").waitFor();
+  const cards = await api(server.base, "GET", "/api/v1/cards?per_page=1", staff);
+  const total = await page.getByTestId("dash-total").locator(".num").innerText();
+  assert.equal(Number(total), cards.json.total, "the total bar counts every card of the office");
+  let reloaded = false;
+  page.on("framenavigated", (f) => { if (f === page.mainFrame()) reloaded = true; });
+
+  // The courier, elsewhere, takes a card and fails to deliver it.
+  const courier = await login(server.base, "kurir", "kurir-demo-1871");
+  const mine = await api(server.base, "GET", "/api/v1/me/routes", courier);
+  const stop = mine.json.items.flatMap((r) => r.stops).find((s) => s.status === "assigned" || s.status === "with_courier");
+  const at = new Date().toISOString();
+  const ev = (kind, payload) => ({ id: crypto.randomUUID(), card_id: stop.card_id, kind, occurred_at: at, payload });
+  const events = stop.status === "assigned" ? [ev("picked_up", {})] : [];
+  events.push(ev("attempt_failed", { reason: "not_home" }));
+  const synced = await api(server.base, "POST", "/api/v1/sync", courier, { device_id: "dash-test", sent_at: at, events });
+  assert.equal(synced.status, 200, synced.text);
+  assert.ok(synced.json.results.every((r) => r.status === "accepted"), synced.text);
+
+  await page.waitForFunction(
+    ([id, before]) => {
+      const td = document.querySelector(`[data-testid="dash-courier"][data-courier-id="${id}"] [data-field="failed_attempts"]`);
+      return td && Number(td.textContent) === before + 1;
+    },
+    [courierId, failedBefore],
+    { timeout: 30_000 },
+  );
+  assert.equal(reloaded, false, "the page was not reloaded");
+  assert.notEqual(await row.getByTestId("dash-last-sync").innerText(), "belum pernah");
+  await context.close();
+});
+
+test("the backlog screen shows what waits, when it clears, and both charts", async () => {
+  const { context, page } = await openAppAs(browser, server.base, "petugas", "petugas-demo-1871", DESK);
+  await page.waitForURL(/\/console\/$/);
+  await page.getByTestId("forecast-waiting").waitFor();
+  const f = (await api(server.base, "GET", "/api/v1/forecast", staff)).json;
+  assert.match(await page.getByTestId("forecast-waiting").innerText(), new RegExp(`^${f.waiting}\\b`));
+  const clears = await page.getByTestId("forecast-clears-on").allInnerTexts();
+  assert.equal(clears.length, 5);
+  const expected = [f.clears_on.current_rate, f.clears_on.at_250, f.clears_on.at_500, f.clears_on.at_700, f.clears_on.at_1000];
+  expected.forEach((date, i) => assert.equal(clears[i], date ?? "tidak akan habis (antrean bertambah)"));
+  const printed = await page.locator('[data-testid="forecast-flow"] polyline[data-series="printed"]').getAttribute("points");
+  assert.equal(printed.trim().split(" ").length, 28, "one point a day for four weeks");
+  const projection = page.locator('[data-testid="forecast-backlog"] polyline.projection');
+  assert.ok((await projection.getAttribute("points")).split(" ").length >= 2, "the backlog's projection is drawn");
+  assert.match(await projection.evaluate((el) => getComputedStyle(el).strokeDasharray), /\d/, "dashed");
   await context.close();
 });

@@ -4,6 +4,7 @@ mod auth;
 mod authz;
 mod chain;
 mod custody;
+mod dashboard;
 mod health;
 mod import;
 mod limits;

@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod cards;
+pub mod dashboard;
 pub mod error;
 pub mod health;
 pub mod import;
@@ -55,6 +56,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(resource!("/routes/{id}/cancel", post => routes::cancel))
                 .service(resource!("/couriers/{id}/days/{date}", get => routes::day))
                 .service(resource!("/couriers/{id}/days/{date}/close", post => routes::close_day))
+                .service(resource!("/dashboard", get => dashboard::get))
+                .service(resource!("/forecast", get => dashboard::forecast))
                 .service(resource!("/me/routes", get => me::routes))
                 .service(resource!("/me/proof", get => me::proof))
                 .service(

@@ -22,6 +22,7 @@ use utoipa::{Modify, OpenApi};
         routes::plan, routes::create, routes::create_all, routes::sheet, routes::labels, routes::list, routes::get, routes::replace_stops, routes::cancel, routes::day, routes::close_day,
         me::routes, me::proof, sync::sync, media::put, media::get,
         review::list, review::resolve, review::resolve_resident,
+        dashboard::get, dashboard::forecast,
         track::get, track::confirm, track::report, track::page, track::page_confirm,
     ),
     components(schemas(ProblemDetails, FieldError)),
@@ -33,6 +34,7 @@ use utoipa::{Modify, OpenApi};
         (name = "courier", description = "The courier's phone: routes, sync, proof media"),
         (name = "resident", description = "The resident's link: no login"),
         (name = "review", description = "Field data kept for staff review"),
+        (name = "office", description = "The office's day and backlog (office staff)"),
     )
 )]
 pub struct ApiDoc;

@@ -306,3 +306,34 @@ pub fn pinned_in(conn: &mut DbConnection, office_id: &str, kelurahan: &[String])
         .select(Card::as_select())
         .load(conn)
 }
+
+/// Every card of the office counted by (kecamatan, status), sorted.
+pub fn count_by_kecamatan_status(conn: &mut DbConnection, office_id: &str) -> QueryResult<Vec<(String, String, i64)>> {
+    cards::table
+        .filter(cards::office_id.eq(office_id))
+        .group_by((cards::kecamatan, cards::status))
+        .select((cards::kecamatan, cards::status, diesel::dsl::count_star()))
+        .order((cards::kecamatan.asc(), cards::status.asc()))
+        .load(conn)
+}
+
+/// How many of the office's cards are in one of `statuses`.
+pub fn count_in(conn: &mut DbConnection, office_id: &str, statuses: &[Status]) -> QueryResult<i64> {
+    let statuses: Vec<&str> = statuses.iter().map(|s| s.as_str()).collect();
+    cards::table.filter(cards::office_id.eq(office_id).and(cards::status.eq_any(statuses))).count().get_result(conn)
+}
+
+/// Print date (from the batch, when it has one) and import time of the
+/// cards printed or imported since `since_date` / `since`.
+pub fn printed_since(
+    conn: &mut DbConnection,
+    office_id: &str,
+    since_date: &str,
+    since: NaiveDateTime,
+) -> QueryResult<Vec<(Option<String>, NaiveDateTime)>> {
+    cards::table
+        .filter(cards::office_id.eq(office_id))
+        .filter(cards::printed_on.ge(since_date).or(cards::created_at.ge(since)))
+        .select((cards::printed_on, cards::created_at))
+        .load(conn)
+}

@@ -265,3 +265,27 @@ pub fn insert_rejected_many(conn: &mut DbConnection, rows: &[RejectedRow]) -> Qu
     }
     Ok(())
 }
+
+/// Each courier's latest sync: when the server last heard from the phone.
+pub fn last_syncs(
+    conn: &mut DbConnection,
+    office_id: &str,
+) -> QueryResult<std::collections::HashMap<String, NaiveDateTime>> {
+    let rows: Vec<(String, Option<NaiveDateTime>)> = sync_batches::table
+        .filter(sync_batches::office_id.eq(office_id))
+        .group_by(sync_batches::courier_id)
+        .select((sync_batches::courier_id, diesel::dsl::max(sync_batches::received_at)))
+        .load(conn)?;
+    Ok(rows.into_iter().filter_map(|(courier, at)| Some((courier, at?))).collect())
+}
+
+/// The office's deliveries that happened since `since` (the fold's view:
+/// each applied `delivered` event).
+pub fn delivered_since(conn: &mut DbConnection, office_id: &str, since: NaiveDateTime) -> QueryResult<Vec<EventRow>> {
+    card_events::table
+        .filter(card_events::office_id.eq(office_id))
+        .filter(card_events::kind.eq(EventKind::Delivered.as_str()))
+        .filter(card_events::occurred_at.ge(since))
+        .select(EventRow::as_select())
+        .load(conn)
+}

@@ -2,6 +2,7 @@
 //! transaction per unit of work. HTTP knows nothing of these internals.
 
 pub mod custody;
+pub mod dashboard;
 pub mod import;
 pub mod links;
 pub mod media;

@@ -310,6 +310,10 @@ pub fn day_report(
             .collect();
         let picked =
             log.iter().any(|e| e.kind() == Some(EventKind::PickedUp) && e.applied() && e.occurred_at >= started);
+        report.failed_attempts += log
+            .iter()
+            .filter(|e| e.kind() == Some(EventKind::AttemptFailed) && e.applied() && e.occurred_at >= started)
+            .count();
         let folded =
             antar_shared::custody::replay(&log.iter().filter_map(|e| e.custody()).collect::<Vec<_>>(), office.rules());
         let mut summary = card.summary();

@@ -1,12 +1,16 @@
 //! Antar's office console: desktop-first, served at `/console/`, online
-//! only. Staff plan and assign routes, and page through and import cards.
+//! only. Staff see the backlog and the day as it happens, plan and assign
+//! routes, and page through and import cards.
 //! Couriers who open it are sent to their phone app at `/`.
 
 pub mod cards;
+pub mod dashboard;
+pub mod forecast;
 pub mod i18n;
 pub mod import;
 pub mod net;
 pub mod planner;
+pub mod time;
 
 use antar_shared::wire::Role;
 use antar_web::login::Login;
@@ -23,8 +27,11 @@ pub fn start() {
 /// The console's screens, under `/console`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Routable)]
 pub enum Screen {
+    /// The backlog and when it clears: what a head of office opens first.
     #[at("/")]
     Home,
+    #[at("/today")]
+    Dashboard,
     #[at("/plan")]
     Planner,
     #[at("/cards")]
@@ -77,7 +84,7 @@ fn Nav(p: &LangProps) -> Html {
     let navigator = use_navigator();
     let item = |to: Screen, testid: &'static str, text: T| {
         let navigator = navigator.clone();
-        let current = here == to || (here == Screen::Home && to == Screen::Planner);
+        let current = here == to;
         let onclick = Callback::from(move |e: MouseEvent| {
             e.prevent_default();
             if let Some(n) = &navigator {
@@ -91,6 +98,8 @@ fn Nav(p: &LangProps) -> Html {
     };
     html! {
         <nav class="console-nav">
+            { item(Screen::Home, "console-nav-backlog", T::NavBacklog) }
+            { item(Screen::Dashboard, "console-nav-dashboard", T::NavDashboard) }
             { item(Screen::Planner, "console-nav-planner", T::NavPlanner) }
             { item(Screen::Cards, "console-nav-cards", T::NavCards) }
         </nav>
@@ -103,7 +112,9 @@ fn Desk(p: &LangProps) -> Html {
     html! {
         <main class="desk">
             <Switch<Screen> render={move |s: Screen| match s {
-                Screen::Home | Screen::Planner => html! { <planner::PlannerScreen lang={l} /> },
+                Screen::Home => html! { <forecast::ForecastScreen lang={l} /> },
+                Screen::Dashboard => html! { <dashboard::DashboardScreen lang={l} /> },
+                Screen::Planner => html! { <planner::PlannerScreen lang={l} /> },
                 Screen::Cards => html! { <cards::CardList lang={l} /> },
                 Screen::NotFound => html! { <p>{ t(l, T::NotFound) }</p> },
             }} />

@@ -20,9 +20,7 @@ pub struct Props {
 
 /// Tomorrow by the browser's clock, `YYYY-MM-DD`: the day usually planned.
 fn tomorrow() -> String {
-    let d = js_sys::Date::new_0();
-    d.set_date(d.get_date() + 1);
-    format!("{:04}-{:02}-{:02}", d.get_full_year(), d.get_month() + 1, d.get_date())
+    crate::time::day_from_today(1)
 }
 
 fn problem_text(e: &ApiError) -> String {
