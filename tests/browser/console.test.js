@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { after, before, test } from "node:test";
-import { api, launchBrowser, login, openAppAs, startServer, userId } from "./harness.js";
+import { ADMIN_PASSWORD, api, launchBrowser, login, openAppAs, startServer, userId } from "./harness.js";
 
 let server;
 let browser;
@@ -283,5 +283,49 @@ test("the backlog screen shows what waits, when it clears, and both charts", asy
   const projection = page.locator('[data-testid="forecast-backlog"] polyline.projection');
   assert.ok((await projection.getAttribute("points")).split(" ").length >= 2, "the backlog's projection is drawn");
   assert.match(await projection.evaluate((el) => getComputedStyle(el).strokeDasharray), /\d/, "dashed");
+  await context.close();
+});
+
+test("staff close a courier's day: the balance, the cards handed back ticked, the close, the handover report", async () => {
+  const admin = await login(server.base, "admin", ADMIN_PASSWORD);
+  const made = await api(server.base, "POST", "/api/v1/users", admin, { username: "kurir-tutup", password: "kurir-tutup-1871", role: "courier", display_name: "Kurir Tutup Hari" });
+  assert.equal(made.status, 201, made.text);
+  const today = new Date().toLocaleDateString("en-CA");
+  const free = (await api(server.base, "GET", "/api/v1/cards?status=printed&per_page=4", staff)).json.items.map((c) => c.id);
+  const route = await api(server.base, "POST", "/api/v1/routes", staff, { courier_id: made.json.id, date: today, card_ids: free });
+  assert.equal(route.status, 201, route.text);
+  const courier = await login(server.base, "kurir-tutup", "kurir-tutup-1871");
+  const at = new Date().toISOString();
+  const ev = (card, kind, payload = {}) => ({ id: crypto.randomUUID(), card_id: card, kind, occurred_at: at, payload });
+  const events = free.slice(0, 3).map((c) => ev(c, "picked_up"));
+  events.push(ev(free[0], "delivered", { recipient_name: "Penerima", recipient_relation: "self" }));
+  const synced = await api(server.base, "POST", "/api/v1/sync", courier, { device_id: "close-test", sent_at: at, events });
+  assert.ok(synced.json.results.every((r) => r.status === "accepted"), synced.text);
+
+  const { context, page } = await openAppAs(browser, server.base, "petugas", "petugas-demo-1871", DESK);
+  await page.getByTestId("console-nav-days").click();
+  await page.locator(`[data-testid="day-courier"][data-courier-id="${made.json.id}"]`).click();
+  const report = page.getByTestId("day-report");
+  await report.getByTestId("day-balance").filter({ hasText: "Dibawa 3 = Terantar 1 + Kembali 0 + Di kantor desa 0 + Masih dibawa 2" }).waitFor();
+  assert.equal(await report.getByTestId("day-not-taken").getAttribute("data-count"), "1");
+  const ticks = report.getByTestId("day-handed-back");
+  assert.equal(await ticks.count(), 2);
+  const kept = await ticks.nth(1).getAttribute("data-card-id");
+  await ticks.nth(1).uncheck();
+  page.once("dialog", (d) => d.accept());
+  await report.getByTestId("day-close").click();
+  await page.locator('[data-testid="day-report"][data-closed="true"]').waitFor();
+  await page.getByTestId("day-discrepancy").waitFor();
+  assert.equal(await page.getByTestId("day-close").count(), 0, "a closed day cannot be closed again");
+  const day = (await api(server.base, "GET", `/api/v1/couriers/${made.json.id}/days/${today}`, staff)).json;
+  assert.equal(day.closed, true);
+  assert.deepEqual(day.still_out.map((c) => c.id), [kept], "the unticked card stays with the courier");
+  assert.equal(day.returned.length, 1, "the ticked card was received back");
+
+  for (const [button, magic] of [["day-report-pdf", "%PDF-"], ["day-report-csv", "TANGG"]]) {
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId(button).click()]);
+    const bytes = readFileSync(await download.path());
+    assert.equal(bytes.subarray(0, 5).toString(), magic, button);
+  }
   await context.close();
 });

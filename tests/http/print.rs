@@ -1,10 +1,12 @@
-//! The route sheet and envelope labels as PDFs, read back as a person and a
+//! The route sheet, the envelope labels and the handover report as PDFs
+//! (and the report as CSV), read back as a person and a
 //! phone would: the text with `pdftotext`, the QR codes rendered with
 //! `pdftoppm` and decoded with `zbarimg` (poppler-utils and zbar-tools,
 //! which `.ci/run` installs).
 
-use antar_tests::{on_both_backends, TestApp};
+use antar_tests::{delivered, event, on_both_backends, TestApp};
 use reqwest::StatusCode;
+use serde_json::json;
 use std::process::Command;
 
 fn tool(name: &str) -> Command {
@@ -132,7 +134,95 @@ async fn another_offices_route_prints_nothing_and_couriers_print_nothing(app: Te
     }
 }
 
+/// One card of each outcome; the report before the close is provisional,
+/// after it signed-ready, and the closed day's report does not change when
+/// its cards move on.
+async fn the_handover_report_balances_the_day_and_lists_each_card_under_its_outcome(app: TestApp) {
+    let (s, _route, cards) = route_of(&app, 5).await;
+    let c: Vec<&str> = cards.iter().map(|(id, _, _)| id.as_str()).collect();
+    let picked: Vec<_> = c[..4].iter().map(|id| event(id, "picked_up", 1, json!({}))).collect();
+    app.sync(&s.courier, picked).await;
+    app.sync(
+        &s.courier,
+        vec![
+            delivered(c[0], 2),
+            event(c[1], "returned_to_office", 3, json!({})),
+            event(c[2], "left_at_village_office", 4, json!({})),
+            event(c[3], "attempt_failed", 5, json!({"reason": "not_home"})),
+        ],
+    )
+    .await;
+    let base = format!("/api/v1/couriers/{}/days/2026-12-04/report", s.courier_id);
+    let (status, kind, open) = app.get_bytes(&format!("{base}.pdf"), &s.staff).await;
+    assert_eq!((status, kind.as_str()), (StatusCode::OK, "application/pdf"));
+    assert!(pdf_text(&open).contains("SEMENTARA"), "before the close the report says it is provisional");
+
+    let closed = app
+        .post(
+            &format!("/api/v1/couriers/{}/days/2026-12-04/close", s.courier_id),
+            &s.staff,
+            json!({"returned_card_ids": []}),
+        )
+        .await;
+    assert_eq!(closed.status, StatusCode::OK, "{}", closed.text);
+    let (_, _, pdf) = app.get_bytes(&format!("{base}.pdf"), &s.staff).await;
+    let text = pdf_text(&pdf);
+    assert!(!text.contains("SEMENTARA"), "{text}");
+    for expected in [
+        "BERITA ACARA SERAH TERIMA KARTU e-KTP",
+        "Kurir: kurir1",
+        "Tanggal: 2026-12-04",
+        "Kartu dibawa kurir: 4",
+        "4 = 1 + 1 + 1 + 1",
+        "(seimbang)",
+        "Percobaan antar gagal: 1",
+        "Selisih: 1 kartu",
+        "Terantar ke penerima (1)",
+        "Dikembalikan ke kantor (1)",
+        "Dititipkan di kantor desa/kelurahan (1)",
+        "Masih dibawa kurir (1)",
+        "Tidak diambil dari kantor (1)",
+        "Yang menyerahkan (kurir)",
+        "Yang menerima (petugas kantor)",
+    ] {
+        assert!(text.contains(expected), "{expected:?} in\n{text}");
+    }
+    assert!(text.contains(" WIB"), "printed at, in the office's zone");
+    let sections =
+        ["Terantar ke penerima", "Dikembalikan", "Dititipkan", "Masih dibawa kurir (", "Tidak diambil dari kantor ("];
+    for (i, ((_, name, nik), section)) in cards.iter().zip(sections).enumerate() {
+        let (under, name_at) = (text.find(section).unwrap(), text.find(name.as_str()).unwrap());
+        assert!(name_at > under, "card {i} ({name}) is listed under {section}");
+        assert!(text.contains(&format!("NIK …{}", &nik[12..])) && !text.contains(nik.as_str()), "only the last four");
+    }
+
+    let (status, kind, csv) = app.get_bytes(&format!("{base}.csv"), &s.staff).await;
+    assert_eq!((status, kind.as_str()), (StatusCode::OK, "text/csv; charset=utf-8"));
+    let csv = String::from_utf8(csv).unwrap();
+    let rows: Vec<Vec<&str>> = csv.lines().map(|l| l.split(',').collect()).collect();
+    assert_eq!(rows[0][..4], ["TANGGAL", "KURIR", "HASIL", "KETERANGAN"]);
+    let outcomes: Vec<(&str, &str)> = rows[1..].iter().map(|r| (r[2], r[4])).collect();
+    let want: Vec<(&str, &str)> = ["delivered", "returned", "left_at_village_office", "still_out", "not_taken"]
+        .into_iter()
+        .zip(cards.iter().map(|(_, name, _)| name.as_str()))
+        .collect();
+    assert_eq!(outcomes, want, "one row per card with its outcome");
+    assert!(!csv.contains(&cards[0].2), "no whole NIK in the CSV");
+
+    // The card still out is delivered the next morning: the closed day's report stands.
+    app.sync(&s.courier, vec![delivered(c[3], 10)]).await;
+    let (_, _, again) = app.get_bytes(&format!("{base}.csv"), &s.staff).await;
+    assert_eq!(String::from_utf8(again).unwrap(), csv, "a closed day's report never changes");
+
+    let metro = app.other_office_staff().await;
+    assert_eq!(app.get_bytes(&format!("{base}.pdf"), &metro).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(app.get_bytes(&format!("{base}.csv"), &s.courier).await.0, StatusCode::FORBIDDEN);
+    let bad = format!("/api/v1/couriers/{}/days/04-12-2026/report.pdf", s.courier_id);
+    assert_eq!(app.get_bytes(&bad, &s.staff).await.0, StatusCode::BAD_REQUEST);
+}
+
 on_both_backends!(
+    the_handover_report_balances_the_day_and_lists_each_card_under_its_outcome,
     the_route_sheet_lists_every_stop_in_order_with_only_the_niks_last_digits,
     labels_carry_the_stop_and_a_code_holding_only_the_door_link,
     another_offices_route_prints_nothing_and_couriers_print_nothing,

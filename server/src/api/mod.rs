@@ -56,6 +56,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(resource!("/routes/{id}/cancel", post => routes::cancel))
                 .service(resource!("/couriers/{id}/days/{date}", get => routes::day))
                 .service(resource!("/couriers/{id}/days/{date}/close", post => routes::close_day))
+                .service(resource!("/couriers/{id}/days/{date}/report.pdf", get => routes::report_pdf))
+                .service(resource!("/couriers/{id}/days/{date}/report.csv", get => routes::report_csv))
                 .service(resource!("/dashboard", get => dashboard::get))
                 .service(resource!("/forecast", get => dashboard::forecast))
                 .service(resource!("/me/routes", get => me::routes))

@@ -19,7 +19,7 @@ use utoipa::{Modify, OpenApi};
         users::create, users::list,
         settings::get, settings::put,
         import::import, cards::list, cards::areas, cards::get, cards::record, cards::link,
-        routes::plan, routes::create, routes::create_all, routes::sheet, routes::labels, routes::list, routes::get, routes::replace_stops, routes::cancel, routes::day, routes::close_day,
+        routes::plan, routes::create, routes::create_all, routes::sheet, routes::labels, routes::list, routes::get, routes::replace_stops, routes::cancel, routes::day, routes::close_day, routes::report_pdf, routes::report_csv,
         me::routes, me::proof, sync::sync, media::put, media::get,
         review::list, review::resolve, review::resolve_resident,
         dashboard::get, dashboard::forecast,

@@ -62,8 +62,12 @@ pub async fn create_all(
 }
 
 fn pdf(name: String, bytes: Vec<u8>) -> HttpResponse {
+    file("application/pdf", name, bytes)
+}
+
+fn file(content_type: &str, name: String, bytes: Vec<u8>) -> HttpResponse {
     HttpResponse::Ok()
-        .content_type("application/pdf")
+        .content_type(content_type)
         .insert_header(("Content-Disposition", format!("inline; filename=\"{name}\"")))
         .insert_header(("Cache-Control", "no-store"))
         .body(bytes)
@@ -192,4 +196,41 @@ pub async fn close_day(
             routes::close_day(conn, office, &staff.id, &courier, &date, body.returned_card_ids.as_deref()).map(Json)
         })
         .await
+}
+
+/// The handover report (berita acara serah terima) of a courier's day, A4,
+/// to sign and file; marked provisional until the day is closed.
+#[utoipa::path(get, path = "/api/v1/couriers/{id}/days/{date}/report.pdf", tag = "routes", security(("bearer" = [])), params(("id" = String, Path), ("date" = String, Path, format = Date, description = "YYYY-MM-DD")), responses((status = 200, description = "the handover report", content_type = "application/pdf", body = Vec<u8>), (status = 400, description = "invalid request (the field and the reason)", body = ProblemDetails, content_type = "application/problem+json"), (status = 401, description = "no valid token", body = ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "not allowed for this role", body = ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "not found (or another office's)", body = ProblemDetails, content_type = "application/problem+json")))]
+pub async fn report_pdf(
+    state: web::Data<AppState>,
+    staff: Staff,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (name, bytes) = handover(state, staff, path, crate::domain::print::handover_pdf).await?;
+    Ok(pdf(name, bytes))
+}
+
+/// The same report as CSV: one row per card with its outcome.
+#[utoipa::path(get, path = "/api/v1/couriers/{id}/days/{date}/report.csv", tag = "routes", security(("bearer" = [])), params(("id" = String, Path), ("date" = String, Path, format = Date, description = "YYYY-MM-DD")), responses((status = 200, description = "one row per card: TANGGAL, KURIR, HASIL, KETERANGAN, NAMA, NIK_4, ALAMAT, RT, RW, KELURAHAN, KECAMATAN, NO_BATCH", content_type = "text/csv", body = String), (status = 400, description = "invalid request (the field and the reason)", body = ProblemDetails, content_type = "application/problem+json"), (status = 401, description = "no valid token", body = ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "not allowed for this role", body = ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "not found (or another office's)", body = ProblemDetails, content_type = "application/problem+json")))]
+pub async fn report_csv(
+    state: web::Data<AppState>,
+    staff: Staff,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (name, bytes) = handover(state, staff, path, crate::domain::print::handover_csv).await?;
+    Ok(file("text/csv; charset=utf-8", name, bytes))
+}
+
+type Made = Result<(String, Vec<u8>), ApiError>;
+
+/// The handover report of the courier and date in the path, made by `make`.
+async fn handover(
+    state: web::Data<AppState>,
+    staff: Staff,
+    path: web::Path<(String, String)>,
+    make: fn(&mut crate::db::DbConnection, &crate::db::offices::Office, &str, &str) -> Made,
+) -> Made {
+    let (courier, date) = path.into_inner();
+    check_date(&date)?;
+    state.office_db(staff.office_id.clone(), move |conn, office| make(conn, office, &courier, &date)).await
 }

@@ -1,16 +1,18 @@
-//! The route sheet and envelope labels of a saved route: the route, its
-//! cards and its courier read from the database, handed to the pure
-//! renderers in `crate::print`.
+//! The route sheet and envelope labels of a saved route, and the handover
+//! report of a courier's day (PDF and CSV): read from the database, handed
+//! to the pure renderers in `crate::print`.
 
 use crate::api::error::ApiError;
 use crate::config::office_now_label;
 use crate::db::cards::Card;
 use crate::db::{offices::Office, routes, users, DbConnection};
+use crate::print::handover::{self, Group, Handover, HandoverCard, Outcome};
 use crate::print::labels::{self, Label, Labels};
 use crate::print::sheet::{self, RouteSheet, SheetStop};
 use crate::print::Addressee;
+use antar_shared::wire::CardSummary;
 
-fn addressee(c: &Card) -> Addressee {
+fn addressee(c: &CardSummary) -> Addressee {
     Addressee {
         name: c.name.clone(),
         address: c.address.clone(),
@@ -39,6 +41,10 @@ fn load(
     Ok((route, courier, cards))
 }
 
+fn last4(nik: &str) -> String {
+    nik.chars().skip(nik.chars().count().saturating_sub(4)).collect()
+}
+
 fn print_error(e: crate::print::PrintError) -> ApiError {
     ApiError::Internal(e.to_string())
 }
@@ -50,8 +56,8 @@ pub fn route_sheet(conn: &mut DbConnection, office: &Office, route_id: &str) -> 
         .zip(1..)
         .map(|(c, seq)| SheetStop {
             seq,
-            to: addressee(&c),
-            nik_last4: c.nik.chars().skip(c.nik.chars().count().saturating_sub(4)).collect(),
+            to: addressee(&c.summary()),
+            nik_last4: last4(&c.nik),
             landmark: c.landmark,
             phone: c.phone,
         })
@@ -77,11 +83,122 @@ pub fn route_labels(
     let labels = cards
         .into_iter()
         .zip(1..)
-        .map(|(c, seq)| Label { seq, to: addressee(&c), url: labels::door_url(public_url, &c.id) })
+        .map(|(c, seq)| Label { seq, to: addressee(&c.summary()), url: labels::door_url(public_url, &c.id) })
         .collect();
     let set = Labels { courier: courier.clone(), date: route.date.clone(), labels };
     let pdf = labels::render(&set).map_err(print_error)?;
     Ok((file_name("label", &route.date, &courier), pdf))
+}
+
+/// The courier's day as the handover report prints it: the day report
+/// (each card as its log stood at the close) grouped by outcome.
+fn handover(conn: &mut DbConnection, office: &Office, courier_id: &str, date: &str) -> Result<Handover, ApiError> {
+    let report = crate::domain::routes::day_report(conn, office, courier_id, date)?;
+    let courier = users::names(conn, &[courier_id.to_owned()])?.remove(courier_id).unwrap_or_default();
+    let summaries = |outcome: Outcome| match outcome {
+        Outcome::Delivered => &report.delivered,
+        Outcome::Returned => &report.returned,
+        Outcome::LeftAtVillageOffice => &report.left_at_village_office,
+        Outcome::StillOut => &report.still_out,
+        Outcome::NotTaken => &report.not_taken,
+        Outcome::Other => &report.other,
+    };
+    let groups = Outcome::ALL
+        .into_iter()
+        .map(|outcome| Group {
+            outcome,
+            cards: summaries(outcome)
+                .iter()
+                .map(|c| HandoverCard { to: addressee(c), nik_last4: last4(&c.nik), batch: c.batch.clone() })
+                .collect(),
+        })
+        .collect();
+    Ok(Handover {
+        office: office.name.clone(),
+        courier,
+        date: date.to_owned(),
+        printed_at: office_now_label(&office.time_zone),
+        closed: report.closed,
+        handed_out: report.handed_out,
+        failed_attempts: report.failed_attempts,
+        balanced: report.balanced,
+        discrepancy: report.discrepancy,
+        groups,
+    })
+}
+
+pub fn handover_pdf(
+    conn: &mut DbConnection,
+    office: &Office,
+    courier_id: &str,
+    date: &str,
+) -> Result<(String, Vec<u8>), ApiError> {
+    let h = handover(conn, office, courier_id, date)?;
+    let pdf = handover::render(&h).map_err(print_error)?;
+    Ok((file_name("serah-terima", date, &h.courier), pdf))
+}
+
+/// The same report as CSV, one row per card with its outcome, for the
+/// office's spreadsheets. A cell that a spreadsheet would run as a formula
+/// is written as text.
+pub fn handover_csv(
+    conn: &mut DbConnection,
+    office: &Office,
+    courier_id: &str,
+    date: &str,
+) -> Result<(String, Vec<u8>), ApiError> {
+    let h = handover(conn, office, courier_id, date)?;
+    Ok((file_name("serah-terima", date, &h.courier).replace(".pdf", ".csv"), handover_rows(&h)?))
+}
+
+fn handover_rows(h: &Handover) -> Result<Vec<u8>, ApiError> {
+    let mut out = csv::Writer::from_writer(Vec::new());
+    let header = [
+        "TANGGAL",
+        "KURIR",
+        "HASIL",
+        "KETERANGAN",
+        "NAMA",
+        "NIK_4",
+        "ALAMAT",
+        "RT",
+        "RW",
+        "KELURAHAN",
+        "KECAMATAN",
+        "NO_BATCH",
+    ];
+    let csv_error = |e: csv::Error| ApiError::Internal(format!("writing the CSV: {e}"));
+    out.write_record(header).map_err(csv_error)?;
+    for g in &h.groups {
+        for c in &g.cards {
+            let row = [
+                h.date.as_str(),
+                &h.courier,
+                g.outcome.code(),
+                g.outcome.label(),
+                &c.to.name,
+                &c.nik_last4,
+                &c.to.address,
+                c.to.rt.as_deref().unwrap_or(""),
+                c.to.rw.as_deref().unwrap_or(""),
+                &c.to.kelurahan,
+                &c.to.kecamatan,
+                c.batch.as_deref().unwrap_or(""),
+            ];
+            out.write_record(row.map(as_text)).map_err(csv_error)?;
+        }
+    }
+    out.into_inner().map_err(|e| ApiError::Internal(format!("writing the CSV: {e}")))
+}
+
+/// A cell starting with `=`, `+`, `-`, `@` (or a tab or carriage return)
+/// is a formula to a spreadsheet: a leading apostrophe keeps it text.
+fn as_text(cell: &str) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}")
+    } else {
+        cell.to_owned()
+    }
 }
 
 /// `rute-2026-12-04-budi-kurir.pdf`: ASCII, so any browser saves it as is.
@@ -100,6 +217,15 @@ fn file_name(kind: &str, date: &str, courier: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_cell_a_spreadsheet_would_run_is_kept_as_text() {
+        assert_eq!(super::as_text("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(super::as_text("-1+2"), "'-1+2");
+        assert_eq!(super::as_text("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(super::as_text("JL. MAWAR NO. 1"), "JL. MAWAR NO. 1");
+        assert_eq!(super::as_text(""), "");
+    }
+
     #[test]
     fn file_names_are_plain_ascii() {
         assert_eq!(super::file_name("rute", "2026-12-04", "Budi Kurir"), "rute-2026-12-04-budi-kurir.pdf");

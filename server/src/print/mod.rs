@@ -1,5 +1,6 @@
 //! Printable documents, made on the server as PDFs so they look the same on
-//! every printer and can be filed: the route sheet and the envelope labels.
+//! every printer and can be filed: the route sheet, the envelope labels and
+//! the handover report of a courier's day.
 //! Pure functions from values to bytes: no HTTP, no database inside.
 //!
 //! krilla writes the PDF (text shaped and the font subset and embedded, so
@@ -7,6 +8,7 @@
 //! DejaVu Sans is the embedded font; `qrcode` makes the labels' codes,
 //! drawn as vector squares.
 
+pub mod handover;
 pub mod labels;
 pub mod sheet;
 

@@ -117,6 +117,18 @@ antar_web::texts! {
     PrintedLegend => ("dicetak", "printed"),
     DeliveredLegend => ("diantar", "delivered"),
     ProjectionLegend => ("perkiraan (garis putus)", "projection (dashed)"),
+    NavDays => ("Tutup hari", "Close the day"),
+    DaysTitle => ("Tutup hari dan berita acara serah terima", "Close the day and the handover report"),
+    DayOpen => ("terbuka", "open"),
+    Balanced => ("seimbang", "balanced"),
+    NotBalanced => ("tidak seimbang", "does not balance"),
+    Discrepancy => ("Selisih: kartu belum diserahkan kembali oleh kurir", "Discrepancy: cards the courier has not handed back"),
+    TickHandedBack => ("centang yang diserahkan kembali sekarang", "tick those handed back now"),
+    OtherOutcome => ("Lainnya (diambil di kantor, dibatalkan)", "Other (collected at the office, void)"),
+    CloseDay => ("Tutup hari kurir ini", "Close this courier's day"),
+    CloseConfirm => ("Tutup hari ini? Kartu yang dicentang diterima kembali di kantor; berita acara tidak berubah lagi.", "Close the day? The ticked cards are received back at the office; the report will not change again."),
+    ReportPdf => ("Berita acara (PDF)", "Handover report (PDF)"),
+    ReportCsv => ("Berita acara (CSV)", "Handover report (CSV)"),
 }
 
 /// Why a card is on no route, as staff read it.

@@ -5,6 +5,7 @@
 
 pub mod cards;
 pub mod dashboard;
+pub mod days;
 pub mod forecast;
 pub mod i18n;
 pub mod import;
@@ -34,6 +35,8 @@ pub enum Screen {
     Dashboard,
     #[at("/plan")]
     Planner,
+    #[at("/days")]
+    Days,
     #[at("/cards")]
     Cards,
     #[not_found]
@@ -102,6 +105,7 @@ fn Nav(p: &LangProps) -> Html {
             { item(Screen::Dashboard, "console-nav-dashboard", T::NavDashboard) }
             { item(Screen::Planner, "console-nav-planner", T::NavPlanner) }
             { item(Screen::Cards, "console-nav-cards", T::NavCards) }
+            { item(Screen::Days, "console-nav-days", T::NavDays) }
         </nav>
     }
 }
@@ -115,6 +119,7 @@ fn Desk(p: &LangProps) -> Html {
                 Screen::Home => html! { <forecast::ForecastScreen lang={l} /> },
                 Screen::Dashboard => html! { <dashboard::DashboardScreen lang={l} /> },
                 Screen::Planner => html! { <planner::PlannerScreen lang={l} /> },
+                Screen::Days => html! { <days::DaysScreen lang={l} /> },
                 Screen::Cards => html! { <cards::CardList lang={l} /> },
                 Screen::NotFound => html! { <p>{ t(l, T::NotFound) }</p> },
             }} />
