@@ -17,6 +17,21 @@ pub mod problem {
     pub const INTERNAL: &str = "internal";
     pub const UNAVAILABLE: &str = "unavailable";
     pub const MISSING_COLUMN: &str = "missing_column";
+    pub const ALL: &[&str] = &[
+        VALIDATION,
+        UNAUTHORIZED,
+        FORBIDDEN,
+        NOT_FOUND,
+        METHOD_NOT_ALLOWED,
+        CONFLICT,
+        UNPROCESSABLE,
+        GONE,
+        PAYLOAD_TOO_LARGE,
+        TOO_MANY_REQUESTS,
+        INTERNAL,
+        UNAVAILABLE,
+        MISSING_COLUMN,
+    ];
 }
 
 /// Codes of per-event sync results.
@@ -34,6 +49,25 @@ pub mod sync {
     /// An event said to happen after its batch was sent (by the phone's own
     /// clock, beyond a minute's slack): a clock cannot run backwards.
     pub const OCCURRED_AFTER_SENT: &str = "occurred_after_sent";
+    /// The custody rules refused the event: its kind cannot happen in the
+    /// card's state at that moment (a flag, `Refusal::code`).
+    pub const NOT_ALLOWED: &str = "not_allowed";
+    /// The custody rules refused the event: the card was not assigned to
+    /// this courier at that time (a flag).
+    pub const NOT_CARRIER: &str = "not_carrier";
+    /// Every code a sync result or an event's flag can carry.
+    pub const ALL: &[&str] = &[
+        ID_CONFLICT,
+        NOT_ASSIGNED,
+        FLAGGED,
+        MISSING_PROOF,
+        NIK_MISMATCH,
+        INVALID_PAYLOAD,
+        UNKNOWN_KIND,
+        OCCURRED_AFTER_SENT,
+        NOT_ALLOWED,
+        NOT_CARRIER,
+    ];
 }
 
 /// Codes of per-row import problems.

@@ -173,6 +173,24 @@ impl EventKind {
             EventKind::ResidentDisputed => "Warga melaporkan masalah",
         }
     }
+
+    /// English label for timelines.
+    pub fn label_en(self) -> &'static str {
+        match self {
+            EventKind::Assigned => "Scheduled for delivery",
+            EventKind::Unassigned => "Taken off the route",
+            EventKind::PickedUp => "Taken by the courier",
+            EventKind::Delivered => "Handed to the recipient",
+            EventKind::AttemptFailed => "Delivery attempt failed",
+            EventKind::ReturnedToOffice => "Returned to the office",
+            EventKind::LeftAtVillageOffice => "Left at the village office",
+            EventKind::HeldForPickup => "Waiting for pickup at the office",
+            EventKind::Collected => "Collected at the office",
+            EventKind::Void => "Void",
+            EventKind::ResidentConfirmed => "Receipt confirmed by the resident",
+            EventKind::ResidentDisputed => "The resident reported a problem",
+        }
+    }
 }
 
 /// The resident's own answer; not custody.
@@ -260,8 +278,8 @@ impl Refusal {
     /// The flag code stored with the event.
     pub fn code(&self) -> &'static str {
         match self {
-            Refusal::NotAllowed { .. } => "not_allowed",
-            Refusal::NotCarrier { .. } => "not_carrier",
+            Refusal::NotAllowed { .. } => crate::codes::sync::NOT_ALLOWED,
+            Refusal::NotCarrier { .. } => crate::codes::sync::NOT_CARRIER,
         }
     }
 

@@ -685,6 +685,25 @@ pub struct ResidentItem {
     /// The resident's words (empty for a confirmation).
     pub message: String,
     pub created_at: DateTime<Utc>,
+    /// The courier the card was last with, if any.
+    #[serde(default)]
+    pub courier_id: Option<String>,
+}
+
+/// How many items wait in the review queue, by kind
+/// (`GET /api/v1/review/counts`).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewCounts {
+    /// Deliveries stored without the proof the office requires.
+    pub missing_proof: i64,
+    /// Other flagged events (refused by the custody rules, a NIK that does
+    /// not match).
+    pub flagged: i64,
+    pub rejected: i64,
+    /// Residents' reports and early confirmations.
+    pub resident: i64,
+    pub total: i64,
 }
 
 /// Resolving a review item: what was done, kept with who and when.

@@ -4,7 +4,8 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { after, before, test } from "node:test";
-import { ADMIN_PASSWORD, api, launchBrowser, login, openAppAs, startServer, userId } from "./harness.js";
+import { ADMIN_PASSWORD, api, launchBrowser, login, makePhotos, openAppAs, startServer, userId } from "./harness.js";
+import { createHash } from "node:crypto";
 
 let server;
 let browser;
@@ -248,9 +249,10 @@ test("the dashboard shows each courier's day and picks up a courier's sync by it
   const mine = await api(server.base, "GET", "/api/v1/me/routes", courier);
   const stop = mine.json.items.flatMap((r) => r.stops).find((s) => s.status === "assigned" || s.status === "with_courier");
   const at = new Date().toISOString();
-  const ev = (kind, payload) => ({ id: crypto.randomUUID(), card_id: stop.card_id, kind, occurred_at: at, payload });
-  const events = stop.status === "assigned" ? [ev("picked_up", {})] : [];
-  events.push(ev("attempt_failed", { reason: "not_home" }));
+  // A second apart (the server orders a card's events by time), after the route was made.
+  const ev = (kind, payload, s) => ({ id: crypto.randomUUID(), card_id: stop.card_id, kind, occurred_at: new Date(Date.now() + s * 1000).toISOString(), payload });
+  const events = stop.status === "assigned" ? [ev("picked_up", {}, 0)] : [];
+  events.push(ev("attempt_failed", { reason: "not_home" }, 1));
   const synced = await api(server.base, "POST", "/api/v1/sync", courier, { device_id: "dash-test", sent_at: at, events });
   assert.equal(synced.status, 200, synced.text);
   assert.ok(synced.json.results.every((r) => r.status === "accepted"), synced.text);
@@ -296,9 +298,10 @@ test("staff close a courier's day: the balance, the cards handed back ticked, th
   assert.equal(route.status, 201, route.text);
   const courier = await login(server.base, "kurir-tutup", "kurir-tutup-1871");
   const at = new Date().toISOString();
-  const ev = (card, kind, payload = {}) => ({ id: crypto.randomUUID(), card_id: card, kind, occurred_at: at, payload });
+  // A second apart (the server orders a card's events by time), after the route was made.
+  const ev = (card, kind, payload = {}, s = 0) => ({ id: crypto.randomUUID(), card_id: card, kind, occurred_at: new Date(Date.now() + s * 1000).toISOString(), payload });
   const events = free.slice(0, 3).map((c) => ev(c, "picked_up"));
-  events.push(ev(free[0], "delivered", { recipient_name: "Penerima", recipient_relation: "self" }));
+  events.push(ev(free[0], "delivered", { recipient_name: "Penerima", recipient_relation: "self" }, 1));
   const synced = await api(server.base, "POST", "/api/v1/sync", courier, { device_id: "close-test", sent_at: at, events });
   assert.ok(synced.json.results.every((r) => r.status === "accepted"), synced.text);
 
@@ -327,5 +330,63 @@ test("staff close a courier's day: the balance, the cards handed back ticked, th
     const bytes = readFileSync(await download.path());
     assert.equal(bytes.subarray(0, 5).toString(), magic, button);
   }
+  await context.close();
+});
+
+test("a delivery without the required signature waits in review; its card shows the photo, the pin and the flag; staff resolve it with a note", async () => {
+  const admin = await login(server.base, "admin", ADMIN_PASSWORD);
+  const before = (await api(server.base, "GET", "/api/v1/settings", admin)).json;
+  assert.equal((await api(server.base, "PUT", "/api/v1/settings", admin, { ...before, require_signature: true })).status, 200);
+  const made = await api(server.base, "POST", "/api/v1/users", admin, { username: "kurir-tinjau", password: "kurir-tinjau-1871", role: "courier", display_name: "Kurir Tinjau" });
+  assert.equal(made.status, 201, made.text);
+  const card = (await api(server.base, "GET", "/api/v1/cards?status=printed&per_page=100", staff)).json.items.find((c) => c.phone);
+  const today = new Date().toLocaleDateString("en-CA");
+  assert.equal((await api(server.base, "POST", "/api/v1/routes", staff, { courier_id: made.json.id, date: today, card_ids: [card.id] })).status, 201);
+
+  const { context, page } = await openAppAs(browser, server.base, "petugas", "petugas-demo-1871", DESK);
+  await page.getByTestId("console-nav-review").waitFor();
+  const [photo] = await makePhotos(page, 1);
+  const sha = createHash("sha256").update(photo).digest("hex");
+  const courier = await login(server.base, "kurir-tinjau", "kurir-tinjau-1871");
+  const put = await fetch(`${server.base}/api/v1/media/${sha}`, { method: "PUT", headers: { authorization: `Bearer ${courier}`, "content-type": "image/jpeg" }, body: photo });
+  assert.equal(put.status, 201);
+  const at = new Date().toISOString();
+  // A second apart (the server orders a card's events by time), after the route was made.
+  const ev = (kind, payload, s) => ({ id: crypto.randomUUID(), card_id: card.id, kind, occurred_at: new Date(Date.now() + s * 1000).toISOString(), payload });
+  const payload = { recipient_name: "Siti Penerima", recipient_relation: "self", photo_sha256: sha, lat: -5.3971, lon: 105.2668, accuracy_m: 8 };
+  const synced = await api(server.base, "POST", "/api/v1/sync", courier, { device_id: "review-test", sent_at: at, events: [ev("picked_up", {}, 0), ev("delivered", payload, 1)] });
+  assert.equal(synced.json.results[1].code, "flagged", synced.text);
+
+  const counts = (await api(server.base, "GET", "/api/v1/review/counts", staff)).json;
+  await page.getByTestId("console-nav-review").click();
+  await page.getByTestId("review-count").filter({ hasText: String(counts.total) }).waitFor();
+  await page.getByTestId("review-kind").selectOption("missing_proof");
+  const item = page.locator(`[data-testid="review-item"][data-card-id="${card.id}"]`);
+  await item.waitFor();
+  assert.equal(await page.locator('[data-testid="review-item"]:not([data-kind="missing_proof"])').count(), 0, "filtered by kind");
+
+  await item.getByTestId("review-card").locator("a").click();
+  const detail = page.getByTestId("card-detail");
+  await detail.waitFor();
+  assert.equal(await detail.getAttribute("data-status"), "delivered");
+  const img = page.getByTestId("card-photo");
+  await img.waitFor();
+  await page.waitForFunction(() => document.querySelector('[data-testid="card-photo"]')?.naturalWidth > 0);
+  assert.match(await page.getByTestId("card-pin").getAttribute("href"), /openstreetmap\.org\/\?mlat=-5\.397100&mlon=105\.266800/);
+  assert.equal(await page.getByTestId("card-event-flag").innerText(), "Bukti yang diwajibkan kantor tidak ada.");
+  await page.getByTestId("card-held").click();
+  await page.getByTestId("network-error").filter({ hasText: "Bertentangan dengan status kartu atau rute." }).waitFor();
+  await page.getByTestId("card-link").click();
+  assert.match(await page.getByTestId("card-whatsapp").getAttribute("href"), /^https:\/\/wa\.me\/62\d+\?text=/);
+
+  await page.getByTestId("console-nav-review").click();
+  await page.getByTestId("review-kind").selectOption("missing_proof");
+  await item.getByTestId("review-note").fill("Tanda tangan diminta ulang; foto sudah cukup.");
+  await item.getByTestId("review-resolve").click();
+  await item.waitFor({ state: "detached" });
+  const after = (await api(server.base, "GET", "/api/v1/review/counts", staff)).json;
+  assert.equal(after.missing_proof, counts.missing_proof - 1);
+  await page.getByTestId("review-count").filter({ hasText: String(after.total) }).or(page.locator("nav:not(:has([data-testid=review-count]))")).first().waitFor();
+  assert.equal((await api(server.base, "PUT", "/api/v1/settings", admin, before)).status, 200);
   await context.close();
 });

@@ -16,5 +16,6 @@ mod openapi;
 mod plan;
 mod print;
 mod resident;
+mod review;
 mod routes;
 mod sync;

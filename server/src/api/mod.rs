@@ -67,6 +67,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                         .app_data(error::json_config().limit(crate::domain::sync::MAX_BODY)),
                 )
                 .service(resource!("/review", get => review::list))
+                .service(resource!("/review/counts", get => review::counts))
+                .service(resource!("/review/flagged/{id}/resolve", post => review::resolve_flagged))
                 .service(resource!("/review/rejected/{id}/resolve", post => review::resolve))
                 .service(resource!("/review/resident/{id}/resolve", post => review::resolve_resident))
                 .service(resource!("/media/{sha256}", put => media::put, get => media::get))

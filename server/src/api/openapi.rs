@@ -21,7 +21,7 @@ use utoipa::{Modify, OpenApi};
         import::import, cards::list, cards::areas, cards::get, cards::record, cards::link,
         routes::plan, routes::create, routes::create_all, routes::sheet, routes::labels, routes::list, routes::get, routes::replace_stops, routes::cancel, routes::day, routes::close_day, routes::report_pdf, routes::report_csv,
         me::routes, me::proof, sync::sync, media::put, media::get,
-        review::list, review::resolve, review::resolve_resident,
+        review::list, review::counts, review::resolve_flagged, review::resolve, review::resolve_resident,
         dashboard::get, dashboard::forecast,
         track::get, track::confirm, track::report, track::page, track::page_confirm,
     ),

@@ -206,16 +206,6 @@ pub fn insert_rejected(conn: &mut DbConnection, row: &RejectedRow) -> QueryResul
     diesel::insert_into(rejected_events::table).values(row).execute(conn).map(drop)
 }
 
-/// Flagged events of an office, newest first.
-pub fn flagged(conn: &mut DbConnection, office_id: &str, limit: i64) -> QueryResult<Vec<EventRow>> {
-    card_events::table
-        .filter(card_events::office_id.eq(office_id).and(card_events::flag.is_not_null()))
-        .order(card_events::received_at.desc())
-        .limit(limit)
-        .select(EventRow::as_select())
-        .load(conn)
-}
-
 /// Of these cards, the ones with an event flagged for review.
 pub fn cards_flagged(conn: &mut DbConnection, card_ids: &[String]) -> QueryResult<Vec<String>> {
     card_events::table

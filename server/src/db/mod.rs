@@ -7,6 +7,7 @@ pub mod events;
 pub mod links;
 pub mod media;
 pub mod offices;
+pub mod review;
 pub mod routes;
 pub mod schema;
 pub mod tokens;

@@ -176,6 +176,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    review_resolutions (kind, item_id) {
+        kind -> Text,
+        item_id -> Text,
+        office_id -> Text,
+        resolved_by -> Text,
+        resolved_at -> Timestamp,
+        note -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
     media (office_id, sha256) {
         office_id -> Text,
         sha256 -> Text,
@@ -207,4 +218,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     route_stops,
     resident_links,
     resident_reports,
+    review_resolutions,
 );

@@ -3,11 +3,13 @@
 
 use crate::i18n::{status_label, t, Lang, T};
 use crate::net::Failure;
+use crate::Screen;
 use antar_shared::wire::{Areas, CardSummary, Page};
 use antar_shared::Status;
 use antar_web::api::{self, encode_query, ApiError};
 use antar_web::forms::{event_value, value_of};
 use yew::prelude::*;
+use yew_router::prelude::Link;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -106,7 +108,7 @@ pub fn CardList(props: &Props) -> Html {
                                 { for p.items.iter().map(|c| html! {
                                     <tr data-testid="card-row" data-card-id={c.id.clone()}>
                                         <td>{ &c.nik }</td>
-                                        <td>{ &c.name }</td>
+                                        <td><Link<Screen> to={Screen::Card { id: c.id.clone() }} classes="card-link">{ &c.name }</Link<Screen>></td>
                                         <td>{ format!("{}, {}, {}", c.address, c.kelurahan, c.kecamatan) }</td>
                                         <td>{ c.batch.clone().unwrap_or_default() }</td>
                                         <td><span class={classes!("badge", c.status.as_str())}>{ status_label(l, c.status) }</span></td>

@@ -129,6 +129,101 @@ antar_web::texts! {
     CloseConfirm => ("Tutup hari ini? Kartu yang dicentang diterima kembali di kantor; berita acara tidak berubah lagi.", "Close the day? The ticked cards are received back at the office; the report will not change again."),
     ReportPdf => ("Berita acara (PDF)", "Handover report (PDF)"),
     ReportCsv => ("Berita acara (CSV)", "Handover report (CSV)"),
+    NavReview => ("Tinjauan", "Review"),
+    ResidentAnswer => ("Jawaban warga", "Resident's answer"),
+    Confirmed => ("sudah menerima", "received"),
+    Disputed => ("melaporkan masalah", "reported a problem"),
+    ProofMissing => ("Foto/tanda tangan belum sampai di server", "Photos/signatures not yet on the server"),
+    StaffActions => ("Tindakan petugas", "Staff actions"),
+    ActCollected => ("Diambil warga di kantor", "Collected at the office"),
+    ActHeld => ("Simpan untuk diambil", "Hold for pickup"),
+    ActVoid => ("Batalkan kartu", "Void the card"),
+    VoidReason => ("Alasan pembatalan", "Reason to void"),
+    VoidReprinted => ("Dicetak ulang", "Reprinted"),
+    VoidDamaged => ("Rusak", "Damaged"),
+    VoidDeceased => ("Meninggal dunia", "Deceased"),
+    VoidOther => ("Lainnya", "Other"),
+    MakeLink => ("Buat tautan warga", "Make a resident link"),
+    ValidUntil => ("berlaku sampai", "valid until"),
+    SendWhatsApp => ("Kirim lewat WhatsApp", "Send by WhatsApp"),
+    NoPhone => ("tidak ada nomor HP; salin tautannya", "no phone number; copy the link"),
+    Log => ("Riwayat kartu", "The card's log"),
+    What => ("Kejadian", "What"),
+    Who => ("Oleh", "Who"),
+    PhoneTime => ("Jam HP", "Phone's time"),
+    ServerTime => ("Jam server", "Server's time"),
+    Skew => ("Selisih jam", "Clock skew"),
+    Proof => ("Bukti", "Proof"),
+    Received => ("diterima server", "received"),
+    Photo => ("Foto serah terima", "Handover photo"),
+    Signature => ("Tanda tangan penerima", "Recipient's signature"),
+    ReviewTitle => ("Antrean tinjauan", "Review queue"),
+    ReviewEmpty => ("Tidak ada yang perlu ditinjau.", "Nothing to review."),
+    AllKinds => ("Semua jenis", "All kinds"),
+    KindMissingProof => ("Antar tanpa bukti wajib", "Delivery without required proof"),
+    KindFlagged => ("Ditandai aturan serah terima", "Flagged by the custody rules"),
+    KindRejected => ("Ditolak server", "Refused by the server"),
+    KindReport => ("Laporan warga", "Resident's report"),
+    KindEarly => ("Warga konfirmasi sebelum data kurir masuk", "Resident confirmed before the courier's sync"),
+    Card => ("Kartu", "Card"),
+    Note => ("Catatan penyelesaian", "Resolution note"),
+    Resolve => ("Selesaikan", "Resolve"),
+    Resolved => ("Selesai", "Resolved"),
+    CodeValidation => ("Isian tidak valid.", "The input is not valid."),
+    CodeUnauthorized => ("Sesi berakhir; masuk lagi.", "The session has ended; log in again."),
+    CodeForbidden => ("Tidak diizinkan untuk peran Anda.", "Not allowed for your role."),
+    CodeNotFound => ("Tidak ditemukan (atau milik kantor lain).", "Not found (or another office's)."),
+    CodeMethod => ("Permintaan tidak didukung.", "The request is not supported."),
+    CodeConflict => ("Bertentangan dengan status kartu atau rute.", "Conflicts with the card's custody or a route."),
+    CodeUnprocessable => ("Server tidak dapat memproses ini.", "The server cannot act on this."),
+    CodeGone => ("Sudah tidak berlaku.", "No longer valid."),
+    CodeTooLarge => ("Berkas terlalu besar.", "The file is too large."),
+    CodeTooMany => ("Terlalu banyak percobaan; tunggu sebentar.", "Too many attempts; wait a little."),
+    CodeInternal => ("Kesalahan di server; coba lagi.", "A server error; try again."),
+    CodeUnavailable => ("Server sedang tidak tersedia; coba lagi.", "The server is unavailable; try again."),
+    CodeMissingColumn => ("Kolom wajib tidak ada di CSV.", "A required column is missing from the CSV."),
+    CodeIdConflict => ("ID kejadian sudah dipakai untuk isi lain.", "The event id was already used for other content."),
+    CodeNotAssigned => ("Kartu tidak ada di rute kurir ini.", "The card is not on this courier's routes."),
+    CodeFlagged => ("Disimpan, perlu ditinjau.", "Kept, needs review."),
+    CodeMissingProof => ("Bukti yang diwajibkan kantor tidak ada.", "Proof the office requires is missing."),
+    CodeNikMismatch => ("NIK yang dicek di pintu tidak cocok dengan kartu.", "The NIK checked at the door is not the card's."),
+    CodeInvalidPayload => ("Isi kejadian tidak valid.", "The event's content is not valid."),
+    CodeUnknownKind => ("Jenis kejadian tidak dikenal.", "Unknown event kind."),
+    CodeAfterSent => ("Waktu kejadian setelah waktu kirim (jam HP salah).", "The event's time is after the batch was sent (the phone's clock is wrong)."),
+    CodeNotAllowed => ("Tidak mungkin pada status kartu saat itu.", "Cannot happen in the card's state at that moment."),
+    CodeNotCarrier => ("Kartu tidak ditugaskan ke kurir ini saat itu.", "The card was not assigned to this courier at that time."),
+}
+
+/// What an error, result or flag code means, as staff read it; `None` for a
+/// code this console does not know (its server text is shown instead).
+pub fn code_text(code: &str) -> Option<T> {
+    use antar_shared::codes::{problem as p, sync as s};
+    Some(match code {
+        p::VALIDATION => T::CodeValidation,
+        p::UNAUTHORIZED => T::CodeUnauthorized,
+        p::FORBIDDEN => T::CodeForbidden,
+        p::NOT_FOUND => T::CodeNotFound,
+        p::METHOD_NOT_ALLOWED => T::CodeMethod,
+        p::CONFLICT => T::CodeConflict,
+        p::UNPROCESSABLE => T::CodeUnprocessable,
+        p::GONE => T::CodeGone,
+        p::PAYLOAD_TOO_LARGE => T::CodeTooLarge,
+        p::TOO_MANY_REQUESTS => T::CodeTooMany,
+        p::INTERNAL => T::CodeInternal,
+        p::UNAVAILABLE => T::CodeUnavailable,
+        p::MISSING_COLUMN => T::CodeMissingColumn,
+        s::ID_CONFLICT => T::CodeIdConflict,
+        s::NOT_ASSIGNED => T::CodeNotAssigned,
+        s::FLAGGED => T::CodeFlagged,
+        s::MISSING_PROOF => T::CodeMissingProof,
+        s::NIK_MISMATCH => T::CodeNikMismatch,
+        s::INVALID_PAYLOAD => T::CodeInvalidPayload,
+        s::UNKNOWN_KIND => T::CodeUnknownKind,
+        s::OCCURRED_AFTER_SENT => T::CodeAfterSent,
+        s::NOT_ALLOWED => T::CodeNotAllowed,
+        s::NOT_CARRIER => T::CodeNotCarrier,
+        _ => return None,
+    })
 }
 
 /// Why a card is on no route, as staff read it.
@@ -155,6 +250,18 @@ mod tests {
             assert!(!t(Lang::Id, key).is_empty(), "{key:?} id");
             assert!(!t(Lang::En, key).is_empty(), "{key:?} en");
         }
+    }
+
+    #[test]
+    fn every_error_result_and_flag_code_the_console_can_meet_has_a_text() {
+        use antar_shared::codes::{problem, sync};
+        let mut seen = Vec::new();
+        for &code in problem::ALL.iter().chain(sync::ALL) {
+            let text = code_text(code).unwrap_or_else(|| panic!("no text for {code}"));
+            assert!(!seen.contains(&text), "{code} shares its text with another code");
+            seen.push(text);
+        }
+        assert_eq!(code_text("no_such_code"), None);
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! routes, and page through and import cards.
 //! Couriers who open it are sent to their phone app at `/`.
 
+pub mod card;
 pub mod cards;
 pub mod dashboard;
 pub mod days;
@@ -11,6 +12,7 @@ pub mod i18n;
 pub mod import;
 pub mod net;
 pub mod planner;
+pub mod review;
 pub mod time;
 
 use antar_shared::wire::Role;
@@ -26,7 +28,7 @@ pub fn start() {
 }
 
 /// The console's screens, under `/console`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Routable)]
+#[derive(Debug, Clone, PartialEq, Eq, Routable)]
 pub enum Screen {
     /// The backlog and when it clears: what a head of office opens first.
     #[at("/")]
@@ -37,8 +39,12 @@ pub enum Screen {
     Planner,
     #[at("/days")]
     Days,
+    #[at("/review")]
+    Review,
     #[at("/cards")]
     Cards,
+    #[at("/cards/:id")]
+    Card { id: String },
     #[not_found]
     #[at("/404")]
     NotFound,
@@ -49,20 +55,26 @@ pub fn App() -> Html {
     let shell = antar_web::shell::use_shell();
     let (l, session) = (shell.lang, shell.session.clone());
     let on_logout = shell.end_session.reform(|_: MouseEvent| ());
+    // Bumped when a review item is resolved: the navigation's count follows.
+    let review_version = use_state(|| 0u32);
+    let on_review_change = {
+        let v = review_version.clone();
+        Callback::from(move |_| v.set(*v + 1))
+    };
     let body = match &session {
         None => html! { <main class="narrow"><Login lang={l} on_login={shell.on_login.clone()} /></main> },
         Some(s) if s.user.role == Role::Courier => {
             antar_web::go_to("/");
             html! { <p>{ t(l, C::Loading) }</p> }
         }
-        Some(_) => html! { <Desk lang={l} /> },
+        Some(_) => html! { <Desk lang={l} on_review_change={on_review_change} /> },
     };
     html! {
         <BrowserRouter basename="/console">
             <header class="bar">
                 <strong>{ t(l, C::AppName) }</strong>
                 <span class="muted">{ t(l, T::Console) }</span>
-                if session.is_some() { <Nav lang={l} /> }
+                if session.is_some() { <Nav lang={l} review_version={*review_version} /> }
                 <span class="grow"></span>
                 <button class="link" onclick={shell.on_switch_lang.clone()}>{ t(l, C::SwitchLang) }</button>
                 if let Some(s) = &session {
@@ -76,18 +88,32 @@ pub fn App() -> Html {
 }
 
 #[derive(Properties, PartialEq)]
-struct LangProps {
+struct NavProps {
     lang: Lang,
+    review_version: u32,
 }
 
 #[component]
-fn Nav(p: &LangProps) -> Html {
+fn Nav(p: &NavProps) -> Html {
     let l = p.lang;
     let here = use_route::<Screen>().unwrap_or(Screen::Home);
     let navigator = use_navigator();
+    // The review queue's size, asked again on each move and each resolution.
+    let waiting = use_state(|| None::<i64>);
+    {
+        let waiting = waiting.clone();
+        use_effect_with((here.clone(), p.review_version), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                if let Ok(c) = antar_web::api::get::<antar_shared::wire::ReviewCounts>("/api/v1/review/counts").await {
+                    waiting.set(Some(c.total));
+                }
+            });
+        });
+    }
     let item = |to: Screen, testid: &'static str, text: T| {
         let navigator = navigator.clone();
         let current = here == to;
+        let href = format!("/console{}", to.to_path());
         let onclick = Callback::from(move |e: MouseEvent| {
             e.prevent_default();
             if let Some(n) = &navigator {
@@ -95,7 +121,7 @@ fn Nav(p: &LangProps) -> Html {
             }
         });
         html! {
-            <a href={format!("/console{}", to.to_path())} data-testid={testid} class={classes!(current.then_some("current"))}
+            <a {href} data-testid={testid} class={classes!(current.then_some("current"))}
                 aria-current={current.then_some("page")} {onclick}>{ t(l, text) }</a>
         }
     };
@@ -106,13 +132,24 @@ fn Nav(p: &LangProps) -> Html {
             { item(Screen::Planner, "console-nav-planner", T::NavPlanner) }
             { item(Screen::Cards, "console-nav-cards", T::NavCards) }
             { item(Screen::Days, "console-nav-days", T::NavDays) }
+            { item(Screen::Review, "console-nav-review", T::NavReview) }
+            if let Some(n) = (*waiting).filter(|n| *n > 0) {
+                <span class="count" data-testid="review-count" aria-label={format!("{n} {}", t(l, T::NavReview))}>{ n }</span>
+            }
         </nav>
     }
 }
 
+#[derive(Properties, PartialEq)]
+struct DeskProps {
+    lang: Lang,
+    on_review_change: Callback<()>,
+}
+
 #[component]
-fn Desk(p: &LangProps) -> Html {
+fn Desk(p: &DeskProps) -> Html {
     let l = p.lang;
+    let on_review_change = p.on_review_change.clone();
     html! {
         <main class="desk">
             <Switch<Screen> render={move |s: Screen| match s {
@@ -120,7 +157,9 @@ fn Desk(p: &LangProps) -> Html {
                 Screen::Dashboard => html! { <dashboard::DashboardScreen lang={l} /> },
                 Screen::Planner => html! { <planner::PlannerScreen lang={l} /> },
                 Screen::Days => html! { <days::DaysScreen lang={l} /> },
+                Screen::Review => html! { <review::ReviewScreen lang={l} on_change={on_review_change.clone()} /> },
                 Screen::Cards => html! { <cards::CardList lang={l} /> },
+                Screen::Card { id } => html! { <card::CardScreen lang={l} id={id} /> },
                 Screen::NotFound => html! { <p>{ t(l, T::NotFound) }</p> },
             }} />
         </main>

@@ -20,7 +20,7 @@ pub fn Failure(p: &FailureProps) -> Html {
     let l = p.lang;
     let text = match &p.error {
         ApiError::Network => t(l, T::NetworkDown).to_owned(),
-        ApiError::Problem(pd) => pd.detail.clone(),
+        ApiError::Problem(pd) => problem_text(l, pd),
         ApiError::Unauthorized => t(l, antar_web::i18n::C::LoginFailed).to_owned(),
         ApiError::Other(code) => format!("{} (HTTP {code})", t(l, antar_web::i18n::C::LoadFailed)),
     };
@@ -31,6 +31,16 @@ pub fn Failure(p: &FailureProps) -> Html {
                 <button class="secondary" data-testid="retry" onclick={retry.reform(|_| ())}>{ t(l, T::Retry) }</button>
             }
         </div>
+    }
+}
+
+/// A problem as staff read it: what its code means in their language, then
+/// the server's own words (which name the card or field).
+pub fn problem_text(l: Lang, pd: &antar_shared::wire::ProblemDetails) -> String {
+    match crate::i18n::code_text(&pd.code) {
+        Some(text) if pd.detail.is_empty() => t(l, text).to_owned(),
+        Some(text) => format!("{} ({})", t(l, text), pd.detail),
+        None => pd.detail.clone(),
     }
 }
 
@@ -47,12 +57,17 @@ pub fn download(path: String, name: String) -> Callback<MouseEvent> {
     })
 }
 
-fn save_bytes(bytes: &[u8], kind: &str, name: &str) -> Option<()> {
+/// An object URL for bytes of a type: what an `<img>` or a download shows.
+pub fn object_url(bytes: &[u8], kind: &str) -> Option<String> {
     let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(kind);
     let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).ok()?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob).ok()?;
+    web_sys::Url::create_object_url_with_blob(&blob).ok()
+}
+
+fn save_bytes(bytes: &[u8], kind: &str, name: &str) -> Option<()> {
+    let url = object_url(bytes, kind)?;
     let doc = web_sys::window()?.document()?;
     let a: web_sys::HtmlAnchorElement = doc.create_element("a").ok()?.dyn_into().ok()?;
     a.set_href(&url);
