@@ -59,6 +59,9 @@ pub struct User {
     pub username: String,
     pub role: Role,
     pub display_name: String,
+    /// A disabled account cannot log in; its sessions ended when disabled.
+    #[serde(default)]
+    pub disabled: bool,
 }
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -81,6 +84,23 @@ pub struct NewUser {
     pub role: Role,
     #[cfg_attr(feature = "openapi", schema(pattern = "\\S"))]
     pub display_name: String,
+}
+
+/// An admin's change to a user (`PATCH /api/v1/users/{id}`); each field is
+/// optional. Disabling, or setting a new password, ends the user's sessions.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserChange {
+    #[serde(default)]
+    pub disabled: Option<bool>,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(pattern = "\\S"))]
+    pub display_name: Option<String>,
+    /// A new password (at least 10 characters).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(min_length = 10))]
+    pub password: Option<String>,
 }
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

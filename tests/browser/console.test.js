@@ -390,3 +390,47 @@ test("a delivery without the required signature waits in review; its card shows 
   assert.equal((await api(server.base, "PUT", "/api/v1/settings", admin, before)).status, 200);
   await context.close();
 });
+
+test("an admin creates a courier, disables them (they cannot log in), enables them, and saves the office settings", async () => {
+  const { context, page } = await openAppAs(browser, server.base, "admin", ADMIN_PASSWORD, DESK);
+  await page.getByTestId("console-nav-admin").click();
+  await page.getByTestId("user-username").fill("kurir-baru");
+  await page.getByTestId("user-display-name").fill("Kurir Baru");
+  await page.getByTestId("user-role").selectOption("courier");
+  await page.getByTestId("user-password").fill("kurir-baru-1871");
+  await page.getByTestId("user-create").click();
+  const row = page.getByTestId("admin-user").filter({ hasText: "kurir-baru" });
+  await row.waitFor();
+  assert.equal((await api(server.base, "POST", "/api/v1/auth/login", null, { username: "kurir-baru", password: "kurir-baru-1871" })).status, 200);
+
+  await row.getByTestId("user-toggle").click();
+  await page.locator('[data-testid="admin-user"][data-disabled="true"]').filter({ hasText: "kurir-baru" }).waitFor();
+  assert.equal((await api(server.base, "POST", "/api/v1/auth/login", null, { username: "kurir-baru", password: "kurir-baru-1871" })).status, 401, "disabled: no login");
+  await row.getByTestId("user-toggle").click();
+  await page.locator('[data-testid="admin-user"][data-disabled="false"]').filter({ hasText: "kurir-baru" }).waitFor();
+  await row.getByTestId("user-new-password").fill("kata-sandi-baru-1871");
+  await row.getByTestId("user-set-password").click();
+  await page.getByTestId("admin-done").filter({ hasText: "kurir-baru" }).filter({ hasText: "kata sandi diganti" }).waitFor();
+  assert.equal((await api(server.base, "POST", "/api/v1/auth/login", null, { username: "kurir-baru", password: "kata-sandi-baru-1871" })).status, 200);
+
+  const admin = await login(server.base, "admin", ADMIN_PASSWORD);
+  const before = (await api(server.base, "GET", "/api/v1/settings", admin)).json;
+  await page.getByTestId("settings-link_lifetime_days").fill("0");
+  await page.getByTestId("settings-form").evaluate((f) => f.setAttribute("novalidate", ""));
+  await page.getByTestId("settings-save").click();
+  await page.getByTestId("settings-errors").filter({ hasText: "link_lifetime_days" }).waitFor();
+  await page.getByTestId("settings-link_lifetime_days").fill(String(before.link_lifetime_days));
+  await page.getByTestId("settings-max_stops_per_route").fill("33");
+  await page.getByTestId("settings-require_gps").setChecked(!before.require_gps);
+  await page.getByTestId("settings-save").click();
+  await page.getByTestId("settings-saved").waitFor();
+  const after = (await api(server.base, "GET", "/api/v1/settings", admin)).json;
+  assert.deepEqual(after, { ...before, max_stops_per_route: 33, require_gps: !before.require_gps }, "only what was changed");
+  assert.equal((await api(server.base, "PUT", "/api/v1/settings", admin, before)).status, 200);
+  await context.close();
+
+  const desk = await openAppAs(browser, server.base, "petugas", "petugas-demo-1871", DESK);
+  await desk.page.getByTestId("console-nav-planner").waitFor();
+  assert.equal(await desk.page.getByTestId("console-nav-admin").count(), 0, "staff do not see Admin");
+  await desk.context.close();
+});

@@ -19,3 +19,4 @@ mod resident;
 mod review;
 mod routes;
 mod sync;
+mod users;

@@ -38,6 +38,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(resource!("/auth/login", post => auth::login))
                 .service(resource!("/auth/refresh", post => auth::refresh))
                 .service(resource!("/users", post => users::create, get => users::list))
+                .service(resource!("/users/{id}", patch => users::change))
                 .service(resource!("/settings", get => settings::get, put => settings::put))
                 .service(resource!("/cards/import", post => import::import))
                 .service(resource!("/cards", get => cards::list))

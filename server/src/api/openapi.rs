@@ -16,7 +16,7 @@ use utoipa::{Modify, OpenApi};
     paths(
         health::healthz, health::readyz,
         auth::login, auth::refresh,
-        users::create, users::list,
+        users::create, users::list, users::change,
         settings::get, settings::put,
         import::import, cards::list, cards::areas, cards::get, cards::record, cards::link,
         routes::plan, routes::create, routes::create_all, routes::sheet, routes::labels, routes::list, routes::get, routes::replace_stops, routes::cancel, routes::day, routes::close_day, routes::report_pdf, routes::report_csv,

@@ -1,4 +1,6 @@
-//! `POST /api/v1/users` (admin) and `GET /api/v1/users?role=` (staff).
+//! `POST /api/v1/users` and `PATCH /api/v1/users/{id}` (admin: create,
+//! disable and enable, rename, reset a password) and `GET /api/v1/users?role=`
+//! (staff).
 
 use super::error::ApiError;
 use crate::app::AppState;
@@ -7,8 +9,15 @@ use crate::db::users;
 use actix_web::web::{self, Json};
 use actix_web::HttpResponse;
 use antar_shared::wire::ProblemDetails;
-use antar_shared::wire::{Items, NewUser, Role, User};
+use antar_shared::wire::{Items, NewUser, Role, User, UserChange};
 use serde::Deserialize;
+
+fn check_password(password: &str) -> Result<(), ApiError> {
+    if password.chars().count() < 10 {
+        return Err(ApiError::field("password", "at least 10 characters"));
+    }
+    Ok(())
+}
 
 fn check(body: &NewUser) -> Result<(), ApiError> {
     let name_ok = (3..=64).contains(&body.username.len())
@@ -16,9 +25,7 @@ fn check(body: &NewUser) -> Result<(), ApiError> {
     if !name_ok {
         return Err(ApiError::field("username", "3–64 letters, digits, '.', '_' or '-'"));
     }
-    if body.password.chars().count() < 10 {
-        return Err(ApiError::field("password", "at least 10 characters"));
-    }
+    check_password(&body.password)?;
     if body.display_name.trim().is_empty() {
         return Err(ApiError::field("display_name", "must not be blank"));
     }
@@ -62,4 +69,47 @@ pub async fn list(
     let role = q.role;
     let rows = state.db(move |conn| Ok(users::list(conn, &staff.office_id, role)?)).await?;
     Ok(Json(Items { items: rows.iter().map(users::UserRow::to_wire).collect() }))
+}
+
+/// Disables or enables a user, renames them, or sets a new password.
+/// Disabling takes effect at once: the user's access tokens are refused on
+/// their next call and their refresh tokens are revoked; a new password
+/// ends their sessions too. An admin cannot disable themselves.
+#[utoipa::path(patch, path = "/api/v1/users/{id}", tag = "users", security(("bearer" = [])), params(("id" = String, Path)), request_body = UserChange, responses((status = 200, body = User), (status = 400, description = "invalid request (the field and the reason)", body = ProblemDetails, content_type = "application/problem+json"), (status = 401, description = "no valid token", body = ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "not allowed for this role", body = ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "not found (or another office's)", body = ProblemDetails, content_type = "application/problem+json"), (status = 422, description = "well-formed, but the server cannot act on it (the field and the reason)", body = ProblemDetails, content_type = "application/problem+json")))]
+pub async fn change(
+    state: web::Data<AppState>,
+    admin: Admin,
+    id: web::Path<String>,
+    body: Json<UserChange>,
+) -> Result<Json<User>, ApiError> {
+    let (id, body) = (id.into_inner(), body.into_inner());
+    if let Some(p) = &body.password {
+        check_password(p)?;
+    }
+    let name = body.display_name.as_deref().map(str::trim);
+    if name.is_some_and(str::is_empty) {
+        return Err(ApiError::field("display_name", "must not be blank"));
+    }
+    if body.disabled == Some(true) && id == admin.id {
+        return Err(ApiError::unprocessable("disabled", "an admin cannot disable their own account"));
+    }
+    let name = name.map(str::to_owned);
+    let user = state
+        .db(move |conn| {
+            // Hashing is slow on purpose: off the request threads, like the database.
+            let hash =
+                body.password.as_deref().map(crate::auth::password::hash).transpose().map_err(ApiError::Internal)?;
+            crate::db::write_tx(conn, |conn| {
+                if users::in_office(conn, &admin.office_id, &id)?.is_none() {
+                    return Err(ApiError::not_found("user"));
+                }
+                users::update(conn, &id, body.disabled, name.as_deref(), hash.as_deref())?;
+                if body.disabled == Some(true) || hash.is_some() {
+                    crate::db::tokens::revoke_user(conn, &id)?;
+                }
+                users::in_office(conn, &admin.office_id, &id)?.ok_or_else(|| ApiError::not_found("user"))
+            })
+        })
+        .await?;
+    Ok(Json(user.to_wire()))
 }

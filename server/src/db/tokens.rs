@@ -44,3 +44,11 @@ pub fn revoke_family(conn: &mut DbConnection, family_id: &str) -> QueryResult<()
         .execute(conn)
         .map(drop)
 }
+
+/// Ends every session of a user: none of their refresh tokens works again.
+pub fn revoke_user(conn: &mut DbConnection, user_id: &str) -> QueryResult<()> {
+    diesel::update(refresh_tokens::table.filter(refresh_tokens::user_id.eq(user_id)))
+        .set(refresh_tokens::revoked.eq(true))
+        .execute(conn)
+        .map(drop)
+}

@@ -31,6 +31,7 @@ impl UserRow {
             username: self.username.clone(),
             role: self.role(),
             display_name: self.display_name.clone(),
+            disabled: self.disabled,
         }
     }
 }
@@ -81,4 +82,26 @@ pub fn list(conn: &mut DbConnection, office_id: &str, role: Option<Role>) -> Que
 
 pub fn count(conn: &mut DbConnection) -> QueryResult<i64> {
     users::table.count().get_result(conn)
+}
+
+/// Applies an admin's change to a user of the office: the new state of
+/// each field given (a password as its hash).
+pub fn update(
+    conn: &mut DbConnection,
+    id: &str,
+    disabled: Option<bool>,
+    display_name: Option<&str>,
+    password_hash: Option<&str>,
+) -> QueryResult<()> {
+    let target = users::table.find(id);
+    if let Some(d) = disabled {
+        diesel::update(target).set(users::disabled.eq(d)).execute(conn)?;
+    }
+    if let Some(name) = display_name {
+        diesel::update(target).set(users::display_name.eq(name)).execute(conn)?;
+    }
+    if let Some(hash) = password_hash {
+        diesel::update(target).set(users::password_hash.eq(hash)).execute(conn)?;
+    }
+    Ok(())
 }

@@ -115,6 +115,10 @@ pub async fn put<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Res
     authorised(|t| bearer(Request::put(path), t).json(body).map_err(|_| ApiError::Network)).await
 }
 
+pub async fn patch<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ApiError> {
+    authorised(|t| bearer(Request::patch(path), t).json(body).map_err(|_| ApiError::Network)).await
+}
+
 pub async fn post_csv<T: DeserializeOwned>(path: &str, csv: &str) -> Result<T, ApiError> {
     authorised(|t| {
         bearer(Request::post(path), t)

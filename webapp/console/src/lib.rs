@@ -3,6 +3,7 @@
 //! routes, and page through and import cards.
 //! Couriers who open it are sent to their phone app at `/`.
 
+pub mod admin;
 pub mod card;
 pub mod cards;
 pub mod dashboard;
@@ -41,6 +42,8 @@ pub enum Screen {
     Days,
     #[at("/review")]
     Review,
+    #[at("/admin")]
+    Admin,
     #[at("/cards")]
     Cards,
     #[at("/cards/:id")]
@@ -74,7 +77,7 @@ pub fn App() -> Html {
             <header class="bar">
                 <strong>{ t(l, C::AppName) }</strong>
                 <span class="muted">{ t(l, T::Console) }</span>
-                if session.is_some() { <Nav lang={l} review_version={*review_version} /> }
+                if session.is_some() { <Nav lang={l} review_version={*review_version} admin={session.as_ref().is_some_and(|s| s.user.role == Role::Admin)} /> }
                 <span class="grow"></span>
                 <button class="link" onclick={shell.on_switch_lang.clone()}>{ t(l, C::SwitchLang) }</button>
                 if let Some(s) = &session {
@@ -91,6 +94,8 @@ pub fn App() -> Html {
 struct NavProps {
     lang: Lang,
     review_version: u32,
+    /// Admins also see the users and settings.
+    admin: bool,
 }
 
 #[component]
@@ -133,6 +138,7 @@ fn Nav(p: &NavProps) -> Html {
             { item(Screen::Cards, "console-nav-cards", T::NavCards) }
             { item(Screen::Days, "console-nav-days", T::NavDays) }
             { item(Screen::Review, "console-nav-review", T::NavReview) }
+            if p.admin { { item(Screen::Admin, "console-nav-admin", T::NavAdmin) } }
             if let Some(n) = (*waiting).filter(|n| *n > 0) {
                 <span class="count" data-testid="review-count" aria-label={format!("{n} {}", t(l, T::NavReview))}>{ n }</span>
             }
@@ -158,6 +164,7 @@ fn Desk(p: &DeskProps) -> Html {
                 Screen::Planner => html! { <planner::PlannerScreen lang={l} /> },
                 Screen::Days => html! { <days::DaysScreen lang={l} /> },
                 Screen::Review => html! { <review::ReviewScreen lang={l} on_change={on_review_change.clone()} /> },
+                Screen::Admin => html! { <admin::AdminScreen lang={l} /> },
                 Screen::Cards => html! { <cards::CardList lang={l} /> },
                 Screen::Card { id } => html! { <card::CardScreen lang={l} id={id} /> },
                 Screen::NotFound => html! { <p>{ t(l, T::NotFound) }</p> },

@@ -52,7 +52,8 @@ pub fn PlannerScreen(p: &Props) -> Html {
         use_effect_with(*reload, move |_| {
             wasm_bindgen_futures::spawn_local(async move {
                 let list: Result<Items<User>, ApiError> = api::get("/api/v1/users?role=courier").await;
-                let list = list.map(|i| i.items);
+                // A disabled courier works no day.
+                let list = list.map(|i| i.items.into_iter().filter(|u| !u.disabled).collect::<Vec<_>>());
                 if let Ok(us) = &list {
                     chosen.set(us.iter().map(|u| u.id.clone()).collect());
                 }
