@@ -46,6 +46,35 @@ impl AppState {
         .await
     }
 
+    /// Runs a staff or admin action with the caller's office loaded, and
+    /// appends its audit record (`describe` gives the target and details
+    /// from the outcome) in the same transaction: the record exists exactly
+    /// when the action happened.
+    pub async fn audited<T, F, D>(
+        &self,
+        who: &crate::auth::AuthUser,
+        action: &'static str,
+        f: F,
+        describe: D,
+    ) -> Result<T, api::error::ApiError>
+    where
+        F: FnOnce(&mut DbConnection, &db::offices::Office) -> Result<T, api::error::ApiError> + Send + 'static,
+        D: FnOnce(&T) -> (String, serde_json::Value) + Send + 'static,
+        T: Send + 'static,
+    {
+        let actor = who.id.clone();
+        self.office_db(who.office_id.clone(), move |conn, office| {
+            db::write_tx(conn, |conn| {
+                let out = f(conn, office)?;
+                let (target, detail) = describe(&out);
+                let entry = db::audit::Entry { office_id: &office.id, actor_id: &actor, action, target, detail };
+                db::audit::append(conn, &entry)?;
+                Ok(out)
+            })
+        })
+        .await
+    }
+
     pub fn client_addr(&self, req: &actix_web::HttpRequest) -> String {
         crate::limits::client_addr(req, self.config.trust_proxy)
     }

@@ -31,6 +31,18 @@ pub enum Command {
         #[arg(long, env = "ANTAR_NEW_USER_PASSWORD", hide_env_values = true)]
         password: Option<String>,
     },
+    /// The audit trail.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum AuditCommand {
+    /// Check every office's hash chain and say where one breaks; exits
+    /// non-zero when any does.
+    Verify,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -69,5 +69,26 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             })
             .await?
         }
+        Command::Audit { command: config::AuditCommand::Verify } => {
+            actix_web::rt::task::spawn_blocking(move || {
+                let (pool, _) = db::connect(&config.database_url())?;
+                let mut conn = pool.get().map_err(db::DbError::from)?;
+                let mut broken = 0;
+                for (id, name) in db::audit::offices(&mut conn)? {
+                    match db::audit::verify(&mut conn, &id)? {
+                        Ok(n) => println!("{name} ({id}): {n} records, the chain is intact"),
+                        Err(b) => {
+                            broken += 1;
+                            println!("{name} ({id}): BROKEN: {b}");
+                        }
+                    }
+                }
+                if broken > 0 {
+                    anyhow::bail!("the audit chain of {broken} office(s) is broken");
+                }
+                Ok(())
+            })
+            .await?
+        }
     }
 }

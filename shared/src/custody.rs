@@ -174,6 +174,17 @@ impl EventKind {
         }
     }
 
+    /// The audit trail's name for staff recording this kind at the desk.
+    pub fn staff_action(self) -> &'static str {
+        match self {
+            EventKind::Collected => "card.collected",
+            EventKind::HeldForPickup => "card.held_for_pickup",
+            EventKind::ReturnedToOffice => "card.returned_to_office",
+            EventKind::Void => "card.void",
+            _ => "card.event",
+        }
+    }
+
     /// English label for timelines.
     pub fn label_en(self) -> &'static str {
         match self {

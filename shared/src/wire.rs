@@ -853,3 +853,35 @@ pub struct ClearsOn {
     pub at_700: Option<String>,
     pub at_1000: Option<String>,
 }
+
+/// One record of the office's audit trail (`GET /api/v1/audit`).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditItem {
+    /// The record's place in the office's chain, from 1.
+    pub seq: i64,
+    pub at: DateTime<Utc>,
+    pub actor_id: String,
+    pub actor_name: String,
+    /// What was done: `cards.import`, `route.create`, `routes.save_plan`,
+    /// `route.stops`, `route.cancel`, `day.close`, `card.collected`,
+    /// `card.held_for_pickup`, `card.returned_to_office`, `card.void`,
+    /// `card.link`, `user.create`, `user.change`, `settings.change`,
+    /// `review.resolve`.
+    pub action: String,
+    /// On what: `route:{id}`, `card:{id}`, `user:{id}`, `settings`, …
+    pub target: String,
+    pub detail: serde_json::Value,
+    pub hash: String,
+}
+
+/// Whether the office's audit chain is intact (`GET /api/v1/audit/verify`).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditCheck {
+    pub intact: bool,
+    /// Records checked (when intact).
+    pub records: usize,
+    /// Where and how the chain breaks.
+    pub problem: Option<String>,
+}

@@ -426,6 +426,11 @@ test("an admin creates a courier, disables them (they cannot log in), enables th
   await page.getByTestId("settings-saved").waitFor();
   const after = (await api(server.base, "GET", "/api/v1/settings", admin)).json;
   assert.deepEqual(after, { ...before, max_stops_per_route: 33, require_gps: !before.require_gps }, "only what was changed");
+  // The trail, newest first: the settings just saved, then the password, the enable, the disable, the creation.
+  await page.reload();
+  await page.getByTestId("audit-intact").waitFor();
+  const actions = await page.getByTestId("audit-row").evaluateAll((rows) => rows.slice(0, 5).map((r) => r.dataset.action));
+  assert.deepEqual(actions, ["settings.change", "user.change", "user.change", "user.change", "user.create"]);
   assert.equal((await api(server.base, "PUT", "/api/v1/settings", admin, before)).status, 200);
   await context.close();
 

@@ -1,5 +1,6 @@
 //! The HTTP contract, through the real server on both databases.
 
+mod audit;
 mod auth;
 mod authz;
 mod chain;

@@ -157,10 +157,14 @@ pub async fn record(
     }
     let card_id = id.into_inner();
     let (actor, cid) = (staff.id.clone(), card_id.clone());
+    let (target, detail) = (format!("card:{card_id}"), payload.clone());
     state
-        .office_db(staff.office_id.clone(), move |conn, office| {
-            custody::record_staff_event(conn, office, &cid, kind, &actor, payload)
-        })
+        .audited(
+            &staff,
+            kind.staff_action(),
+            move |conn, office| custody::record_staff_event(conn, office, &cid, kind, &actor, payload),
+            move |_| (target, detail),
+        )
         .await?;
     get(state, staff, web::Path::from(card_id)).await
 }
@@ -173,5 +177,15 @@ pub async fn link(
 ) -> Result<Json<ResidentLink>, ApiError> {
     let id = id.into_inner();
     let base = state.public_url();
-    state.db(move |conn| links::create(conn, &staff.office_id, &id, &base)).await.map(Json)
+    let (office, target) = (staff.office_id.clone(), format!("card:{id}"));
+    state
+        .audited(
+            &staff,
+            "card.link",
+            move |conn, _| links::create(conn, &office, &id, &base),
+            // The link's token is a secret: the record keeps only its lifetime.
+            move |l: &ResidentLink| (target, serde_json::json!({"expires_at": l.expires_at})),
+        )
+        .await
+        .map(Json)
 }

@@ -59,5 +59,26 @@ pub async fn import(
     if too_large {
         return Err(ApiError::PayloadTooLarge(format!("the file is over {} MB", MAX_BODY / 1024 / 1024)));
     }
-    report.map(Json)
+    let report = report?;
+    if !dry_run {
+        // The rows are written batch by batch as they stream in, each batch
+        // its own transaction; the import's record follows its last one.
+        let detail = serde_json::json!({
+            "imported": report.imported, "duplicates": report.duplicates, "rejected": report.rejected,
+        });
+        let (office_id, actor) = (staff.office_id.clone(), staff.id.clone());
+        state
+            .db(move |conn| {
+                let entry = db::audit::Entry {
+                    office_id: &office_id,
+                    actor_id: &actor,
+                    action: "cards.import",
+                    target: "print_batch".into(),
+                    detail,
+                };
+                Ok(db::audit::append(conn, &entry)?)
+            })
+            .await?;
+    }
+    Ok(Json(report))
 }

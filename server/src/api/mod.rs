@@ -1,6 +1,7 @@
 //! HTTP: each module parses, authorises, calls the domain or the database,
 //! and answers. The routes of `/api/v1` are the contract in DESIGN.md.
 
+pub mod audit;
 pub mod auth;
 pub mod cards;
 pub mod dashboard;
@@ -59,6 +60,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(resource!("/couriers/{id}/days/{date}/close", post => routes::close_day))
                 .service(resource!("/couriers/{id}/days/{date}/report.pdf", get => routes::report_pdf))
                 .service(resource!("/couriers/{id}/days/{date}/report.csv", get => routes::report_csv))
+                .service(resource!("/audit", get => audit::list))
+                .service(resource!("/audit/verify", get => audit::verify))
                 .service(resource!("/dashboard", get => dashboard::get))
                 .service(resource!("/forecast", get => dashboard::forecast))
                 .service(resource!("/me/routes", get => me::routes))

@@ -23,6 +23,7 @@ use utoipa::{Modify, OpenApi};
         me::routes, me::proof, sync::sync, media::put, media::get,
         review::list, review::counts, review::resolve_flagged, review::resolve, review::resolve_resident,
         dashboard::get, dashboard::forecast,
+        audit::list, audit::verify,
         track::get, track::confirm, track::report, track::page, track::page_confirm,
     ),
     components(schemas(ProblemDetails, FieldError)),
@@ -35,6 +36,7 @@ use utoipa::{Modify, OpenApi};
         (name = "resident", description = "The resident's link: no login"),
         (name = "review", description = "Field data kept for staff review"),
         (name = "office", description = "The office's day and backlog (office staff)"),
+        (name = "audit", description = "The office's hash-chained audit trail (admins)"),
     )
 )]
 pub struct ApiDoc;

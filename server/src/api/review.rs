@@ -104,31 +104,34 @@ async fn resolve_kept(
     kind: &'static str,
     open: fn(&mut crate::db::DbConnection, &str, &str) -> diesel::QueryResult<bool>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let done = state
-        .db(move |conn| {
-            crate::db::write_tx(conn, |conn| -> Result<bool, ApiError> {
-                if !open(conn, &staff.office_id, &id)? {
-                    return Ok(false);
+    let what = if kind == review::FLAGGED { "flagged event" } else { "rejected event" };
+    let (target, detail) = (format!("{kind}:{id}"), serde_json::json!({ "note": note }));
+    let office_id = staff.office_id.clone();
+    let actor = staff.id.clone();
+    state
+        .audited(
+            &staff,
+            "review.resolve",
+            move |conn, _| {
+                if !open(conn, &office_id, &id)? {
+                    return Err(ApiError::not_found(what));
                 }
                 let row = review::ResolutionRow {
                     kind: kind.to_owned(),
                     item_id: id.clone(),
-                    office_id: staff.office_id.clone(),
-                    resolved_by: staff.id.clone(),
+                    office_id: office_id.clone(),
+                    resolved_by: actor,
                     resolved_at: crate::db::now(),
                     note,
                 };
-                Ok(review::insert(conn, &row)?)
-            })
-        })
+                if !review::insert(conn, &row)? {
+                    return Err(ApiError::not_found(what));
+                }
+                Ok(())
+            },
+            move |_| (target, detail),
+        )
         .await?;
-    resolved(done, if kind == review::FLAGGED { "flagged event" } else { "rejected event" })
-}
-
-fn resolved(done: bool, what: &str) -> Result<Json<serde_json::Value>, ApiError> {
-    if !done {
-        return Err(ApiError::not_found(what));
-    }
     Ok(Json(serde_json::json!({ "resolved": true })))
 }
 
@@ -153,8 +156,20 @@ pub async fn resolve_resident(
     body: web::Bytes,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let (id, note) = (id.into_inner(), note_of(&body)?);
-    let done = state
-        .db(move |conn| Ok(links::resolve_report(conn, &staff.office_id, &id, &staff.id, note.as_deref())?))
+    let (target, detail) = (format!("resident:{id}"), serde_json::json!({ "note": note }));
+    let (office_id, actor) = (staff.office_id.clone(), staff.id.clone());
+    state
+        .audited(
+            &staff,
+            "review.resolve",
+            move |conn, _| {
+                if !links::resolve_report(conn, &office_id, &id, &actor, note.as_deref())? {
+                    return Err(ApiError::not_found("resident item"));
+                }
+                Ok(())
+            },
+            move |_| (target, detail),
+        )
         .await?;
-    resolved(done, "resident item")
+    Ok(Json(serde_json::json!({ "resolved": true })))
 }

@@ -15,6 +15,7 @@ use antar_shared::wire::{
     CloseDay, DayReport, Items, NewRoute, NewRoutes, PlanRequest, PlanResponse, Route, StopsUpdate,
 };
 use serde::Deserialize;
+use serde_json::json;
 
 fn check_date(date: &str) -> Result<(), ApiError> {
     chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d")
@@ -29,10 +30,15 @@ pub async fn create(state: web::Data<AppState>, staff: Staff, body: Json<NewRout
     if body.card_ids.is_empty() {
         return Err(ApiError::field("card_ids", "must name at least one card"));
     }
+    let (actor, detail) =
+        (staff.id.clone(), json!({"courier_id": body.courier_id, "date": body.date, "cards": body.card_ids.len()}));
     let route = state
-        .office_db(staff.office_id.clone(), move |conn, office| {
-            routes::create(conn, office, &staff.id, &body.courier_id, &body.date, &body.card_ids)
-        })
+        .audited(
+            &staff,
+            "route.create",
+            move |conn, office| routes::create(conn, office, &actor, &body.courier_id, &body.date, &body.card_ids),
+            move |r: &Route| (format!("route:{}", r.id), detail),
+        )
         .await?;
     Ok(HttpResponse::Created().json(route))
 }
@@ -53,10 +59,19 @@ pub async fn create_all(
     if let Some(i) = body.routes.iter().position(|r| r.card_ids.is_empty()) {
         return Err(ApiError::field(&format!("routes[{i}].card_ids"), "must name at least one card"));
     }
+    let actor = staff.id.clone();
+    let date = body.date.clone();
     let items = state
-        .office_db(staff.office_id.clone(), move |conn, office| {
-            routes::create_all(conn, office, &staff.id, &body.date, &body.routes)
-        })
+        .audited(
+            &staff,
+            "routes.save_plan",
+            move |conn, office| routes::create_all(conn, office, &actor, &body.date, &body.routes),
+            move |items: &Vec<Route>| {
+                let ids: Vec<&str> = items.iter().map(|r| r.id.as_str()).collect();
+                let cards: usize = items.iter().map(|r| r.stops.len()).sum();
+                (format!("plan:{date}"), json!({"routes": ids, "cards": cards}))
+            },
+        )
         .await?;
     Ok(HttpResponse::Created().json(Items { items }))
 }
@@ -151,19 +166,30 @@ pub async fn replace_stops(
     body: Json<StopsUpdate>,
 ) -> Result<Json<Route>, ApiError> {
     let (id, body) = (id.into_inner(), body.into_inner());
+    let actor = staff.id.clone();
     state
-        .office_db(staff.office_id.clone(), move |conn, office| {
-            routes::replace_stops(conn, office, &staff.id, &id, &body.card_ids).map(Json)
-        })
+        .audited(
+            &staff,
+            "route.stops",
+            move |conn, office| routes::replace_stops(conn, office, &actor, &id, &body.card_ids),
+            |r: &Route| (format!("route:{}", r.id), json!({"cards": r.stops.len()})),
+        )
         .await
+        .map(Json)
 }
 
 #[utoipa::path(post, path = "/api/v1/routes/{id}/cancel", tag = "routes", security(("bearer" = [])), params(("id" = String, Path)), responses((status = 200, body = Route), (status = 401, description = "no valid token", body = ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "not allowed for this role", body = ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "not found (or another office's)", body = ProblemDetails, content_type = "application/problem+json"), (status = 409, description = "conflicts with the card's custody or a route", body = ProblemDetails, content_type = "application/problem+json"), (status = 422, description = "well-formed, but the server cannot act on it (the field and the reason)", body = ProblemDetails, content_type = "application/problem+json")))]
 pub async fn cancel(state: web::Data<AppState>, staff: Staff, id: web::Path<String>) -> Result<Json<Route>, ApiError> {
-    let id = id.into_inner();
+    let (id, actor) = (id.into_inner(), staff.id.clone());
     state
-        .office_db(staff.office_id.clone(), move |conn, office| routes::cancel(conn, office, &staff.id, &id).map(Json))
+        .audited(
+            &staff,
+            "route.cancel",
+            move |conn, office| routes::cancel(conn, office, &actor, &id),
+            |r: &Route| (format!("route:{}", r.id), json!({"courier_id": r.courier_id, "date": r.date})),
+        )
         .await
+        .map(Json)
 }
 
 #[utoipa::path(get, path = "/api/v1/couriers/{id}/days/{date}", tag = "routes", security(("bearer" = [])), params(("id" = String, Path), ("date" = String, Path, format = Date, description = "YYYY-MM-DD")), responses((status = 200, body = DayReport), (status = 400, description = "invalid request (the field and the reason)", body = ProblemDetails, content_type = "application/problem+json"), (status = 401, description = "no valid token", body = ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "not allowed for this role", body = ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "not found (or another office's)", body = ProblemDetails, content_type = "application/problem+json")))]
@@ -191,11 +217,24 @@ pub async fn close_day(
     let (courier, date) = path.into_inner();
     check_date(&date)?;
     let body: CloseDay = super::error::optional_json(&body)?;
+    let actor = staff.id.clone();
     state
-        .office_db(staff.office_id.clone(), move |conn, office| {
-            routes::close_day(conn, office, &staff.id, &courier, &date, body.returned_card_ids.as_deref()).map(Json)
-        })
+        .audited(
+            &staff,
+            "day.close",
+            move |conn, office| {
+                routes::close_day(conn, office, &actor, &courier, &date, body.returned_card_ids.as_deref())
+            },
+            |r: &DayReport| {
+                let detail = json!({
+                    "handed_out": r.handed_out, "delivered": r.delivered.len(), "returned": r.returned.len(),
+                    "left_at_village_office": r.left_at_village_office.len(), "still_out": r.still_out.len(),
+                });
+                (format!("courier:{}/day:{}", r.courier_id, r.date), detail)
+            },
+        )
         .await
+        .map(Json)
 }
 
 /// The handover report (berita acara serah terima) of a courier's day, A4,

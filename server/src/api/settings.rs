@@ -51,10 +51,15 @@ pub async fn put(state: web::Data<AppState>, admin: Admin, body: Json<Settings>)
     let body = body.into_inner();
     check(&body)?;
     let office = state
-        .db(move |conn| {
-            offices::update_settings(conn, &admin.office_id, &body)?;
-            Ok(offices::get(conn, &admin.office_id)?)
-        })
+        .audited(
+            &admin,
+            "settings.change",
+            move |conn, office| {
+                offices::update_settings(conn, &office.id, &body)?;
+                Ok(offices::get(conn, &office.id)?)
+            },
+            |o: &offices::Office| ("settings".into(), serde_json::to_value(o.settings()).unwrap_or_default()),
+        )
         .await?;
     Ok(Json(office.settings()))
 }

@@ -36,21 +36,29 @@ fn check(body: &NewUser) -> Result<(), ApiError> {
 pub async fn create(state: web::Data<AppState>, admin: Admin, body: Json<NewUser>) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     check(&body)?;
+    let office_id = admin.office_id.clone();
     let user = state
-        .db(move |conn| {
-            if users::by_username(conn, &body.username)?.is_some() {
-                return Err(ApiError::Conflict(format!("username '{}' is taken", body.username)));
-            }
-            crate::bootstrap::create_user(
-                conn,
-                &admin.office_id,
-                &body.username,
-                &body.password,
-                body.role.as_str(),
-                body.display_name.trim(),
-            )
-            .map_err(|e| ApiError::Internal(e.to_string()))
-        })
+        .audited(
+            &admin,
+            "user.create",
+            move |conn, _| {
+                if users::by_username(conn, &body.username)?.is_some() {
+                    return Err(ApiError::Conflict(format!("username '{}' is taken", body.username)));
+                }
+                crate::bootstrap::create_user(
+                    conn,
+                    &office_id,
+                    &body.username,
+                    &body.password,
+                    body.role.as_str(),
+                    body.display_name.trim(),
+                )
+                .map_err(|e| ApiError::Internal(e.to_string()))
+            },
+            |u: &users::UserRow| {
+                (format!("user:{}", u.id), serde_json::json!({"username": u.username, "role": u.role}))
+            },
+        )
         .await?;
     Ok(HttpResponse::Created().json(user.to_wire()))
 }
@@ -94,22 +102,33 @@ pub async fn change(
         return Err(ApiError::unprocessable("disabled", "an admin cannot disable their own account"));
     }
     let name = name.map(str::to_owned);
+    // What changed, never the password itself.
+    let detail = serde_json::json!({
+        "disabled": body.disabled, "display_name": name, "password_reset": body.password.is_some(),
+    });
+    // Hashing is slow on purpose: off the request threads, and before the
+    // transaction so the write lock is not held meanwhile.
+    let hash = match body.password.clone() {
+        Some(p) => Some(web::block(move || crate::auth::password::hash(&p)).await?.map_err(ApiError::Internal)?),
+        None => None,
+    };
+    let office_id = admin.office_id.clone();
     let user = state
-        .db(move |conn| {
-            // Hashing is slow on purpose: off the request threads, like the database.
-            let hash =
-                body.password.as_deref().map(crate::auth::password::hash).transpose().map_err(ApiError::Internal)?;
-            crate::db::write_tx(conn, |conn| {
-                if users::in_office(conn, &admin.office_id, &id)?.is_none() {
+        .audited(
+            &admin,
+            "user.change",
+            move |conn, _| {
+                if users::in_office(conn, &office_id, &id)?.is_none() {
                     return Err(ApiError::not_found("user"));
                 }
                 users::update(conn, &id, body.disabled, name.as_deref(), hash.as_deref())?;
                 if body.disabled == Some(true) || hash.is_some() {
                     crate::db::tokens::revoke_user(conn, &id)?;
                 }
-                users::in_office(conn, &admin.office_id, &id)?.ok_or_else(|| ApiError::not_found("user"))
-            })
-        })
+                users::in_office(conn, &office_id, &id)?.ok_or_else(|| ApiError::not_found("user"))
+            },
+            move |u: &users::UserRow| (format!("user:{}", u.id), detail),
+        )
         .await?;
     Ok(Json(user.to_wire()))
 }

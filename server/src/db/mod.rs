@@ -2,6 +2,7 @@
 //! embedded migrations and the transaction helper. Queries live in the
 //! per-resource modules beside this one.
 
+pub mod audit;
 pub mod cards;
 pub mod events;
 pub mod links;
@@ -219,10 +220,20 @@ static SQLITE_WRITER: std::sync::Mutex<()> = std::sync::Mutex::new(());
 /// On SQLite a deferred transaction that reads and then writes fails with
 /// "database is locked" when another writer got in between, whatever the
 /// busy timeout; `BEGIN IMMEDIATE` waits for the lock up front instead.
+///
+/// Called inside a transaction already open, `f` joins it: its work commits
+/// or rolls back with the outer unit (an action and its audit record).
 pub fn write_tx<T, E>(conn: &mut DbConnection, f: impl FnOnce(&mut DbConnection) -> Result<T, E>) -> Result<T, E>
 where
     E: From<diesel::result::Error>,
 {
+    let open = match conn {
+        DbConnection::Postgres(c) => AnsiTransactionManager::transaction_manager_status_mut(c).transaction_depth()?,
+        DbConnection::Sqlite(c) => AnsiTransactionManager::transaction_manager_status_mut(c).transaction_depth()?,
+    };
+    if open.is_some() {
+        return f(conn);
+    }
     // SQLite's own wait for the write lock polls with sleeps of up to 100 ms,
     // leaving the database idle while writers nap; queueing them on a mutex
     // in the process hands the lock over at once. Another process still

@@ -187,6 +187,29 @@ diesel::table! {
 }
 
 diesel::table! {
+    audit_log (id) {
+        id -> Text,
+        office_id -> Text,
+        seq -> BigInt,
+        at -> Timestamp,
+        actor_id -> Text,
+        action -> Text,
+        target -> Text,
+        detail -> Text,
+        prev_hash -> Text,
+        hash -> Text,
+    }
+}
+
+diesel::table! {
+    audit_heads (office_id) {
+        office_id -> Text,
+        seq -> BigInt,
+        hash -> Text,
+    }
+}
+
+diesel::table! {
     media (office_id, sha256) {
         office_id -> Text,
         sha256 -> Text,
@@ -219,4 +242,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     resident_links,
     resident_reports,
     review_resolutions,
+    audit_log,
+    audit_heads,
 );

@@ -1,6 +1,7 @@
 //! Domain operations: the rules of `shared` applied to the database, one
 //! transaction per unit of work. HTTP knows nothing of these internals.
 
+pub mod audit;
 pub mod custody;
 pub mod dashboard;
 pub mod import;

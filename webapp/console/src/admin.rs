@@ -5,7 +5,7 @@
 
 use crate::i18n::{t, Lang, T};
 use crate::net::Failure;
-use antar_shared::wire::{Items, NewUser, Role, Settings, User, UserChange};
+use antar_shared::wire::{AuditCheck, AuditItem, Items, NewUser, Page, Role, Settings, User, UserChange};
 use antar_web::api::{self, ApiError};
 use antar_web::forms::value_of;
 use web_sys::HtmlInputElement;
@@ -26,6 +26,7 @@ pub fn AdminScreen(p: &Props) -> Html {
                 <Users lang={l} />
                 <SettingsForm lang={l} />
             </div>
+            <AuditTrail lang={l} />
         </section>
     }
 }
@@ -277,5 +278,102 @@ fn SettingsForm(p: &Props) -> Html {
                 }
             }
         </form>
+    }
+}
+
+/// What an audit action means, as an admin reads it.
+fn action_text(l: Lang, action: &str) -> String {
+    let key = match action {
+        "cards.import" => T::AuditImport,
+        "route.create" => T::AuditRouteCreate,
+        "routes.save_plan" => T::AuditPlanSaved,
+        "route.stops" => T::AuditRouteStops,
+        "route.cancel" => T::AuditRouteCancel,
+        "day.close" => T::AuditDayClose,
+        "card.collected" => T::ActCollected,
+        "card.held_for_pickup" => T::ActHeld,
+        "card.returned_to_office" => T::AuditReturned,
+        "card.void" => T::ActVoid,
+        "card.link" => T::MakeLink,
+        "user.create" => T::NewUser,
+        "user.change" => T::AuditUserChange,
+        "settings.change" => T::Settings,
+        "review.resolve" => T::Resolve,
+        other => return other.to_owned(),
+    };
+    t(l, key).to_owned()
+}
+
+/// The office's audit trail, newest first, with whether its chain holds.
+#[component]
+fn AuditTrail(p: &Props) -> Html {
+    let l = p.lang;
+    let page = use_state(|| 1i64);
+    let trail = use_state(|| None::<Result<Page<AuditItem>, ApiError>>);
+    let check = use_state(|| None::<AuditCheck>);
+    {
+        let (trail, check) = (trail.clone(), check.clone());
+        use_effect_with(*page, move |page| {
+            let path = format!("/api/v1/audit?page={page}&per_page=50");
+            wasm_bindgen_futures::spawn_local(async move {
+                if let Ok(c) = api::get::<AuditCheck>("/api/v1/audit/verify").await {
+                    check.set(Some(c));
+                }
+                trail.set(Some(api::get(&path).await));
+            });
+        });
+    }
+    let status = match &*check {
+        None => html! {},
+        Some(c) if c.intact => html! {
+            <span class="badge delivered" data-testid="audit-intact">{ format!("{} ({} {})", t(l, T::ChainIntact), c.records, t(l, T::Records)) }</span>
+        },
+        Some(c) => html! {
+            <span class="badge void" data-testid="audit-broken">{ format!("{}: {}", t(l, T::ChainBroken), c.problem.clone().unwrap_or_default()) }</span>
+        },
+    };
+    let body = match &*trail {
+        None => html! { <p>{ t(l, antar_web::i18n::C::Loading) }</p> },
+        Some(Err(e)) => html! { <Failure lang={l} error={e.clone()} /> },
+        Some(Ok(p)) => {
+            let pages = (p.total + p.per_page - 1) / p.per_page;
+            let go = |to: i64| {
+                let page = page.clone();
+                Callback::from(move |_: MouseEvent| page.set(to))
+            };
+            html! {
+                <>
+                    <table data-testid="audit-trail">
+                        <thead><tr><th class="num">{ "#" }</th><th>{ t(l, T::When) }</th><th>{ t(l, T::Who) }</th><th>{ t(l, T::What) }</th><th>{ t(l, T::OnWhat) }</th><th>{ t(l, T::Details) }</th></tr></thead>
+                        <tbody>
+                            { for p.items.iter().map(|i| html! {
+                                <tr data-testid="audit-row" data-action={i.action.clone()} data-seq={i.seq.to_string()}>
+                                    <td class="num">{ i.seq }</td>
+                                    <td>{ format!("{} {}", i.at.format("%Y-%m-%d"), crate::time::clock(i.at)) }</td>
+                                    <td>{ &i.actor_name }</td>
+                                    <td>{ action_text(l, &i.action) }</td>
+                                    <td><code>{ &i.target }</code></td>
+                                    <td><code class="detail">{ i.detail.to_string() }</code></td>
+                                </tr>
+                            }) }
+                        </tbody>
+                    </table>
+                    if pages > 1 {
+                        <div class="actions">
+                            <button class="secondary" disabled={*page <= 1} onclick={go(*page - 1)}>{ t(l, T::Previous) }</button>
+                            <span>{ format!("{} / {pages}", *page) }</span>
+                            <button class="secondary" disabled={*page >= pages} onclick={go(*page + 1)}>{ t(l, T::Next) }</button>
+                        </div>
+                    }
+                </>
+            }
+        }
+    };
+    html! {
+        <div class="card audit">
+            <h2>{ t(l, T::AuditTitle) } { status }</h2>
+            <p class="muted">{ t(l, T::AuditHint) }</p>
+            <div class="scroll">{ body }</div>
+        </div>
     }
 }

@@ -1,0 +1,2 @@
+DROP TABLE audit_heads;
+DROP TABLE audit_log;

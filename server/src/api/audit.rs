@@ -1,0 +1,67 @@
+//! `GET /api/v1/audit` and `GET /api/v1/audit/verify` (admin): the office's
+//! audit trail, newest first, and whether its hash chain is intact.
+
+use super::error::ApiError;
+use crate::app::AppState;
+use crate::auth::Admin;
+use crate::db::{audit, users};
+use actix_web::web::{self, Json};
+use antar_shared::wire::{AuditCheck, AuditItem, Page, ProblemDetails};
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct AuditQuery {
+    #[param(minimum = 1, maximum = 100000)]
+    pub page: Option<i64>,
+    #[param(minimum = 1, maximum = 100)]
+    pub per_page: Option<i64>,
+}
+
+#[utoipa::path(get, path = "/api/v1/audit", tag = "audit", security(("bearer" = [])), params(AuditQuery), responses((status = 200, body = Page<AuditItem>), (status = 400, description = "invalid request (the field and the reason)", body = ProblemDetails, content_type = "application/problem+json"), (status = 401, description = "no valid token", body = ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "not allowed for this role", body = ProblemDetails, content_type = "application/problem+json")))]
+pub async fn list(
+    state: web::Data<AppState>,
+    admin: Admin,
+    q: web::Query<AuditQuery>,
+) -> Result<Json<Page<AuditItem>>, ApiError> {
+    let page = q.page.unwrap_or(1);
+    let per_page = q.per_page.unwrap_or(50);
+    if !(1..=100_000).contains(&page) {
+        return Err(ApiError::field("page", "between 1 and 100000"));
+    }
+    if !(1..=100).contains(&per_page) {
+        return Err(ApiError::field("per_page", "between 1 and 100"));
+    }
+    state
+        .db(move |conn| {
+            let (rows, total) = audit::page(conn, &admin.office_id, page, per_page)?;
+            let ids: Vec<String> = rows.iter().map(|r| r.actor_id.clone()).collect();
+            let names = users::names(conn, &ids)?;
+            let items = rows
+                .into_iter()
+                .map(|r| AuditItem {
+                    seq: r.seq,
+                    at: r.at.and_utc(),
+                    actor_name: names.get(&r.actor_id).cloned().unwrap_or_default(),
+                    actor_id: r.actor_id,
+                    action: r.action,
+                    target: r.target,
+                    detail: serde_json::from_str(&r.detail).unwrap_or(serde_json::Value::Null),
+                    hash: r.hash,
+                })
+                .collect();
+            Ok(Json(Page { items, total, page, per_page }))
+        })
+        .await
+}
+
+#[utoipa::path(get, path = "/api/v1/audit/verify", tag = "audit", security(("bearer" = [])), responses((status = 200, body = AuditCheck), (status = 401, description = "no valid token", body = ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "not allowed for this role", body = ProblemDetails, content_type = "application/problem+json")))]
+pub async fn verify(state: web::Data<AppState>, admin: Admin) -> Result<Json<AuditCheck>, ApiError> {
+    state
+        .db(move |conn| {
+            Ok(Json(match audit::verify(conn, &admin.office_id)? {
+                Ok(records) => AuditCheck { intact: true, records, problem: None },
+                Err(b) => AuditCheck { intact: false, records: 0, problem: Some(b.to_string()) },
+            }))
+        })
+        .await
+}
