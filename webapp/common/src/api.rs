@@ -3,7 +3,7 @@
 
 use crate::storage;
 use antar_shared::wire::{LoginRequest, ProblemDetails, RefreshRequest, TokenPair};
-use gloo_net::http::{Request, RequestBuilder, Response};
+use gloo_net::http::{Method, Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -23,24 +23,32 @@ pub fn session() -> Option<Session> {
     storage::load(storage::SESSION)
 }
 
-async fn decode<T: DeserializeOwned>(res: Response) -> Result<T, ApiError> {
+/// A 2xx answer's body; any other status as the error it means. Not
+/// generic: every call shares this code, and only the last step (`parse`)
+/// is made per answer type.
+async fn answer(res: Response) -> Result<String, ApiError> {
     let status = res.status();
-    if (200..300).contains(&status) {
-        return res.json::<T>().await.map_err(|_| ApiError::Other(status));
-    }
     if status == 401 {
         return Err(ApiError::Unauthorized);
     }
-    match res.json::<ProblemDetails>().await {
+    let text = res.text().await.map_err(|_| ApiError::Network)?;
+    if (200..300).contains(&status) {
+        return Ok(text);
+    }
+    match serde_json::from_str::<ProblemDetails>(&text) {
         Ok(p) => Err(ApiError::Problem(Box::new(p))),
         Err(_) => Err(ApiError::Other(status)),
     }
 }
 
+fn parse<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
+    serde_json::from_str(text).map_err(|_| ApiError::Other(200))
+}
+
 pub async fn login(username: &str, password: &str) -> Result<Session, ApiError> {
     let body = LoginRequest { username: username.to_owned(), password: password.to_owned() };
     let res = Request::post("/api/v1/auth/login").json(&body).map_err(|_| ApiError::Network)?.send().await;
-    let pair: Session = decode(res.map_err(|_| ApiError::Network)?).await?;
+    let pair: Session = parse(&answer(res.map_err(|_| ApiError::Network)?).await?)?;
     storage::save(storage::SESSION, &pair);
     Ok(pair)
 }
@@ -51,7 +59,8 @@ pub async fn refresh() -> Result<Session, ApiError> {
     let current = session().ok_or(ApiError::Unauthorized)?;
     let body = RefreshRequest { refresh_token: current.refresh_token };
     let res = Request::post("/api/v1/auth/refresh").json(&body).map_err(|_| ApiError::Network)?.send().await;
-    match decode::<Session>(res.map_err(|_| ApiError::Network)?).await {
+    let pair = answer(res.map_err(|_| ApiError::Network)?).await.and_then(|text| parse::<Session>(&text));
+    match pair {
         Ok(pair) => {
             storage::save(storage::SESSION, &pair);
             Ok(pair)
@@ -64,81 +73,80 @@ pub async fn refresh() -> Result<Session, ApiError> {
     }
 }
 
-/// Sends a request built by `build` with the session's token; on 401 it
-/// refreshes the session once and sends the request again.
-async fn send_authorised<F>(build: F) -> Result<Response, ApiError>
-where
-    F: Fn(&str) -> Result<Request, ApiError>,
-{
+/// What a request carries: nothing, text of a content type, or bytes.
+enum Payload<'a> {
+    Empty,
+    Text(&'static str, String),
+    Bytes(&'a str, &'a js_sys::Uint8Array),
+}
+
+fn build(method: &Method, path: &str, token: &str, body: &Payload<'_>) -> Result<Request, ApiError> {
+    let b = RequestBuilder::new(path).method(method.clone()).header("Authorization", &format!("Bearer {token}"));
+    let request = match body {
+        Payload::Empty => b.build(),
+        Payload::Text(kind, text) => b.header("Content-Type", kind).body(text.clone()),
+        Payload::Bytes(kind, bytes) => b.header("Content-Type", kind).body((*bytes).clone()),
+    };
+    request.map_err(|_| ApiError::Network)
+}
+
+/// Sends a request with the session's token; on 401 it refreshes the
+/// session once and sends the request again.
+async fn send(method: Method, path: &str, body: Payload<'_>) -> Result<Response, ApiError> {
     let token = session().ok_or(ApiError::Unauthorized)?.access_token;
-    let res = build(&token)?.send().await.map_err(|_| ApiError::Network)?;
+    let res = build(&method, path, &token, &body)?.send().await.map_err(|_| ApiError::Network)?;
     if res.status() != 401 {
         return Ok(res);
     }
     let fresh = refresh().await?;
-    build(&fresh.access_token)?.send().await.map_err(|_| ApiError::Network)
+    build(&method, path, &fresh.access_token, &body)?.send().await.map_err(|_| ApiError::Network)
 }
 
-/// An authorised request's JSON answer.
-async fn authorised<T, F>(build: F) -> Result<T, ApiError>
-where
-    T: DeserializeOwned,
-    F: Fn(&str) -> Result<Request, ApiError>,
-{
-    decode(send_authorised(build).await?).await
+/// An authorised call's answer as text (see `answer`).
+async fn call(method: Method, path: &str, body: Payload<'_>) -> Result<String, ApiError> {
+    answer(send(method, path, body).await?).await
 }
 
-fn bearer(b: RequestBuilder, token: &str) -> RequestBuilder {
-    b.header("Authorization", &format!("Bearer {token}"))
+fn json<B: Serialize>(body: &B) -> Result<Payload<'static>, ApiError> {
+    let text = serde_json::to_string(body).map_err(|_| ApiError::Network)?;
+    Ok(Payload::Text("application/json", text))
 }
 
 pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
-    authorised(|t| bearer(Request::get(path), t).build().map_err(|_| ApiError::Network)).await
+    parse(&call(Method::GET, path, Payload::Empty).await?)
 }
 
 pub async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ApiError> {
-    authorised(|t| bearer(Request::post(path), t).json(body).map_err(|_| ApiError::Network)).await
+    parse(&call(Method::POST, path, json(body)?).await?)
+}
+
+pub async fn put<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ApiError> {
+    parse(&call(Method::PUT, path, json(body)?).await?)
+}
+
+pub async fn patch<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ApiError> {
+    parse(&call(Method::PATCH, path, json(body)?).await?)
 }
 
 /// A file the API makes (a PDF, a CSV) as bytes, with its content type.
 pub async fn get_bytes(path: &str) -> Result<(Vec<u8>, String), ApiError> {
-    let res = send_authorised(|t| bearer(Request::get(path), t).build().map_err(|_| ApiError::Network)).await?;
+    let res = send(Method::GET, path, Payload::Empty).await?;
     if !(200..300).contains(&res.status()) {
-        return decode::<()>(res).await.map(|()| (Vec::new(), String::new()));
+        let status = res.status();
+        return Err(answer(res).await.err().unwrap_or(ApiError::Other(status)));
     }
     let kind = res.headers().get("content-type").unwrap_or_default();
     let bytes = res.binary().await.map_err(|_| ApiError::Network)?;
     Ok((bytes, kind))
 }
 
-pub async fn put<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ApiError> {
-    authorised(|t| bearer(Request::put(path), t).json(body).map_err(|_| ApiError::Network)).await
-}
-
-pub async fn patch<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ApiError> {
-    authorised(|t| bearer(Request::patch(path), t).json(body).map_err(|_| ApiError::Network)).await
-}
-
 pub async fn post_csv<T: DeserializeOwned>(path: &str, csv: &str) -> Result<T, ApiError> {
-    authorised(|t| {
-        bearer(Request::post(path), t)
-            .header("Content-Type", "text/csv")
-            .body(csv.to_owned())
-            .map_err(|_| ApiError::Network)
-    })
-    .await
+    parse(&call(Method::POST, path, Payload::Text("text/csv", csv.to_owned())).await?)
 }
 
 /// Uploads bytes with `PUT` (a proof image, addressed by its hash).
 pub async fn put_bytes(path: &str, bytes: &js_sys::Uint8Array, content_type: &str) -> Result<(), ApiError> {
-    authorised::<serde_json::Value, _>(|t| {
-        bearer(Request::put(path), t)
-            .header("Content-Type", content_type)
-            .body(bytes.clone())
-            .map_err(|_| ApiError::Network)
-    })
-    .await
-    .map(|_| ())
+    call(Method::PUT, path, Payload::Bytes(content_type, bytes)).await.map(drop)
 }
 
 /// Percent-encodes a query value (RFC 3986 unreserved characters stay).

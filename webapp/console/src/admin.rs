@@ -349,7 +349,7 @@ fn AuditTrail(p: &Props) -> Html {
                             { for p.items.iter().map(|i| html! {
                                 <tr data-testid="audit-row" data-action={i.action.clone()} data-seq={i.seq.to_string()}>
                                     <td class="num">{ i.seq }</td>
-                                    <td>{ format!("{} {}", i.at.format("%Y-%m-%d"), crate::time::clock(i.at)) }</td>
+                                    <td>{ crate::time::stamp(i.at) }</td>
                                     <td>{ &i.actor_name }</td>
                                     <td>{ action_text(l, &i.action) }</td>
                                     <td><code>{ &i.target }</code></td>

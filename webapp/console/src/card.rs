@@ -151,7 +151,7 @@ pub fn CardScreen(p: &Props) -> Html {
                     Some(Ok(r)) => html! {
                         <p class="saved" data-testid="card-link-made">
                             <a href={r.url.clone()} target="_blank" rel="noopener">{ &r.url }</a>
-                            { format!(" · {} {}", t(l, T::ValidUntil), r.expires_at.format("%Y-%m-%d")) }
+                            { format!(" · {} {}", t(l, T::ValidUntil), crate::time::stamp(r.expires_at)) }
                             if let Some(wa) = &r.whatsapp_url {
                                 <a class="button primary" data-testid="card-whatsapp" href={wa.clone()} target="_blank" rel="noopener">{ t(l, T::SendWhatsApp) }</a>
                             } else {
@@ -182,7 +182,7 @@ pub fn CardScreen(p: &Props) -> Html {
 fn event_row(l: Lang, ev: &EventView, who: Option<String>) -> Html {
     let flag = ev.flag.as_deref().map(|f| code_text(f).map_or(f.to_owned(), |c| t(l, c).to_owned()));
     let media = |key: &str| ev.payload.get(key).and_then(Value::as_str).map(str::to_owned);
-    let when = |at: chrono::DateTime<chrono::Utc>| format!("{} {}", at.format("%Y-%m-%d"), crate::time::clock(at));
+    let when = crate::time::stamp;
     html! {
         <tr data-testid="card-event" data-kind={ev.kind.as_str()} class={classes!(ev.flag.is_some().then_some("flagged"))}>
             <td>

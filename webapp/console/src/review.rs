@@ -240,7 +240,7 @@ fn ReviewRow(p: &RowProps) -> Html {
             data-card-id={item.card_id.clone().unwrap_or_default()}>
             <div class="review-head">
                 <span class={classes!("badge", item.kind.code())}>{ t(l, item.kind.label()) }</span>
-                <span class="muted">{ format!("{} {}", item.at.format("%Y-%m-%d"), crate::time::clock(item.at)) }</span>
+                <span class="muted">{ crate::time::stamp(item.at) }</span>
                 if let Some(c) = &p.courier { <span>{ format!("{}: {c}", t(l, T::Courier)) }</span> }
                 if let Some(card) = &item.card_id {
                     <span data-testid="review-card"><Link<Screen> to={Screen::Card { id: card.clone() }}>{ format!("{} {}", t(l, T::Card), &card[..card.len().min(8)]) }</Link<Screen>></span>

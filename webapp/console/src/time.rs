@@ -14,3 +14,18 @@ pub fn clock(at: chrono::DateTime<chrono::Utc>) -> String {
     let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(at.timestamp_millis() as f64));
     format!("{:02}:{:02}", d.get_hours(), d.get_minutes())
 }
+
+/// `YYYY-MM-DD HH:MM` in the browser's zone for an instant (by the
+/// browser's own date functions: chrono's formatting would add its
+/// format-string machinery to the download).
+pub fn stamp(at: chrono::DateTime<chrono::Utc>) -> String {
+    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(at.timestamp_millis() as f64));
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}",
+        d.get_full_year(),
+        d.get_month() + 1,
+        d.get_date(),
+        d.get_hours(),
+        d.get_minutes()
+    )
+}
