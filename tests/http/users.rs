@@ -66,6 +66,13 @@ async fn only_an_admin_changes_users_of_their_own_office_and_never_disables_them
     let (_, staff) = app.user("petugas1", "staff").await;
     assert_eq!(patch(&app, &staff, &courier, json!({"disabled": true})).await.status, StatusCode::FORBIDDEN);
     assert_eq!(patch(&app, &admin, "no-such-user", json!({"disabled": true})).await.status, StatusCode::NOT_FOUND);
+    let listed = patch(&app, &admin, &courier, json!([true, null, null])).await;
+    assert_eq!(
+        listed.status,
+        StatusCode::BAD_REQUEST,
+        "a change is an object, not its fields in a row: {}",
+        listed.text
+    );
     let unknown = patch(&app, &admin, &courier, json!({"role": "admin"})).await;
     assert_eq!(unknown.status, StatusCode::BAD_REQUEST, "an unknown field is refused, not ignored: {}", unknown.text);
     let metro = app.other_office_staff().await;

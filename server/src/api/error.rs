@@ -214,6 +214,15 @@ pub fn optional_json<T: serde::de::DeserializeOwned + Default>(body: &[u8]) -> R
     if body.iter().all(u8::is_ascii_whitespace) || body.trim_ascii() == b"null" {
         return Ok(T::default());
     }
+    object_json(body)
+}
+
+/// A JSON object body. serde would also take a struct written as an array
+/// of its fields (`[null, null]`), which the schema does not allow.
+pub fn object_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    if !body.trim_ascii_start().starts_with(b"{") {
+        return Err(ApiError::field("body", "must be a JSON object"));
+    }
     serde_json::from_slice(body).map_err(|e| {
         let msg = e.to_string();
         ApiError::field(&field_from_serde(&msg), msg)

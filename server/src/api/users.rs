@@ -88,9 +88,9 @@ pub async fn change(
     state: web::Data<AppState>,
     admin: Admin,
     id: web::Path<String>,
-    body: Json<UserChange>,
+    body: web::Bytes,
 ) -> Result<Json<User>, ApiError> {
-    let (id, body) = (id.into_inner(), body.into_inner());
+    let (id, body) = (id.into_inner(), super::error::object_json::<UserChange>(&body)?);
     if let Some(p) = &body.password {
         check_password(p)?;
     }
