@@ -1,7 +1,11 @@
 // The office console in a real browser against the real server (SQLite):
 // staff land in it, plan a day, adjust the plan, save it whole or not at
-// all, and page through and import cards; a dropped network says so.
+// all, and page through and import cards; a dropped network says so. The
+// dashboard follows a courier's sync by itself, the backlog shows when it
+// clears, a day is closed and its report read back, a review item opens its
+// card and is resolved, and an admin manages users and settings.
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { after, before, test } from "node:test";
 import { ADMIN_PASSWORD, api, launchBrowser, login, makePhotos, openAppAs, startServer, userId } from "./harness.js";
@@ -329,6 +333,15 @@ test("staff close a courier's day: the balance, the cards handed back ticked, th
     const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId(button).click()]);
     const bytes = readFileSync(await download.path());
     assert.equal(bytes.subarray(0, 5).toString(), magic, button);
+    if (button === "day-report-pdf") {
+      // The handover report as the office files it, read back as text.
+      const text = execFileSync("pdftotext", ["-layout", await download.path(), "-"], { encoding: "utf8" });
+      assert.match(text, /BERITA ACARA SERAH TERIMA KARTU e-KTP/);
+      assert.match(text, /Kurir: Kurir Tutup Hari/);
+      assert.match(text, /3 = 1 \+ 1 \+ 0 \+ 1 +\(seimbang\)/, text);
+      assert.match(text, /Selisih: 1 kartu/);
+      assert.doesNotMatch(text, /SEMENTARA/, "closed: not provisional");
+    }
   }
   await context.close();
 });
