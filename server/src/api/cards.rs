@@ -177,12 +177,12 @@ pub async fn link(
 ) -> Result<Json<ResidentLink>, ApiError> {
     let id = id.into_inner();
     let base = state.public_url();
-    let (office, target) = (staff.office_id.clone(), format!("card:{id}"));
+    let target = format!("card:{id}");
     state
         .audited(
             &staff,
             "card.link",
-            move |conn, _| links::create(conn, &office, &id, &base),
+            move |conn, office| links::create(conn, &office.id, &id, &base),
             // The link's token is a secret: the record keeps only its lifetime.
             move |l: &ResidentLink| (target, serde_json::json!({"expires_at": l.expires_at})),
         )

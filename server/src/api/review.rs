@@ -106,20 +106,19 @@ async fn resolve_kept(
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let what = if kind == review::FLAGGED { "flagged event" } else { "rejected event" };
     let (target, detail) = (format!("{kind}:{id}"), serde_json::json!({ "note": note }));
-    let office_id = staff.office_id.clone();
     let actor = staff.id.clone();
     state
         .audited(
             &staff,
             "review.resolve",
-            move |conn, _| {
-                if !open(conn, &office_id, &id)? {
+            move |conn, office| {
+                if !open(conn, &office.id, &id)? {
                     return Err(ApiError::not_found(what));
                 }
                 let row = review::ResolutionRow {
                     kind: kind.to_owned(),
                     item_id: id.clone(),
-                    office_id: office_id.clone(),
+                    office_id: office.id.clone(),
                     resolved_by: actor,
                     resolved_at: crate::db::now(),
                     note,
@@ -157,13 +156,13 @@ pub async fn resolve_resident(
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let (id, note) = (id.into_inner(), note_of(&body)?);
     let (target, detail) = (format!("resident:{id}"), serde_json::json!({ "note": note }));
-    let (office_id, actor) = (staff.office_id.clone(), staff.id.clone());
+    let actor = staff.id.clone();
     state
         .audited(
             &staff,
             "review.resolve",
-            move |conn, _| {
-                if !links::resolve_report(conn, &office_id, &id, &actor, note.as_deref())? {
+            move |conn, office| {
+                if !links::resolve_report(conn, &office.id, &id, &actor, note.as_deref())? {
                     return Err(ApiError::not_found("resident item"));
                 }
                 Ok(())

@@ -36,18 +36,17 @@ fn check(body: &NewUser) -> Result<(), ApiError> {
 pub async fn create(state: web::Data<AppState>, admin: Admin, body: Json<NewUser>) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     check(&body)?;
-    let office_id = admin.office_id.clone();
     let user = state
         .audited(
             &admin,
             "user.create",
-            move |conn, _| {
+            move |conn, office| {
                 if users::by_username(conn, &body.username)?.is_some() {
                     return Err(ApiError::Conflict(format!("username '{}' is taken", body.username)));
                 }
                 crate::bootstrap::create_user(
                     conn,
-                    &office_id,
+                    &office.id,
                     &body.username,
                     &body.password,
                     body.role.as_str(),
@@ -112,20 +111,19 @@ pub async fn change(
         Some(p) => Some(web::block(move || crate::auth::password::hash(&p)).await?.map_err(ApiError::Internal)?),
         None => None,
     };
-    let office_id = admin.office_id.clone();
     let user = state
         .audited(
             &admin,
             "user.change",
-            move |conn, _| {
-                if users::in_office(conn, &office_id, &id)?.is_none() {
+            move |conn, office| {
+                if users::in_office(conn, &office.id, &id)?.is_none() {
                     return Err(ApiError::not_found("user"));
                 }
                 users::update(conn, &id, body.disabled, name.as_deref(), hash.as_deref())?;
                 if body.disabled == Some(true) || hash.is_some() {
                     crate::db::tokens::revoke_user(conn, &id)?;
                 }
-                users::in_office(conn, &office_id, &id)?.ok_or_else(|| ApiError::not_found("user"))
+                users::in_office(conn, &office.id, &id)?.ok_or_else(|| ApiError::not_found("user"))
             },
             move |u: &users::UserRow| (format!("user:{}", u.id), detail),
         )
