@@ -5,9 +5,13 @@
 //!   100-row `INSERT … ON CONFLICT DO NOTHING` of the same rows;
 //! - the same on SQLite;
 //! - CSV import of 100,000 rows vs PostgreSQL `COPY` of the same file;
-//! - the server's peak RSS (VmHWM) while ingesting.
+//! - the server's peak RSS (VmHWM) while ingesting;
+//! - `BENCH_ONLY=dashboard`: the console's dashboard and forecast at
+//!   25,000 cards beside the bare `GROUP BY`s (`dashboard.rs`).
 //!
 //! The server is the release `antar` binary in its own process.
+
+mod dashboard;
 
 use antar_tests::pg;
 use diesel::{Connection, RunQueryDsl};
@@ -18,6 +22,15 @@ use std::time::{Duration, Instant};
 const COURIERS: usize = 8;
 const BATCH: usize = 50;
 const PASSWORD: &str = "bench-password-1";
+/// Kelurahan and their kecamatan, so that per-kecamatan counts have groups.
+const KELURAHAN: [(&str, &str); 6] = [
+    ("RAJABASA", "RAJABASA"),
+    ("GEDONG MENENG", "RAJABASA"),
+    ("KEDATON", "KEDATON"),
+    ("SIDODADI", "KEDATON"),
+    ("WAY HALIM PERMAI", "WAY HALIM"),
+    ("JAGABAYA II", "WAY HALIM"),
+];
 
 struct Server {
     child: Child,
@@ -64,6 +77,19 @@ impl Server {
 }
 
 impl Server {
+    /// A server on a fresh database of `backend` ("postgres" or "sqlite"),
+    /// with the database's URL (for SQLite, the file's path).
+    fn start_on(bin: &str, backend: &str) -> (Server, String) {
+        if backend == "postgres" {
+            let url = pg::fresh_database().expect("PostgreSQL for the benchmark");
+            (Server::start(bin, Some(&url)), url)
+        } else {
+            let s = Server::start(bin, None);
+            let path = s._dir.path().join("antar.sqlite3").display().to_string();
+            (s, path)
+        }
+    }
+
     /// Stops the process; its data dir stays until the value is dropped.
     fn stop(&mut self) {
         let _ = self.child.kill();
@@ -113,6 +139,11 @@ impl Client {
 
 /// A print batch of `n` distinct, valid rows.
 fn csv(n: usize) -> String {
+    csv_printed(n, |_| "2026-11-01".into())
+}
+
+/// A print batch of `n` distinct, valid rows, row `i` printed on `printed(i)`.
+fn csv_printed(n: usize, printed: impl Fn(usize) -> String) -> String {
     let mut out = String::from("NIK,NAMA,ALAMAT,RT,RW,KELURAHAN,KECAMATAN,NO_HP,TANGGAL_CETAK,NO_BATCH\n");
     for i in 0..n {
         let (day, serial) = (1 + i % 28, i / 28);
@@ -120,9 +151,12 @@ fn csv(n: usize) -> String {
         let year = 50 + rest % 50;
         let seq = rest / 50;
         out.push_str(&format!(
-            "1871{:02}{day:02}{month:02}{year:02}{:04},WARGA BENCH {i},JL. MELATI NO. {i},001,002,RAJABASA,RAJABASA,081234567890,2026-11-01,B{}\n",
+            "1871{:02}{day:02}{month:02}{year:02}{:04},WARGA BENCH {i},JL. MELATI NO. {i},001,002,{},{},081234567890,{},B{}\n",
             1 + seq % 20,
             seq / 20 + 1,
+            KELURAHAN[i % KELURAHAN.len()].0,
+            KELURAHAN[i % KELURAHAN.len()].1,
+            printed(i),
             i / 1000
         ));
     }
@@ -282,17 +316,7 @@ struct Ingest {
 async fn bench_ingest(bin: &str, backend: &str, cards: usize) -> Ingest {
     let (mut rates, mut raws, mut rss, mut accepted) = (Vec::new(), Vec::new(), Vec::new(), 0);
     for run in 0..3 {
-        let (mut server, url) = match backend {
-            "postgres" => {
-                let url = pg::fresh_database().expect("PostgreSQL for the benchmark");
-                (Server::start(bin, Some(&url)), url)
-            }
-            _ => {
-                let s = Server::start(bin, None);
-                let url = format!("sqlite://{}", s._dir.path().join("antar.sqlite3").display());
-                (s, url)
-            }
-        };
+        let (mut server, url) = Server::start_on(bin, backend);
         let c = Client { http: reqwest::Client::new(), base: server.base.clone() };
         let work = prepare(&c, cards).await;
         let set_up_rss = server.peak_rss_mb();
@@ -313,7 +337,7 @@ async fn bench_ingest(bin: &str, backend: &str, cards: usize) -> Ingest {
             raw_insert(|| diesel::PgConnection::establish(&url).unwrap(), &batches, &office)
         } else {
             server.stop();
-            let path = url.trim_start_matches("sqlite://").to_owned();
+            let path = url.clone();
             let mut conn = diesel::SqliteConnection::establish(&path).unwrap();
             diesel::sql_query("CREATE TABLE bench_raw AS SELECT id, card_id, office_id, kind, occurred_at, received_at, actor_id, device_id, payload, content_hash, implied_by, flag FROM card_events WHERE 0").execute(&mut conn).unwrap();
             diesel::sql_query("CREATE UNIQUE INDEX bench_raw_id ON bench_raw(id)").execute(&mut conn).unwrap();
@@ -461,6 +485,12 @@ fn main() {
     let only = std::env::var("BENCH_ONLY").unwrap_or_default();
     if only == "print" {
         bench_print();
+        return;
+    }
+    if only == "dashboard" {
+        let backends = std::env::var("BENCH_BACKENDS").unwrap_or_else(|_| "postgres,sqlite".into());
+        let figures: Vec<_> = backends.split(',').map(|b| rt.block_on(dashboard::bench(&bin, b))).collect();
+        dashboard::print(&figures);
         return;
     }
     if only == "sync" {

@@ -181,11 +181,19 @@ pub fn insert_many(conn: &mut DbConnection, rows: &[EventRow]) -> QueryResult<()
 
 /// The logs of many cards in one query, each in canonical order.
 pub fn for_cards(conn: &mut DbConnection, card_ids: &[String]) -> QueryResult<Vec<EventRow>> {
-    card_events::table
-        .filter(card_events::card_id.eq_any(card_ids))
-        .order((card_events::card_id.asc(), card_events::occurred_at.asc(), card_events::id.asc()))
-        .select(EventRow::as_select())
-        .load(conn)
+    // In slices well under SQLite's limit on bound parameters; a card's log
+    // never spans two slices, so it stays one run.
+    let mut out = Vec::new();
+    for ids in card_ids.chunks(10_000) {
+        out.extend(
+            card_events::table
+                .filter(card_events::card_id.eq_any(ids))
+                .order((card_events::card_id.asc(), card_events::occurred_at.asc(), card_events::id.asc()))
+                .select(EventRow::as_select())
+                .load(conn)?,
+        );
+    }
+    Ok(out)
 }
 
 /// Removes derived records (implied pick-ups); observed events are never deleted.

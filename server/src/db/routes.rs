@@ -141,6 +141,22 @@ pub fn stops_with_cards(conn: &mut DbConnection, route_id: &str) -> QueryResult<
         .load(conn)
 }
 
+/// The stops of several routes with their cards, each route's in order.
+pub fn stops_with_cards_of(
+    conn: &mut DbConnection,
+    route_ids: &[String],
+) -> QueryResult<Vec<(StopRow, super::cards::Card)>> {
+    if route_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    route_stops::table
+        .inner_join(cards::table)
+        .filter(route_stops::route_id.eq_any(route_ids))
+        .order((route_stops::route_id.asc(), route_stops::seq.asc()))
+        .select((StopRow::as_select(), super::cards::Card::as_select()))
+        .load(conn)
+}
+
 /// Of these cards, the ones that were ever on a route of this courier,
 /// locked for the rest of the transaction on PostgreSQL (in id order, so
 /// two batches never wait on each other in a circle). SQLite's immediate

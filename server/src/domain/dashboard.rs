@@ -7,7 +7,7 @@
 use crate::api::error::ApiError;
 use crate::config::zone_offset_hours;
 use crate::db::{cards, events, offices::Office, routes, users, DbConnection};
-use crate::domain::routes::day_report;
+use crate::domain::routes::day_reports;
 use antar_shared::wire::{ClearsOn, DashCourier, Dashboard, DayCount, Forecast, KecamatanCounts};
 use antar_shared::Status;
 use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
@@ -100,23 +100,22 @@ pub fn dashboard(
     let day = date.format("%Y-%m-%d").to_string();
     let day_routes: Vec<_> =
         routes::list(conn, &office.id, Some(&day), None)?.into_iter().filter(|r| r.status != "cancelled").collect();
-    // Each courier once, in the order their first route was made.
-    let mut made: Vec<(String, NaiveDateTime)> = Vec::new();
+    // When each courier's first route was made: silence before it is not news.
+    let mut made: HashMap<String, NaiveDateTime> = HashMap::new();
     for r in &day_routes {
-        if !made.iter().any(|(c, _)| *c == r.courier_id) {
-            made.push((r.courier_id.clone(), r.created_at));
-        }
+        made.entry(r.courier_id.clone()).or_insert(r.created_at);
     }
-    let ids: Vec<String> = made.iter().map(|(c, _)| c.clone()).collect();
+    let reports = day_reports(conn, office, &day, day_routes)?;
+    let ids: Vec<String> = reports.iter().map(|r| r.courier_id.clone()).collect();
     let names = users::names(conn, &ids)?;
     let syncs = events::last_syncs(conn, &office.id)?;
-    let mut couriers = Vec::with_capacity(made.len());
-    for (courier, route_made) in made {
-        let r = day_report(conn, office, &courier, &day)?;
-        let last = syncs.get(&courier).copied();
+    let mut couriers = Vec::with_capacity(reports.len());
+    for r in reports {
+        let last = syncs.get(&r.courier_id).copied();
         let working = !r.closed && r.still_out.len() + r.not_taken.len() > 0;
+        let route_made = made.get(&r.courier_id).copied().unwrap_or(now);
         couriers.push(DashCourier {
-            display_name: names.get(&courier).cloned().unwrap_or_default(),
+            display_name: names.get(&r.courier_id).cloned().unwrap_or_default(),
             handed_out: r.handed_out,
             delivered: r.delivered.len(),
             failed_attempts: r.failed_attempts,
@@ -127,7 +126,7 @@ pub fn dashboard(
             last_sync_at: last.map(|t| t.and_utc()),
             quiet: is_quiet(now, offset, date, working, route_made, last),
             closed: r.closed,
-            courier_id: courier,
+            courier_id: r.courier_id,
         });
     }
     let mut kecamatan: Vec<KecamatanCounts> = Vec::new();
