@@ -66,12 +66,7 @@ async fn prepare(c: &Client) -> (String, String, usize) {
         c.http.post(format!("{}/api/v1/cards/import", c.base)).bearer_auth(&admin).body(body).send().await.unwrap();
     let report: Value = res.json().await.unwrap();
     assert_eq!(report["imported"], CARDS, "{report}");
-    let mut ids = Vec::with_capacity(CARDS);
-    for page in 1..=CARDS.div_ceil(100) {
-        let p =
-            c.call(reqwest::Method::GET, &format!("/api/v1/cards?per_page=100&page={page}"), Some(&admin), None).await;
-        ids.extend(p["items"].as_array().unwrap().iter().map(|x| x["id"].as_str().unwrap().to_owned()));
-    }
+    let ids = c.card_ids(&admin, CARDS).await;
     let mut couriers = Vec::with_capacity(COURIERS);
     for i in 0..COURIERS {
         let u = c.call(reqwest::Method::POST, "/api/v1/users", Some(&admin), Some(json!({"username": format!("kurir{i}"), "password": super::PASSWORD, "role": "courier", "display_name": format!("Kurir {i}")}))).await;
@@ -120,15 +115,7 @@ async fn prepare(c: &Client) -> (String, String, usize) {
             }
         }
         for batch in events.chunks(50) {
-            let body =
-                json!({"device_id": format!("hp-{k}"), "sent_at": chrono::Utc::now().to_rfc3339(), "events": batch});
-            let r = c.call(reqwest::Method::POST, "/api/v1/sync", Some(&token), Some(body)).await;
-            accepted += r["results"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .filter(|x| x["status"] == "accepted" && x.get("code").is_none())
-                .count();
+            accepted += c.sync(&token, &format!("hp-{k}"), batch).await;
         }
     }
     (admin, today.to_string(), accepted)

@@ -124,6 +124,26 @@ impl Client {
         body
     }
 
+    /// Sends one sync batch; how many of its events were accepted clean
+    /// (not flagged).
+    async fn sync(&self, token: &str, device: &str, batch: &[Value]) -> usize {
+        let body = json!({"device_id": device, "sent_at": chrono::Utc::now().to_rfc3339(), "events": batch});
+        let r = self.call(reqwest::Method::POST, "/api/v1/sync", Some(token), Some(body)).await;
+        r["results"].as_array().unwrap().iter().filter(|x| x["status"] == "accepted" && x.get("code").is_none()).count()
+    }
+
+    /// The ids of the office's first `n` cards, as the card list pages them.
+    async fn card_ids(&self, token: &str, n: usize) -> Vec<String> {
+        let mut ids = Vec::with_capacity(n);
+        for page in 1..=n.div_ceil(100) {
+            let p = self
+                .call(reqwest::Method::GET, &format!("/api/v1/cards?per_page=100&page={page}"), Some(token), None)
+                .await;
+            ids.extend(p["items"].as_array().unwrap().iter().map(|x| x["id"].as_str().unwrap().to_owned()));
+        }
+        ids
+    }
+
     async fn login(&self, user: &str) -> String {
         let b = self
             .call(
@@ -180,12 +200,7 @@ async fn prepare(c: &Client, cards: usize) -> Vec<(String, Vec<String>)> {
         .unwrap();
     let report: Value = res.json().await.unwrap();
     assert_eq!(report["imported"], cards, "{report}");
-    let mut ids = Vec::new();
-    for page in 1..=cards.div_ceil(100) {
-        let p =
-            c.call(reqwest::Method::GET, &format!("/api/v1/cards?per_page=100&page={page}"), Some(&admin), None).await;
-        ids.extend(p["items"].as_array().unwrap().iter().map(|x| x["id"].as_str().unwrap().to_owned()));
-    }
+    let ids = c.card_ids(&admin, cards).await;
     let couriers = c.call(reqwest::Method::GET, "/api/v1/users?role=courier", Some(&admin), None).await;
     let mut out = Vec::new();
     for (i, chunk) in ids.chunks(cards / COURIERS).enumerate().take(COURIERS) {
@@ -232,14 +247,7 @@ async fn ingest(c: &Client, work: &[(String, Vec<String>)], batches: &[Vec<Vec<V
     let tasks = work.iter().zip(batches).map(|((token, _), mine)| async move {
         let mut n = 0;
         for batch in mine {
-            let body = json!({"device_id": "bench", "sent_at": chrono::Utc::now().to_rfc3339(), "events": batch});
-            let r = c.call(reqwest::Method::POST, "/api/v1/sync", Some(token), Some(body)).await;
-            n += r["results"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .filter(|x| x["status"] == "accepted" && x.get("code").is_none())
-                .count();
+            n += c.sync(token, "bench", batch).await;
         }
         n
     });
