@@ -16,6 +16,8 @@ pub struct AppState {
     pub limits: crate::limits::Limits,
     /// SQLite's log checkpoints, while the app runs.
     pub checkpointer: Option<db::Checkpointer>,
+    /// Sends residents' messages from the outbox, while the app runs.
+    pub dispatcher: Option<crate::notify::dispatch::Dispatcher>,
 }
 
 impl AppState {
@@ -86,12 +88,7 @@ impl AppState {
 
     /// The base of resident links.
     pub fn public_url(&self) -> String {
-        self.config
-            .public_url
-            .clone()
-            .unwrap_or_else(|| format!("http://{}", self.config.bind))
-            .trim_end_matches('/')
-            .to_owned()
+        self.config.public_url()
     }
 }
 
@@ -110,12 +107,21 @@ pub fn prepare(config: Config) -> anyhow::Result<web::Data<AppState>> {
     }
     drop(conn);
     let checkpointer = db::Checkpointer::start(&pool, &backend);
+    let dispatcher = crate::notify::dispatch::start(
+        pool.clone(),
+        crate::notify::dispatch::Settings {
+            public_url: config.public_url(),
+            poll: std::time::Duration::from_millis(config.notify_poll_ms.max(10)),
+            first_retry: chrono::Duration::milliseconds(i64::try_from(config.notify_retry_ms).unwrap_or(30_000)),
+        },
+    );
     Ok(web::Data::new(AppState {
         backend,
         keys: Keys::new(&secret).map_err(|e| anyhow::anyhow!(e))?,
         config: Arc::new(config),
         limits: crate::limits::Limits::default(),
         checkpointer,
+        dispatcher,
         pool,
     }))
 }

@@ -42,22 +42,7 @@ pub fn first_start(conn: &mut DbConnection, config: &Config) -> anyhow::Result<(
     let office = match offices::first(conn)? {
         Some(o) => o,
         None => {
-            let o = offices::Office {
-                id: db::new_id(),
-                regency_code: config.office_regency.clone(),
-                name: config.office_name.clone(),
-                time_zone: config.office_time_zone.clone(),
-                max_failed_attempts: 3,
-                link_lifetime_days: 30,
-                require_photo: false,
-                require_signature: false,
-                require_id_check: false,
-                require_gps: false,
-                created_at: db::now(),
-                office_lat: None,
-                office_lon: None,
-                max_stops_per_route: 40,
-            };
+            let o = offices::Office::new(&config.office_regency, &config.office_name, &config.office_time_zone);
             offices::insert(conn, &o)?;
             tracing::info!(office = %o.name, "created the first office");
             o

@@ -89,6 +89,13 @@ pub struct Config {
     /// Log filter, e.g. `info` or `antar_server=debug`.
     #[arg(long, env = "ANTAR_LOG", default_value = "info", global = true)]
     pub log: String,
+    /// How often the notification dispatcher looks for due messages, ms.
+    #[arg(long, env = "ANTAR_NOTIFY_POLL_MS", default_value_t = 1000, global = true)]
+    pub notify_poll_ms: u64,
+    /// The first retry's wait after a failed send, ms; it doubles per try
+    /// up to two hours.
+    #[arg(long, env = "ANTAR_NOTIFY_RETRY_MS", default_value_t = 30_000, global = true)]
+    pub notify_retry_ms: u64,
 }
 
 impl Config {
@@ -110,7 +117,15 @@ impl Config {
             workers: Some(1),
             trust_proxy: false,
             log: "info".into(),
+            notify_poll_ms: 1000,
+            notify_retry_ms: 30_000,
         }
+    }
+
+    /// The base of resident links: the configured public URL, else the
+    /// bound address.
+    pub fn public_url(&self) -> String {
+        self.public_url.clone().unwrap_or_else(|| format!("http://{}", self.bind)).trim_end_matches('/').to_owned()
     }
 
     /// The database to use; an empty `DATABASE_URL` counts as unset.
@@ -132,23 +147,25 @@ pub fn zone_offset_hours(zone: &str) -> Option<i32> {
     }
 }
 
+/// The months in Indonesian.
+pub const MONTHS: [&str; 12] = [
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+];
+
 /// The time now in the office's zone, as a printed document states it:
 /// "3 Desember 2026 09.05 WIB".
 pub fn office_now_label(zone: &str) -> String {
-    const MONTHS: [&str; 12] = [
-        "Januari",
-        "Februari",
-        "Maret",
-        "April",
-        "Mei",
-        "Juni",
-        "Juli",
-        "Agustus",
-        "September",
-        "Oktober",
-        "November",
-        "Desember",
-    ];
     use chrono::{Datelike, Timelike};
     let offset = zone_offset_hours(zone).unwrap_or(7);
     let now = chrono::Utc::now() + chrono::Duration::hours(i64::from(offset));

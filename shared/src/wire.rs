@@ -171,10 +171,68 @@ pub struct Settings {
     #[serde(default = "default_max_stops", deserialize_with = "whole_number")]
     #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 500))]
     pub max_stops_per_route: i32,
+    /// How residents are told about their card: `none`, `webhook`, `form`,
+    /// `whatsapp_cloud` or `manual`.
+    #[serde(default = "default_channel")]
+    pub notify_channel: String,
+    /// The gateway's address (http or https) for `webhook`, `form` and
+    /// `whatsapp_cloud`.
+    #[serde(default)]
+    pub notify_url: Option<String>,
+    /// Write-only: the webhook's `whsec_…` secret or the gateway's token.
+    /// Absent keeps the stored one; empty clears it. Never sent back.
+    #[serde(default, skip_serializing)]
+    pub notify_secret: Option<String>,
+    /// Whether a secret is stored (read-only).
+    #[serde(default)]
+    pub notify_secret_set: bool,
+    /// "HH:MM-HH:MM" office time, messages wait through it; empty for none.
+    #[serde(default = "default_quiet_hours")]
+    pub notify_quiet_hours: String,
+    /// The moments that send a message.
+    #[serde(default = "default_moments")]
+    pub notify_moments: Vec<String>,
+    /// The office's own template per moment; a moment not here sends the
+    /// default text.
+    #[serde(default)]
+    pub notify_templates: std::collections::BTreeMap<String, String>,
 }
 
 fn default_max_stops() -> i32 {
     40
+}
+
+fn default_channel() -> String {
+    "none".into()
+}
+
+fn default_quiet_hours() -> String {
+    crate::notify::DEFAULT_QUIET_HOURS.into()
+}
+
+fn default_moments() -> Vec<String> {
+    crate::notify::MOMENTS.iter().map(|m| (*m).to_owned()).collect()
+}
+
+/// One message to a resident in the office's outbox.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Notification {
+    pub id: String,
+    pub card_id: String,
+    pub moment: String,
+    pub channel: String,
+    /// `pending`, `sent`, `failed` or `skipped`.
+    pub status: String,
+    pub attempts: i32,
+    pub last_error: Option<String>,
+    /// The text as sent (or as it will be sent).
+    pub message: Option<String>,
+    /// For `manual`: the `wa.me` link that opens the message to send.
+    pub whatsapp_url: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub next_attempt_at: Option<DateTime<Utc>>,
+    pub sent_at: Option<DateTime<Utc>>,
 }
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

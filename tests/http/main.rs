@@ -12,6 +12,7 @@ mod limits;
 mod media;
 mod migrations;
 mod nik_privacy;
+mod notify;
 mod offices;
 mod openapi;
 mod plan;

@@ -2,6 +2,7 @@
 //! test) or PostgreSQL (a database per test on a throwaway cluster), and an
 //! HTTP client that logs in like the clients do.
 
+pub mod gateway;
 pub mod pg;
 
 use actix_web::web;
@@ -53,6 +54,10 @@ impl TestApp {
         let dir = tempfile::tempdir().unwrap();
         let mut config = Config::for_data_dir(dir.path().to_path_buf());
         config.admin_password = Some(ADMIN_PASSWORD.into());
+        // Residents' messages: looked for often and retried soon, so tests
+        // see them go in well under a second.
+        config.notify_poll_ms = 100;
+        config.notify_retry_ms = 300;
         tweak(&mut config);
         let state = actix_web::rt::task::spawn_blocking(move || antar_server::prepare(config)).await.unwrap().unwrap();
         let (server, addrs) = antar_server::server(state.clone()).unwrap();
@@ -85,24 +90,9 @@ impl TestApp {
     pub async fn other_office_staff(&self) -> String {
         let pool = self.state.pool.clone();
         actix_web::rt::task::spawn_blocking(move || {
-            use antar_server::db::{self, offices};
+            use antar_server::db::offices;
             let mut conn = pool.get().unwrap();
-            let office = offices::Office {
-                id: db::new_id(),
-                regency_code: "1872".into(),
-                name: "KOTA METRO".into(),
-                time_zone: "Asia/Jakarta".into(),
-                max_failed_attempts: 3,
-                link_lifetime_days: 30,
-                require_photo: false,
-                require_signature: false,
-                require_id_check: false,
-                require_gps: false,
-                created_at: db::now(),
-                office_lat: None,
-                office_lon: None,
-                max_stops_per_route: 40,
-            };
+            let office = offices::Office::new("1872", "KOTA METRO", "Asia/Jakarta");
             offices::insert(&mut conn, &office).unwrap();
             antar_server::bootstrap::create_user(
                 &mut conn,

@@ -23,14 +23,7 @@ pub async fn list(
     admin: Admin,
     q: web::Query<AuditQuery>,
 ) -> Result<Json<Page<AuditItem>>, ApiError> {
-    let page = q.page.unwrap_or(1);
-    let per_page = q.per_page.unwrap_or(50);
-    if !(1..=100_000).contains(&page) {
-        return Err(ApiError::field("page", "between 1 and 100000"));
-    }
-    if !(1..=100).contains(&per_page) {
-        return Err(ApiError::field("per_page", "between 1 and 100"));
-    }
+    let (page, per_page) = super::error::paging(q.page, q.per_page)?;
     state
         .db(move |conn| {
             let (rows, total) = audit::page(conn, &admin.office_id, page, per_page)?;

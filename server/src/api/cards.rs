@@ -41,14 +41,7 @@ pub async fn list(
             return Err(ApiError::field("status", format!("unknown status '{s}'")));
         }
     }
-    let page = q.page.unwrap_or(1);
-    let per_page = q.per_page.unwrap_or(50);
-    if !(1..=100_000).contains(&page) {
-        return Err(ApiError::field("page", "between 1 and 100000"));
-    }
-    if !(1..=100).contains(&per_page) {
-        return Err(ApiError::field("per_page", "between 1 and 100"));
-    }
+    let (page, per_page) = super::error::paging(q.page, q.per_page)?;
     let filter =
         cards::Filter { status: q.status, kecamatan: q.kecamatan, kelurahan: q.kelurahan, batch: q.batch, q: q.q };
     let (items, total) = state

@@ -259,6 +259,18 @@ pub fn path_config() -> actix_web::web::PathConfig {
     actix_web::web::PathConfig::default().error_handler(|err, _req| ApiError::NotFound(err.to_string()).into())
 }
 
+/// A page number and size from a query, checked: pages 1–100,000 of 1–100.
+pub fn paging(page: Option<i64>, per_page: Option<i64>) -> Result<(i64, i64), ApiError> {
+    let (page, per_page) = (page.unwrap_or(1), per_page.unwrap_or(50));
+    if !(1..=100_000).contains(&page) {
+        return Err(ApiError::field("page", "between 1 and 100000"));
+    }
+    if !(1..=100).contains(&per_page) {
+        return Err(ApiError::field("per_page", "between 1 and 100"));
+    }
+    Ok((page, per_page))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

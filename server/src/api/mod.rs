@@ -10,6 +10,7 @@ pub mod health;
 pub mod import;
 pub mod me;
 pub mod media;
+pub mod notifications;
 pub mod openapi;
 pub mod review;
 pub mod routes;
@@ -70,6 +71,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     resource!("/sync", post => sync::sync)
                         .app_data(error::json_config().limit(crate::domain::sync::MAX_BODY)),
                 )
+                .service(resource!("/notifications", get => notifications::list))
+                .service(resource!("/notifications/{id}/retry", post => notifications::retry))
+                .service(resource!("/notifications/{id}/sent", post => notifications::sent))
                 .service(resource!("/review", get => review::list))
                 .service(resource!("/review/counts", get => review::counts))
                 .service(resource!("/review/flagged/{id}/resolve", post => review::resolve_flagged))

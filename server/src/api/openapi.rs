@@ -24,6 +24,7 @@ use utoipa::{Modify, OpenApi};
         review::list, review::counts, review::resolve_flagged, review::resolve, review::resolve_resident,
         dashboard::get, dashboard::forecast,
         audit::list, audit::verify,
+        notifications::list, notifications::retry, notifications::sent,
         track::get, track::confirm, track::report, track::page, track::page_confirm,
     ),
     components(schemas(ProblemDetails, FieldError)),
@@ -37,6 +38,7 @@ use utoipa::{Modify, OpenApi};
         (name = "review", description = "Field data kept for staff review"),
         (name = "office", description = "The office's day and backlog (office staff)"),
         (name = "audit", description = "The office's hash-chained audit trail (admins)"),
+        (name = "notifications", description = "Messages to residents: the outbox (staff)"),
     )
 )]
 pub struct ApiDoc;

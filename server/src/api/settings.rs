@@ -43,6 +43,50 @@ fn check(s: &Settings) -> Result<(), ApiError> {
     if !(1..=500).contains(&s.max_stops_per_route) {
         return Err(ApiError::field("max_stops_per_route", "between 1 and 500"));
     }
+    check_notify(s)
+}
+
+fn check_notify(s: &Settings) -> Result<(), ApiError> {
+    use antar_shared::notify;
+    if !notify::CHANNELS.contains(&s.notify_channel.as_str()) {
+        return Err(ApiError::field("notify_channel", "none, webhook, form, whatsapp_cloud or manual"));
+    }
+    if let Some(url) = &s.notify_url {
+        let ok = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://")).is_some_and(|rest| {
+            let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+            !host.is_empty() && !host.contains(char::is_whitespace)
+        });
+        if !ok {
+            return Err(ApiError::unprocessable("notify_url", "must be an http:// or https:// address"));
+        }
+    }
+    if matches!(s.notify_channel.as_str(), "webhook" | "form" | "whatsapp_cloud") && s.notify_url.is_none() {
+        return Err(ApiError::unprocessable("notify_url", "this channel needs the gateway's address"));
+    }
+    if let Some(secret) = s.notify_secret.as_deref().filter(|x| !x.trim().is_empty()) {
+        if s.notify_channel == "webhook" && crate::notify::webhook_key(secret).is_none() {
+            return Err(ApiError::unprocessable("notify_secret", "a Standard Webhooks secret: whsec_ and base64"));
+        }
+    }
+    notify::parse_quiet_hours(&s.notify_quiet_hours)
+        .map_err(|why| ApiError::unprocessable("notify_quiet_hours", why))?;
+    if let Some(m) = s.notify_moments.iter().find(|m| !notify::MOMENTS.contains(&m.as_str())) {
+        return Err(ApiError::unprocessable("notify_moments", format!("{m} is not a moment")));
+    }
+    for (moment, template) in &s.notify_templates {
+        if !notify::MOMENTS.contains(&moment.as_str()) {
+            return Err(ApiError::unprocessable("notify_templates", format!("{moment} is not a moment")));
+        }
+        if let Some(name) = notify::unknown_placeholder(template) {
+            return Err(ApiError::unprocessable(
+                "notify_templates",
+                format!("{moment}: {{{name}}} is not a placeholder"),
+            ));
+        }
+        if template.trim().is_empty() || template.chars().count() > 1000 {
+            return Err(ApiError::unprocessable("notify_templates", format!("{moment}: 1 to 1,000 characters")));
+        }
+    }
     Ok(())
 }
 

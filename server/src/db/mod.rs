@@ -7,6 +7,7 @@ pub mod cards;
 pub mod events;
 pub mod links;
 pub mod media;
+pub mod notifications;
 pub mod offices;
 pub mod review;
 pub mod routes;

@@ -17,6 +17,12 @@ diesel::table! {
         office_lat -> Nullable<Double>,
         office_lon -> Nullable<Double>,
         max_stops_per_route -> Integer,
+        notify_channel -> Text,
+        notify_url -> Nullable<Text>,
+        notify_secret -> Nullable<Text>,
+        notify_quiet_hours -> Text,
+        notify_moments -> Text,
+        notify_templates -> Text,
     }
 }
 
@@ -223,6 +229,39 @@ diesel::table! {
 diesel::joinable!(users -> offices (office_id));
 diesel::joinable!(cards -> offices (office_id));
 diesel::joinable!(card_events -> cards (card_id));
+diesel::table! {
+    notifications (id) {
+        id -> Text,
+        office_id -> Text,
+        card_id -> Text,
+        moment -> Text,
+        cause -> Text,
+        channel -> Text,
+        status -> Text,
+        phone -> Nullable<Text>,
+        link_token -> Nullable<Text>,
+        vars -> Text,
+        message -> Nullable<Text>,
+        attempts -> Integer,
+        last_error -> Nullable<Text>,
+        next_attempt_at -> Timestamp,
+        claimed_until -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    notification_attempts (notification_id, attempt) {
+        notification_id -> Text,
+        attempt -> Integer,
+        at -> Timestamp,
+        http_status -> Nullable<Integer>,
+        error -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(notifications -> cards (card_id));
 diesel::joinable!(route_stops -> routes (route_id));
 diesel::joinable!(route_stops -> cards (card_id));
 diesel::joinable!(routes -> users (courier_id));
@@ -230,6 +269,8 @@ diesel::joinable!(resident_links -> cards (card_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     offices,
+    notifications,
+    notification_attempts,
     users,
     refresh_tokens,
     cards,

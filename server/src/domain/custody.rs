@@ -168,6 +168,7 @@ pub fn record_office_events(
     events::insert_many(conn, &rows)?;
     let flags: HashMap<String, custody::Refusal> =
         refold_many(conn, rules, &cards, &Notes::default())?.into_iter().collect();
+    crate::notify::after_events(conn, office_id, &rows, &flags)?;
     Ok(rows.into_iter().filter_map(|r| flags.get(&r.id).map(|why| (r.card_id, why.clone()))).collect())
 }
 

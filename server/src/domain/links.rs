@@ -72,7 +72,7 @@ pub fn link_message(status: Status, first_name: &str, office: &str, kelurahan: &
     format!("Yth. {first_name}, e-KTP Anda {where_}. Lihat statusnya di {url}")
 }
 
-fn percent_encode(s: &str) -> String {
+pub fn percent_encode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => char::from(b).to_string(),

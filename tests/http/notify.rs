@@ -1,0 +1,272 @@
+//! Residents hear about their card: the outbox written with the event, the
+//! dispatcher sending through a gateway stand-in on a real port (signatures,
+//! retries, timeouts, a retired channel), and the settings that steer it.
+
+use antar_tests::gateway::{Gateway, Reply};
+use antar_tests::{event, on_both_backends, Seed, TestApp};
+use base64::Engine;
+use hmac::{Hmac, Mac};
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+use std::time::Duration;
+
+const DAY: &str = "2026-11-23";
+const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+
+/// Points the office's messages at `gateway` (no quiet hours: tests run at
+/// any hour).
+async fn use_gateway(app: &TestApp, channel: &str, gateway: &Gateway) -> String {
+    let admin = app.admin().await;
+    let mut s = app.get("/api/v1/settings", &admin).await.body;
+    s["notify_channel"] = json!(channel);
+    s["notify_url"] = json!(gateway.url);
+    s["notify_secret"] = json!(SECRET);
+    s["notify_quiet_hours"] = json!("");
+    let put = app.call(Method::PUT, "/api/v1/settings", Some(&admin), Some(s)).await;
+    assert_eq!(put.status, StatusCode::OK, "{}", put.text);
+    admin
+}
+
+async fn outbox(app: &TestApp, s: &Seed, query: &str) -> Vec<Value> {
+    let a = app.get(&format!("/api/v1/notifications?per_page=100{query}"), &s.staff).await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text);
+    a.body["items"].as_array().unwrap().clone()
+}
+
+/// Waits until no message is pending (at most `within`).
+async fn settled(app: &TestApp, s: &Seed, within: Duration) -> Vec<Value> {
+    let deadline = std::time::Instant::now() + within;
+    loop {
+        let all = outbox(app, s, "").await;
+        if all.iter().all(|n| n["status"] != "pending") || std::time::Instant::now() > deadline {
+            return all;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+fn verify(received: &antar_tests::gateway::Received) -> bool {
+    let key = base64::engine::general_purpose::STANDARD.decode(SECRET.trim_start_matches("whsec_")).unwrap();
+    let (id, ts) = (&received.headers["webhook-id"], &received.headers["webhook-timestamp"]);
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(&key).unwrap();
+    mac.update(format!("{id}.{ts}.{}", received.body).as_bytes());
+    let want = format!("v1,{}", base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes()));
+    received.headers["webhook-signature"] == want
+}
+
+/// Imports one more card, without a phone number.
+async fn card_without_phone(app: &TestApp, s: &Seed) -> String {
+    let csv = "NIK,NAMA,ALAMAT,RT,RW,KELURAHAN,KECAMATAN,NO_HP\n1871015501909999,SITI TANPA HP,JL. ANGGREK 1,001,002,RAJABASA,RAJABASA,\n";
+    let r = app.post_csv("/api/v1/cards/import", &s.staff, csv).await;
+    assert_eq!(r.body["imported"], 1, "{}", r.text);
+    let page = app.get("/api/v1/cards?q=SITI", &s.staff).await.body;
+    page["items"][0]["id"].as_str().unwrap().to_owned()
+}
+
+async fn a_saved_route_sends_each_resident_with_a_phone_one_signed_message(app: TestApp) {
+    let gateway = Gateway::start(vec![]).await;
+    let mut s = app.seed(2).await;
+    use_gateway(&app, "webhook", &gateway).await;
+    let no_phone = card_without_phone(&app, &s).await;
+    s.cards.push(no_phone.clone());
+    app.route(&s, DAY, &s.cards).await;
+
+    let got = gateway.wait_for(2, Duration::from_secs(10)).await;
+    assert_eq!(got.len(), 2);
+    let all = settled(&app, &s, Duration::from_secs(10)).await;
+    for r in &got {
+        assert!(verify(r), "the signature checks out with the office's secret: {:?}", r.headers);
+        let body: Value = serde_json::from_str(&r.body).unwrap();
+        assert_eq!(body["type"], "card.scheduled");
+        let message = body["data"]["message"].as_str().unwrap();
+        assert!(message.starts_with("Halo WARGA,"), "{message}");
+        assert!(message.contains("Senin, 23 November 2026") && message.contains("kurir kurir1 Test"), "{message}");
+        assert!(!message.contains("187101"), "no NIK in a message: {message}");
+        assert_eq!(body["data"]["phone"], "6281234567890");
+        // The link in the message opens the resident's page.
+        let link = body["data"]["link"].as_str().unwrap();
+        assert!(message.contains(link));
+        let path = &link[link.find("/t/").unwrap()..];
+        assert_eq!(app.http.get(format!("{}{path}", app.base)).send().await.unwrap().status(), StatusCode::OK);
+    }
+    let ids: std::collections::HashSet<&str> = got.iter().map(|r| r.headers["webhook-id"].as_str()).collect();
+    assert_eq!(ids.len(), 2, "one id per message");
+    let skipped: Vec<&Value> = all.iter().filter(|n| n["status"] == "skipped").collect();
+    assert_eq!(skipped.len(), 1);
+    assert_eq!(skipped[0]["card_id"], no_phone.as_str());
+    assert_eq!(skipped[0]["last_error"], "the card has no phone number");
+    assert_eq!(all.iter().filter(|n| n["status"] == "sent" && n["attempts"] == 1).count(), 2, "{all:?}");
+}
+
+async fn a_failing_gateway_is_retried_with_the_same_id_and_a_resent_sync_queues_nothing_new(app: TestApp) {
+    let gateway = Gateway::start(vec![Reply::Status(500), Reply::Huge(503, 10 << 20)]).await;
+    let s = app.seed(1).await;
+    let admin = use_gateway(&app, "webhook", &gateway).await;
+    // Only the pick-up sends.
+    let mut settings = app.get("/api/v1/settings", &admin).await.body;
+    settings["notify_moments"] = json!(["out_for_delivery"]);
+    assert_eq!(app.call(Method::PUT, "/api/v1/settings", Some(&admin), Some(settings)).await.status, StatusCode::OK);
+    app.route(&s, DAY, &s.cards).await;
+    let pick_up = event(&s.cards[0], "picked_up", 1, json!({}));
+    app.sync(&s.courier, vec![pick_up.clone()]).await;
+    let r = app.sync(&s.courier, vec![pick_up]).await;
+    assert_eq!(r[0]["status"], "duplicate");
+
+    let got = gateway.wait_for(3, Duration::from_secs(15)).await;
+    assert_eq!(got.len(), 3, "500, then a 10 MB 503, then 200");
+    assert!(got.iter().all(|r| r.headers["webhook-id"] == got[0].headers["webhook-id"]), "the same id every time");
+    let all = settled(&app, &s, Duration::from_secs(10)).await;
+    assert_eq!(all.len(), 1, "one message for one pick-up, however often it is synced: {all:?}");
+    assert_eq!((all[0]["status"].as_str(), all[0]["attempts"].as_i64()), (Some("sent"), Some(3)));
+    assert_eq!(all[0]["moment"], "out_for_delivery");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(gateway.received().len(), 3, "nothing sent after the 200");
+}
+
+async fn a_refused_message_fails_at_once_and_staff_can_send_it_again(app: TestApp) {
+    let gateway = Gateway::start(vec![Reply::Status(400)]).await;
+    let s = app.seed(1).await;
+    use_gateway(&app, "form", &gateway).await;
+    app.route(&s, DAY, &s.cards).await;
+    let all = settled(&app, &s, Duration::from_secs(10)).await;
+    assert_eq!(all[0]["status"], "failed");
+    assert_eq!(all[0]["attempts"], 1);
+    assert!(all[0]["last_error"].as_str().unwrap().contains("400"), "{}", all[0]);
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    assert_eq!(gateway.received().len(), 1, "a 400 is not retried");
+    let form = &gateway.received()[0];
+    assert_eq!(form.headers["authorization"], SECRET, "the gateway's token in its header");
+    assert!(form.body.starts_with("target=6281234567890&message=Halo+WARGA"), "{}", form.body);
+
+    let id = all[0]["id"].as_str().unwrap();
+    let again = app.post(&format!("/api/v1/notifications/{id}/retry"), &s.staff, json!({})).await;
+    assert_eq!(again.status, StatusCode::OK, "{}", again.text);
+    let all = settled(&app, &s, Duration::from_secs(10)).await;
+    assert_eq!((all[0]["status"].as_str(), all[0]["attempts"].as_i64()), (Some("sent"), Some(2)));
+    let twice = app.post(&format!("/api/v1/notifications/{id}/retry"), &s.staff, json!({})).await;
+    assert_eq!(twice.status, StatusCode::CONFLICT, "only a failed message goes again");
+}
+
+async fn a_gone_gateway_turns_the_channel_off(app: TestApp) {
+    let gateway = Gateway::start(vec![Reply::Status(410)]).await;
+    let s = app.seed(2).await;
+    let admin = use_gateway(&app, "webhook", &gateway).await;
+    app.route(&s, DAY, &s.cards[..1]).await;
+    let all = settled(&app, &s, Duration::from_secs(10)).await;
+    assert_eq!(all[0]["status"], "failed");
+    assert!(all[0]["last_error"].as_str().unwrap().contains("turned off"), "{}", all[0]);
+    let settings = app.get("/api/v1/settings", &admin).await.body;
+    assert_eq!(settings["notify_channel"], "none");
+    app.route(&s, DAY, &s.cards[1..]).await;
+    assert_eq!(outbox(&app, &s, "").await.len(), 1, "nothing is queued on a channel that is off");
+}
+
+async fn a_hanging_gateway_times_out_while_other_messages_go(app: TestApp) {
+    let gateway = Gateway::start(vec![Reply::Hang]).await;
+    let s = app.seed(2).await;
+    use_gateway(&app, "webhook", &gateway).await;
+    app.route(&s, DAY, &s.cards).await;
+    let got = gateway.wait_for(2, Duration::from_secs(5)).await;
+    assert_eq!(got.len(), 2, "the second message is not held up by the first");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let sent = outbox(&app, &s, "&status=sent").await;
+    assert_eq!(sent.len(), 1);
+    // After the 15 s timeout the hung one is retried, and goes.
+    let got = gateway.wait_for(3, Duration::from_secs(25)).await;
+    assert_eq!(got.len(), 3);
+    let all = settled(&app, &s, Duration::from_secs(10)).await;
+    let retried = all.iter().find(|n| n["attempts"] == 2).expect("the timed-out message was tried again");
+    assert_eq!(retried["status"], "sent");
+}
+
+async fn notification_settings_refuse_bad_values_and_never_show_the_secret(app: TestApp) {
+    let admin = app.admin().await;
+    let base = app.get("/api/v1/settings", &admin).await.body;
+    assert_eq!(base["notify_channel"], "none");
+    assert_eq!(base["notify_quiet_hours"], "21:00-07:00");
+    assert_eq!(base["notify_moments"].as_array().unwrap().len(), 6);
+    let put = |patch: Value| {
+        let mut s = base.clone();
+        for (k, v) in patch.as_object().unwrap() {
+            s[k] = v.clone();
+        }
+        app.call(Method::PUT, "/api/v1/settings", Some(&admin), Some(s))
+    };
+    for (patch, field, says) in [
+        (json!({"notify_templates": {"scheduled": "Halo {nama}, {tautan}"}}), "notify_templates", "{nama}"),
+        (json!({"notify_channel": "webhook", "notify_url": "ftp://gateway.example"}), "notify_url", "http"),
+        (json!({"notify_channel": "pigeon"}), "notify_channel", "manual"),
+        (json!({"notify_quiet_hours": "21-07"}), "notify_quiet_hours", "HH:MM"),
+        (json!({"notify_moments": ["arrived"]}), "notify_moments", "arrived"),
+        (
+            json!({"notify_channel": "webhook", "notify_url": "https://gw.example/x", "notify_secret": "whsec_!!"}),
+            "notify_secret",
+            "whsec_",
+        ),
+    ] {
+        let a = put(patch.clone()).await;
+        assert!(
+            a.status == StatusCode::UNPROCESSABLE_ENTITY || a.status == StatusCode::BAD_REQUEST,
+            "{patch}: {}",
+            a.text
+        );
+        assert!(a.text.contains(field) && a.text.contains(says), "{patch}: {}", a.text);
+    }
+    let ok = put(json!({"notify_channel": "webhook", "notify_url": "https://gw.example/x", "notify_secret": SECRET,
+        "notify_templates": {"delivered": "Terima kasih {nama_depan}: {tautan}"}}))
+    .await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.text);
+    assert!(!ok.text.contains("MfKQ9r8"), "the secret never comes back: {}", ok.text);
+    let read = app.get("/api/v1/settings", &admin).await;
+    assert_eq!(read.body["notify_secret_set"], true);
+    assert!(read.body.get("notify_secret").is_none() && !read.text.contains("MfKQ9r8"));
+    assert_eq!(read.body["notify_templates"]["delivered"], "Terima kasih {nama_depan}: {tautan}");
+    // Absent keeps the secret; empty clears it.
+    let mut keep = read.body.clone();
+    keep.as_object_mut().unwrap().remove("notify_secret_set");
+    assert_eq!(
+        app.call(Method::PUT, "/api/v1/settings", Some(&admin), Some(keep.clone())).await.body["notify_secret_set"],
+        true
+    );
+    keep["notify_secret"] = json!("");
+    assert_eq!(
+        app.call(Method::PUT, "/api/v1/settings", Some(&admin), Some(keep)).await.body["notify_secret_set"],
+        false
+    );
+}
+
+async fn manual_messages_wait_for_staff_to_send_them_from_whatsapp(app: TestApp) {
+    let s = app.seed(1).await;
+    let admin = app.admin().await;
+    let mut settings = app.get("/api/v1/settings", &admin).await.body;
+    settings["notify_channel"] = json!("manual");
+    settings["notify_quiet_hours"] = json!("");
+    assert_eq!(app.call(Method::PUT, "/api/v1/settings", Some(&admin), Some(settings)).await.status, StatusCode::OK);
+    app.route(&s, DAY, &s.cards).await;
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let pending = outbox(&app, &s, "&status=pending").await;
+    assert_eq!(pending.len(), 1, "the dispatcher leaves manual messages alone");
+    let wa = pending[0]["whatsapp_url"].as_str().unwrap();
+    assert!(wa.starts_with("https://wa.me/6281234567890?text=Halo%20WARGA"), "{wa}");
+    let id = pending[0]["id"].as_str().unwrap();
+    let done = app.post(&format!("/api/v1/notifications/{id}/sent"), &s.staff, json!({})).await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.text);
+    assert_eq!(done.body["status"], "sent");
+    assert_eq!(
+        app.post(&format!("/api/v1/notifications/{id}/sent"), &s.staff, json!({})).await.status,
+        StatusCode::CONFLICT
+    );
+    let bad = app.get("/api/v1/notifications?status=lost", &s.staff).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(bad.text.contains("status"), "{}", bad.text);
+}
+
+on_both_backends!(
+    a_saved_route_sends_each_resident_with_a_phone_one_signed_message,
+    a_failing_gateway_is_retried_with_the_same_id_and_a_resent_sync_queues_nothing_new,
+    a_refused_message_fails_at_once_and_staff_can_send_it_again,
+    a_gone_gateway_turns_the_channel_off,
+    a_hanging_gateway_times_out_while_other_messages_go,
+    notification_settings_refuse_bad_values_and_never_show_the_secret,
+    manual_messages_wait_for_staff_to_send_them_from_whatsapp,
+);
