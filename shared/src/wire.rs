@@ -174,6 +174,7 @@ pub struct Settings {
     /// How residents are told about their card: `none`, `webhook`, `form`,
     /// `whatsapp_cloud` or `manual`.
     #[serde(default = "default_channel")]
+    #[cfg_attr(feature = "openapi", schema(pattern = "^(none|webhook|form|whatsapp_cloud|manual)$"))]
     pub notify_channel: String,
     /// The gateway's address (http or https) for `webhook`, `form` and
     /// `whatsapp_cloud`.
@@ -188,9 +189,14 @@ pub struct Settings {
     pub notify_secret_set: bool,
     /// "HH:MM-HH:MM" office time, messages wait through it; empty for none.
     #[serde(default = "default_quiet_hours")]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = "^$|^([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-3]):[0-5][0-9]$")
+    )]
     pub notify_quiet_hours: String,
     /// The moments that send a message.
     #[serde(default = "default_moments")]
+    #[cfg_attr(feature = "openapi", schema(inline, value_type = Vec<NotifyMoment>))]
     pub notify_moments: Vec<String>,
     /// The office's own template per moment; a moment not here sends the
     /// default text.
@@ -212,6 +218,22 @@ fn default_quiet_hours() -> String {
 
 fn default_moments() -> Vec<String> {
     crate::notify::MOMENTS.iter().map(|m| (*m).to_owned()).collect()
+}
+
+/// A moment a resident hears about (the schema of `notify_moments`' items).
+#[cfg(feature = "openapi")]
+#[derive(utoipa::ToSchema)]
+#[schema(as = NotifyMoment)]
+#[allow(dead_code)]
+#[serde(rename_all = "snake_case")]
+#[derive(Serialize)]
+enum NotifyMoment {
+    Scheduled,
+    OutForDelivery,
+    AttemptFailed,
+    LeftAtVillageOffice,
+    HeldForPickup,
+    Delivered,
 }
 
 /// One message to a resident in the office's outbox.

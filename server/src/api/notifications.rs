@@ -14,6 +14,7 @@ use serde::Deserialize;
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct NotificationQuery {
     /// `pending`, `sent`, `failed` or `skipped`.
+    #[param(pattern = "^(pending|sent|failed|skipped)$")]
     pub status: Option<String>,
     pub card_id: Option<String>,
     #[param(minimum = 1, maximum = 100000)]
