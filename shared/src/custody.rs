@@ -105,10 +105,13 @@ pub enum EventKind {
     Void,
     ResidentConfirmed,
     ResidentDisputed,
+    /// The resident asked to collect the card at the village office or for
+    /// another delivery time; custody is unchanged.
+    ResidentRequested,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 12] = [
+    pub const ALL: [EventKind; 13] = [
         EventKind::Assigned,
         EventKind::Unassigned,
         EventKind::PickedUp,
@@ -121,6 +124,7 @@ impl EventKind {
         EventKind::Void,
         EventKind::ResidentConfirmed,
         EventKind::ResidentDisputed,
+        EventKind::ResidentRequested,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -137,6 +141,7 @@ impl EventKind {
             EventKind::Void => "void",
             EventKind::ResidentConfirmed => "resident_confirmed",
             EventKind::ResidentDisputed => "resident_disputed",
+            EventKind::ResidentRequested => "resident_requested",
         }
     }
 
@@ -171,6 +176,7 @@ impl EventKind {
             EventKind::Void => "Dibatalkan",
             EventKind::ResidentConfirmed => "Penerimaan dikonfirmasi warga",
             EventKind::ResidentDisputed => "Warga melaporkan masalah",
+            EventKind::ResidentRequested => "Warga meminta waktu atau tempat lain",
         }
     }
 
@@ -200,6 +206,47 @@ impl EventKind {
             EventKind::Void => "Void",
             EventKind::ResidentConfirmed => "Receipt confirmed by the resident",
             EventKind::ResidentDisputed => "The resident reported a problem",
+            EventKind::ResidentRequested => "The resident asked for another time or place",
+        }
+    }
+}
+
+/// What a resident may ask for through the link, before the card reaches
+/// them.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ResidentWish {
+    /// Collect it at the village office (kelurahan) instead.
+    CollectAtVillageOffice,
+    /// Deliver it after 16:00.
+    After16,
+    /// Deliver it on a weekend day.
+    Weekend,
+}
+
+impl ResidentWish {
+    pub const ALL: [ResidentWish; 3] =
+        [ResidentWish::CollectAtVillageOffice, ResidentWish::After16, ResidentWish::Weekend];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ResidentWish::CollectAtVillageOffice => "collect_at_village_office",
+            ResidentWish::After16 => "after_16",
+            ResidentWish::Weekend => "weekend",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ResidentWish> {
+        ResidentWish::ALL.into_iter().find(|w| w.as_str() == s)
+    }
+
+    /// What the courier and staff read.
+    pub fn label_id(self) -> &'static str {
+        match self {
+            ResidentWish::CollectAtVillageOffice => "Warga minta kartu diambil di kantor kelurahan",
+            ResidentWish::After16 => "Warga minta diantar setelah pukul 16.00",
+            ResidentWish::Weekend => "Warga minta diantar pada akhir pekan",
         }
     }
 }
@@ -374,6 +421,7 @@ pub fn apply(state: &CardState, ev: &CustodyEvent, rules: Rules) -> Result<CardS
         },
         K::ResidentConfirmed => next.resident = Some(ResidentAnswer::Confirmed),
         K::ResidentDisputed => next.resident = Some(ResidentAnswer::Disputed),
+        K::ResidentRequested => {}
     }
     Ok(next)
 }

@@ -602,6 +602,9 @@ pub struct DoorstepStop {
     /// The card replaces an earlier one: the courier asks for the old card.
     #[serde(default)]
     pub replacement: bool,
+    /// What the resident asked for through their link, if anything is open.
+    #[serde(default)]
+    pub resident_request: Option<String>,
 }
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -686,6 +689,17 @@ pub struct TrackView {
     pub courier_first_name: Option<String>,
     pub timeline: Vec<TimelineEntry>,
     pub can_confirm: bool,
+    /// The card has not reached the resident yet: they may ask to collect
+    /// it at the village office or for another delivery time.
+    #[serde(default)]
+    pub can_request: bool,
+}
+
+/// `POST /api/v1/track/{token}/request`: what the resident asks for.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct WishRequest {
+    pub wish: crate::custody::ResidentWish,
 }
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -760,6 +774,9 @@ pub enum ResidentItemKind {
     /// A receipt confirmed while the card was still with the courier (the
     /// phone may not have synced the delivery yet).
     EarlyConfirmation,
+    /// The resident asked to collect the card at the village office or for
+    /// another delivery time.
+    Request,
 }
 
 impl ResidentItemKind {
@@ -767,11 +784,12 @@ impl ResidentItemKind {
         match self {
             ResidentItemKind::Report => "report",
             ResidentItemKind::EarlyConfirmation => "early_confirmation",
+            ResidentItemKind::Request => "request",
         }
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        [Self::Report, Self::EarlyConfirmation].into_iter().find(|k| k.as_str() == s)
+        [Self::Report, Self::EarlyConfirmation, Self::Request].into_iter().find(|k| k.as_str() == s)
     }
 }
 

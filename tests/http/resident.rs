@@ -137,7 +137,90 @@ async fn the_link_message_tells_the_cards_true_state(app: TestApp) {
     assert!(text(&handed).contains("sudah diserahkan"), "{}", text(&handed));
 }
 
+/// Without JavaScript: the page's buttons are plain forms.
+async fn a_resident_asks_for_another_time_and_staff_the_courier_and_the_timeline_see_it(app: TestApp) {
+    let s = app.seed(2).await;
+    app.route(&s, DAY, &s.cards).await;
+    let (token, _) = link_token(&app, &s.staff, &s.cards[0]).await;
+    let page = app.http.get(format!("{}/t/{token}", app.base)).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains(&format!("action=\"/t/{token}/request\"")) && page.contains("value=\"after_16\""), "{page}");
+
+    let res =
+        app.http.post(format!("{}/t/{token}/request", app.base)).form(&[("wish", "after_16")]).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("Permintaan Anda sudah kami terima"), "{html}");
+    assert!(html.contains("Warga minta diantar setelah pukul 16.00"), "the timeline shows the request: {html}");
+
+    let queue = app.get("/api/v1/review", &s.staff).await.body;
+    let item = &queue["resident"][0];
+    assert_eq!((item["kind"].as_str(), item["card_id"].as_str()), (Some("request"), Some(s.cards[0].as_str())));
+    assert_eq!(item["message"], "Warga minta diantar setelah pukul 16.00");
+
+    let routes = app.get("/api/v1/me/routes", &s.courier).await.body;
+    let stops = routes["items"][0]["stops"].as_array().unwrap();
+    let stop = |card: &str| stops.iter().find(|x| x["card_id"] == card).unwrap().clone();
+    assert_eq!(stop(&s.cards[0])["resident_request"], "Warga minta diantar setelah pukul 16.00");
+    assert!(stop(&s.cards[1])["resident_request"].is_null());
+
+    // The JSON call, then the day's cap: five answers per link a day.
+    let more = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/track/{token}/request"),
+            None,
+            Some(json!({"wish": "collect_at_village_office"})),
+        )
+        .await;
+    assert_eq!(more.status, StatusCode::OK, "{}", more.text);
+    assert_eq!(
+        app.get("/api/v1/me/routes", &s.courier).await.body["items"][0]["stops"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["card_id"] == s.cards[0].as_str())
+            .unwrap()["resident_request"],
+        "Warga minta kartu diambil di kantor kelurahan",
+        "the latest request is the one the courier sees"
+    );
+    for _ in 0..3 {
+        let r = app
+            .call(Method::POST, &format!("/api/v1/track/{token}/request"), None, Some(json!({"wish": "weekend"})))
+            .await;
+        assert_eq!(r.status, StatusCode::OK);
+    }
+    let sixth =
+        app.call(Method::POST, &format!("/api/v1/track/{token}/request"), None, Some(json!({"wish": "weekend"}))).await;
+    assert_eq!(sixth.status, StatusCode::TOO_MANY_REQUESTS, "{}", sixth.text);
+    let unknown =
+        app.http.post(format!("{}/t/{token}/request", app.base)).form(&[("wish", "tomorrow")]).send().await.unwrap();
+    assert_eq!(unknown.status(), StatusCode::BAD_REQUEST);
+
+    // Once handed over, there is nothing left to ask for.
+    let (other, _) = link_token(&app, &s.staff, &s.cards[1]).await;
+    app.sync(&s.courier, vec![delivered(&s.cards[1], 1)]).await;
+    let late =
+        app.call(Method::POST, &format!("/api/v1/track/{other}/request"), None, Some(json!({"wish": "weekend"}))).await;
+    assert_eq!(late.status, StatusCode::CONFLICT, "{}", late.text);
+
+    // An expired link: 410.
+    let pool = app.state.pool.clone();
+    actix_web::rt::task::spawn_blocking(move || {
+        use antar_server::db::schema::resident_links::dsl::*;
+        use diesel::{ExpressionMethods, RunQueryDsl};
+        let mut conn = pool.get().unwrap();
+        let past = antar_server::db::now() - chrono::Duration::days(1);
+        diesel::update(resident_links).set(expires_at.eq(past)).execute(&mut *conn).unwrap();
+    })
+    .await
+    .unwrap();
+    let gone =
+        app.call(Method::POST, &format!("/api/v1/track/{token}/request"), None, Some(json!({"wish": "weekend"}))).await;
+    assert_eq!(gone.status, StatusCode::GONE);
+}
+
 on_both_backends!(
+    a_resident_asks_for_another_time_and_staff_the_courier_and_the_timeline_see_it,
     a_resident_confirms_only_a_card_handed_over,
     every_residents_report_is_a_review_item_staff_resolve,
     the_link_message_tells_the_cards_true_state,

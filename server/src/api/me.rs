@@ -46,7 +46,10 @@ pub async fn routes(
                         || (card.status() == Status::WithCourier
                             && card.courier_id.as_deref() == Some(courier.id.as_str()))
                 };
-                let stops = routes::stops_with_cards(conn, &r.id)?
+                let rows = routes::stops_with_cards(conn, &r.id)?;
+                let ids: Vec<String> = rows.iter().map(|(_, c)| c.id.clone()).collect();
+                let mut wishes = crate::db::links::open_requests(conn, &ids)?;
+                let stops = rows
                     .into_iter()
                     .filter(|(_, card)| still_carried(card))
                     .map(|(stop, card)| DoorstepStop {
@@ -70,6 +73,7 @@ pub async fn routes(
                         pin_lat: card.pin_lat,
                         pin_lon: card.pin_lon,
                         replacement: card.replaces_card_id.is_some(),
+                        resident_request: wishes.remove(&card.id),
                     })
                     .collect();
                 out.push(CourierRoute { id: r.id, date: r.date, status: r.status, stops });

@@ -82,8 +82,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(resource!("/media/{sha256}", put => media::put, get => media::get))
                 .service(resource!("/track/{token}", get => track::get))
                 .service(resource!("/track/{token}/confirm", post => track::confirm))
-                .service(resource!("/track/{token}/report", post => track::report)),
+                .service(resource!("/track/{token}/report", post => track::report))
+                .service(resource!("/track/{token}/request", post => track::request)),
         )
         .service(resource!("/t/{token}", get => track::page))
-        .service(resource!("/t/{token}/confirm", post => track::page_confirm));
+        .service(resource!("/t/{token}/confirm", post => track::page_confirm))
+        .service(resource!("/t/{token}/request", post => track::page_request));
 }

@@ -25,7 +25,7 @@ use utoipa::{Modify, OpenApi};
         dashboard::get, dashboard::forecast,
         audit::list, audit::verify,
         notifications::list, notifications::retry, notifications::sent,
-        track::get, track::confirm, track::report, track::page, track::page_confirm,
+        track::get, track::confirm, track::report, track::request, track::page, track::page_confirm, track::page_request,
     ),
     components(schemas(ProblemDetails, FieldError)),
     modifiers(&BearerAuth),

@@ -7,9 +7,9 @@ use crate::domain::links;
 use actix_web::http::header;
 use actix_web::web::{self, Json};
 use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder};
-use antar_shared::custody::ResidentAnswer;
+use antar_shared::custody::{ResidentAnswer, ResidentWish};
 use antar_shared::wire::ProblemDetails;
-use antar_shared::wire::{ReportRequest, TrackView};
+use antar_shared::wire::{ReportRequest, TrackView, WishRequest};
 use serde::Deserialize;
 
 fn private(mut res: HttpResponseBuilder) -> HttpResponseBuilder {
@@ -68,6 +68,47 @@ pub async fn report(
     let message = check_message(&body.message)?;
     let view = state.db(move |conn| links::answer(conn, &token, ResidentAnswer::Disputed, Some(message))).await?;
     Ok(private(HttpResponse::Ok()).json(view))
+}
+
+#[utoipa::path(post, path = "/api/v1/track/{token}/request", tag = "resident", params(("token" = String, Path)), request_body = WishRequest, responses((status = 200, body = TrackView), (status = 400, description = "invalid request (the field and the reason)", body = ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "not found (or another office's)", body = ProblemDetails, content_type = "application/problem+json"), (status = 409, description = "the card is no longer on its way", body = ProblemDetails, content_type = "application/problem+json"), (status = 410, description = "the link expired", body = ProblemDetails, content_type = "application/problem+json"), (status = 429, description = "too many requests (see Retry-After)", body = ProblemDetails, content_type = "application/problem+json")))]
+pub async fn request(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    token: web::Path<String>,
+    body: Json<WishRequest>,
+) -> Result<HttpResponse, ApiError> {
+    state.resident_request(&req)?;
+    let token = token.into_inner();
+    let wish = body.wish;
+    let view = state.db(move |conn| links::request(conn, &token, wish)).await?;
+    Ok(private(HttpResponse::Ok()).json(view))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams, utoipa::ToSchema)]
+pub struct WishForm {
+    /// `collect_at_village_office`, `after_16` or `weekend`.
+    #[schema(pattern = "^(collect_at_village_office|after_16|weekend)$")]
+    pub wish: String,
+}
+
+/// The page's request form, without JavaScript.
+#[utoipa::path(post, path = "/t/{token}/request", tag = "resident", params(("token" = String, Path)), request_body(content = WishForm, content_type = "application/x-www-form-urlencoded"), responses((status = 200, description = "the request is recorded", content_type = "text/html"), (status = 400, description = "not a known request", content_type = "text/html"), (status = 404, description = "unknown link", content_type = "text/html"), (status = 409, description = "the card is no longer on its way", content_type = "text/html"), (status = 410, description = "expired", content_type = "text/html"), (status = 415, description = "not a form (application/x-www-form-urlencoded)", content_type = "text/plain"), (status = 429, description = "too many requests", content_type = "text/html"), (status = 503, description = "the database is away", content_type = "text/html")))]
+pub async fn page_request(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    token: web::Path<String>,
+    form: web::Form<WishForm>,
+) -> HttpResponse {
+    let t = token.into_inner();
+    if let Err(e) = state.resident_request(&req) {
+        return render(&t, Err(e), None);
+    }
+    let Some(wish) = ResidentWish::parse(&form.wish) else {
+        return render(&t, Err(ApiError::field("wish", "collect_at_village_office, after_16 or weekend")), None);
+    };
+    let tk = t.clone();
+    let result = state.db(move |conn| links::request(conn, &tk, wish)).await;
+    render(&t, result, Some("Permintaan Anda sudah kami terima dan diteruskan ke petugas dan kurir."))
 }
 
 #[utoipa::path(get, path = "/t/{token}", tag = "resident", params(("token" = String, Path)), responses((status = 200, description = "the status page, no JavaScript needed", content_type = "text/html"), (status = 404, description = "unknown link", content_type = "text/html"), (status = 410, description = "expired", content_type = "text/html"), (status = 429, description = "too many requests", content_type = "text/html"), (status = 503, description = "the database is away", content_type = "text/html")))]
@@ -182,6 +223,22 @@ fn view_html(token: &str, v: &TrackView, notice: Option<&str>) -> String {
             "<form method=\"post\" action=\"{action}\"><button type=\"submit\">Ya, e-KTP sudah saya terima</button></form>"
         )),
         None => out.push_str("<p>Konfirmasi penerimaan bisa dilakukan setelah e-KTP diserahkan kepada Anda.</p>"),
+    }
+    if v.can_request {
+        let to = format!("/t/{}/request", esc(token));
+        out.push_str("<h2>Tidak di rumah?</h2>");
+        for wish in ResidentWish::ALL {
+            let label = match wish {
+                ResidentWish::CollectAtVillageOffice => "Saya ambil di kantor kelurahan",
+                ResidentWish::After16 => "Antar setelah pukul 16.00",
+                ResidentWish::Weekend => "Antar pada akhir pekan",
+            };
+            out.push_str(&format!(
+                "<form method=\"post\" action=\"{to}\"><input type=\"hidden\" name=\"wish\" value=\"{}\">\
+<button class=\"secondary\" type=\"submit\">{label}</button></form>",
+                wish.as_str()
+            ));
+        }
     }
     out.push_str(&format!(
         "<h2>Ada masalah?</h2><form method=\"post\" action=\"{action}\"><label for=\"message\">Ceritakan masalahnya</label>\

@@ -63,6 +63,31 @@ pub fn open_reports(conn: &mut DbConnection, office_id: &str, limit: i64) -> Que
         .load(conn)
 }
 
+/// The latest open request per card (its text), of these cards.
+pub fn open_requests(
+    conn: &mut DbConnection,
+    card_ids: &[String],
+) -> QueryResult<std::collections::HashMap<String, String>> {
+    let rows: Vec<(String, String)> = resident_reports::table
+        .filter(resident_reports::card_id.eq_any(card_ids))
+        .filter(resident_reports::kind.eq("request"))
+        .filter(resident_reports::resolved_at.is_null())
+        .order(resident_reports::created_at.asc())
+        .select((resident_reports::card_id, resident_reports::message))
+        .load(conn)?;
+    // Later rows overwrite earlier: the latest wins.
+    Ok(rows.into_iter().collect())
+}
+
+/// Answers a card's link received since `since` (any kind): the daily cap.
+pub fn answers_since(conn: &mut DbConnection, card_id: &str, since: chrono::NaiveDateTime) -> QueryResult<i64> {
+    resident_reports::table
+        .filter(resident_reports::card_id.eq(card_id))
+        .filter(resident_reports::created_at.ge(since))
+        .count()
+        .get_result(conn)
+}
+
 /// Whether the card already has an open item of this kind.
 pub fn has_open(conn: &mut DbConnection, card_id: &str, kind: &str) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(

@@ -6,7 +6,7 @@ use crate::api::error::ApiError;
 use crate::auth::sha256_hex;
 use crate::db::{self, cards, events, links, offices, users, DbConnection};
 use crate::domain::custody;
-use antar_shared::custody::ResidentAnswer;
+use antar_shared::custody::{ResidentAnswer, ResidentWish};
 use antar_shared::wire::{ResidentItemKind, ResidentLink, TimelineEntry, TrackView};
 use antar_shared::{EventKind, Status};
 
@@ -117,10 +117,15 @@ pub fn view(conn: &mut DbConnection, token: &str) -> Result<TrackView, ApiError>
                 courier_first_name = users::by_id(conn, actor)?.map(|u| first_name(&u.display_name));
             }
         }
+        // A request reads as what was asked for.
+        let wish = (kind == EventKind::ResidentRequested)
+            .then(|| serde_json::from_str::<serde_json::Value>(&ev.payload).ok())
+            .flatten()
+            .and_then(|p| p.get("wish").and_then(|w| w.as_str()).and_then(ResidentWish::parse));
         timeline.push(TimelineEntry {
             at: ev.occurred_at.and_utc(),
             what: kind.as_str().into(),
-            label: kind.label_id().into(),
+            label: wish.map_or(kind.label_id(), ResidentWish::label_id).into(),
         });
     }
     let status = card.status();
@@ -134,7 +139,65 @@ pub fn view(conn: &mut DbConnection, token: &str) -> Result<TrackView, ApiError>
         courier_first_name,
         timeline,
         can_confirm: card.resident().is_none() && matches!(status, Status::Delivered | Status::WithCourier),
+        can_request: can_request(status),
     })
+}
+
+/// Whether the card is still on its way, so a request can change the trip.
+fn can_request(status: Status) -> bool {
+    matches!(status, Status::Printed | Status::Assigned | Status::WithCourier | Status::ReturnedToOffice)
+}
+
+/// Requests a link may make in a day.
+pub const REQUESTS_PER_DAY: i64 = 5;
+
+/// The resident asks to collect the card at the village office or for
+/// another delivery time: a review item for staff, an event on the card's
+/// timeline, and a note on the courier's stop at the next route download.
+/// Refused (409) once the card is no longer on its way; more than
+/// `REQUESTS_PER_DAY` answers through the link in a day are refused (429).
+pub fn request(conn: &mut DbConnection, token: &str, wish: ResidentWish) -> Result<TrackView, ApiError> {
+    let link = resolve(conn, token)?;
+    db::write_tx(conn, |conn| {
+        let card = cards::get(conn, &link.office_id, &link.card_id)?.ok_or_else(|| ApiError::not_found("link"))?;
+        if !can_request(card.status()) {
+            return Err(ApiError::Conflict(format!(
+                "E-KTP ini sudah tidak dalam pengantaran ({}). / This card is no longer on its way.",
+                card.status().label_id().to_lowercase()
+            )));
+        }
+        let now = db::now();
+        if links::answers_since(conn, &card.id, now - chrono::Duration::days(1))? >= REQUESTS_PER_DAY {
+            return Err(crate::app::too_many(3600));
+        }
+        let office = offices::get(conn, &link.office_id)?;
+        links::insert_report(
+            conn,
+            &links::ReportRow {
+                id: db::new_id(),
+                card_id: card.id.clone(),
+                office_id: link.office_id.clone(),
+                message: wish.label_id().to_owned(),
+                created_at: now,
+                kind: ResidentItemKind::Request.as_str().to_owned(),
+                resolved_at: None,
+                resolved_by: None,
+                resolution_note: None,
+            },
+        )?;
+        let payload = serde_json::json!({ "via": "resident_link", "wish": wish.as_str() });
+        custody::record_office_event(
+            conn,
+            office.rules(),
+            &office.id,
+            &card.id,
+            EventKind::ResidentRequested,
+            None,
+            payload,
+        )?;
+        Ok::<_, ApiError>(())
+    })?;
+    view(conn, token)
 }
 
 /// Records the resident's answer. A confirmation counts only on a delivered

@@ -40,7 +40,7 @@ fn transition_table_matches_the_design() {
             ) => Some(S::Collected),
             (S::Void | S::Collected, K::Void) => None,
             (_, K::Void) => Some(S::Void),
-            (s, K::ResidentConfirmed | K::ResidentDisputed) => Some(s),
+            (s, K::ResidentConfirmed | K::ResidentDisputed | K::ResidentRequested) => Some(s),
             _ => None,
         }
     };

@@ -211,6 +211,7 @@ antar_web::texts! {
     KindRejected => ("Ditolak server", "Refused by the server"),
     KindReport => ("Laporan warga", "Resident's report"),
     KindEarly => ("Warga konfirmasi sebelum data kurir masuk", "Resident confirmed before the courier's sync"),
+    KindRequest => ("Permintaan warga (waktu/tempat lain)", "Resident's request (another time or place)"),
     Card => ("Kartu", "Card"),
     Note => ("Catatan penyelesaian", "Resolution note"),
     Resolve => ("Selesaikan", "Resolve"),

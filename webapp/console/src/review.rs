@@ -42,11 +42,12 @@ pub enum Kind {
     Rejected,
     Report,
     EarlyConfirmation,
+    Request,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 5] =
-        [Kind::MissingProof, Kind::Flagged, Kind::Rejected, Kind::Report, Kind::EarlyConfirmation];
+    pub const ALL: [Kind; 6] =
+        [Kind::MissingProof, Kind::Flagged, Kind::Rejected, Kind::Report, Kind::EarlyConfirmation, Kind::Request];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -55,6 +56,7 @@ impl Kind {
             Kind::Rejected => "rejected",
             Kind::Report => "report",
             Kind::EarlyConfirmation => "early_confirmation",
+            Kind::Request => "request",
         }
     }
 
@@ -65,6 +67,7 @@ impl Kind {
             Kind::Rejected => T::KindRejected,
             Kind::Report => T::KindReport,
             Kind::EarlyConfirmation => T::KindEarly,
+            Kind::Request => T::KindRequest,
         }
     }
 
@@ -73,7 +76,7 @@ impl Kind {
         match self {
             Kind::MissingProof | Kind::Flagged => "flagged",
             Kind::Rejected => "rejected",
-            Kind::Report | Kind::EarlyConfirmation => "resident",
+            Kind::Report | Kind::EarlyConfirmation | Kind::Request => "resident",
         }
     }
 }
@@ -103,6 +106,7 @@ pub fn items(q: &ReviewQueue) -> Vec<Item> {
         kind: match r.kind {
             ResidentItemKind::Report => Kind::Report,
             ResidentItemKind::EarlyConfirmation => Kind::EarlyConfirmation,
+            ResidentItemKind::Request => Kind::Request,
         },
         id: r.id.clone(),
         card_id: Some(r.card_id.clone()),

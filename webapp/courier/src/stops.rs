@@ -107,6 +107,7 @@ pub(crate) mod tests {
             kecamatan: "C".into(),
             phone: None,
             landmark: None,
+            resident_request: None,
             nik_check: antar_shared::doorstep::NikCheck::new(b"k", "1871110211750001", ""),
             status: Status::Assigned,
             failed_attempts: 0,

@@ -522,6 +522,9 @@ fn StopRow(p: &StopProps) -> Html {
                     if let Some(landmark) = &s.landmark {
                         <div data-testid="stop-landmark">{ format!("{}: {landmark}", t(l, T::Landmark)) }</div>
                     }
+                    if let Some(wish) = &s.resident_request {
+                        <div class="badge failed" data-testid="stop-resident-request">{ wish }</div>
+                    }
                     <div class="links">
                         if let Some(phone) = &s.phone {
                             <a href={format!("tel:{phone}")} data-testid="stop-phone">{ phone }</a>
