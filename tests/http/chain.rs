@@ -144,7 +144,6 @@ async fn delivery_without_pickup_implies_it_and_strangers_cards_are_not_assigned
 }
 
 async fn resident_links_expire_and_are_replaced(app: TestApp) {
-    use diesel::prelude::*;
     let (_, staff) = app.user("petugas1", "staff").await;
     app.post_csv("/api/v1/cards/import", &staff, batch_csv(1, ',')).await;
     let card = app.get("/api/v1/cards", &staff).await.body["items"][0]["id"].as_str().unwrap().to_owned();
@@ -162,15 +161,7 @@ async fn resident_links_expire_and_are_replaced(app: TestApp) {
     let a = app.call(Method::GET, &format!("/api/v1/track/{}", token(&second)), None, None).await;
     assert_eq!(a.status, StatusCode::OK);
     assert_eq!(a.body["status"], "printed");
-    let pool = app.state.pool.clone();
-    actix_web::rt::task::spawn_blocking(move || {
-        use antar_server::db::schema::resident_links::dsl::*;
-        let mut conn = pool.get().unwrap();
-        let past = antar_server::db::now() - chrono::Duration::days(1);
-        diesel::update(resident_links).set(expires_at.eq(past)).execute(&mut *conn).unwrap();
-    })
-    .await
-    .unwrap();
+    app.expire_links().await;
     let gone = app.call(Method::GET, &format!("/api/v1/track/{}", token(&second)), None, None).await;
     assert_eq!(gone.status, StatusCode::GONE);
     let page = app.call(Method::GET, &format!("/t/{}", token(&second)), None, None).await;

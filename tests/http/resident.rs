@@ -204,16 +204,7 @@ async fn a_resident_asks_for_another_time_and_staff_the_courier_and_the_timeline
     assert_eq!(late.status, StatusCode::CONFLICT, "{}", late.text);
 
     // An expired link: 410.
-    let pool = app.state.pool.clone();
-    actix_web::rt::task::spawn_blocking(move || {
-        use antar_server::db::schema::resident_links::dsl::*;
-        use diesel::{ExpressionMethods, RunQueryDsl};
-        let mut conn = pool.get().unwrap();
-        let past = antar_server::db::now() - chrono::Duration::days(1);
-        diesel::update(resident_links).set(expires_at.eq(past)).execute(&mut *conn).unwrap();
-    })
-    .await
-    .unwrap();
+    app.expire_links().await;
     let gone =
         app.call(Method::POST, &format!("/api/v1/track/{token}/request"), None, Some(json!({"wish": "weekend"}))).await;
     assert_eq!(gone.status, StatusCode::GONE);

@@ -288,6 +288,20 @@ impl TestApp {
         a.body["id"].as_str().unwrap().to_owned()
     }
 
+    /// Makes every resident link of the database expired.
+    pub async fn expire_links(&self) {
+        let pool = self.state.pool.clone();
+        actix_web::rt::task::spawn_blocking(move || {
+            use antar_server::db::schema::resident_links::dsl::*;
+            use diesel::{ExpressionMethods, RunQueryDsl};
+            let mut conn = pool.get().unwrap();
+            let past = antar_server::db::now() - chrono::Duration::days(1);
+            diesel::update(resident_links).set(expires_at.eq(past)).execute(&mut *conn).unwrap();
+        })
+        .await
+        .unwrap();
+    }
+
     pub async fn status_of(&self, seed: &Seed, card: &str) -> String {
         self.get(&format!("/api/v1/cards/{card}"), &seed.staff).await.body["status"].as_str().unwrap().to_owned()
     }

@@ -143,6 +143,29 @@ pub fn view(conn: &mut DbConnection, token: &str) -> Result<TrackView, ApiError>
     })
 }
 
+/// A resident's answer for staff to review.
+fn resident_item(
+    conn: &mut DbConnection,
+    link: &links::LinkRow,
+    kind: ResidentItemKind,
+    message: String,
+) -> diesel::QueryResult<()> {
+    links::insert_report(
+        conn,
+        &links::ReportRow {
+            id: db::new_id(),
+            card_id: link.card_id.clone(),
+            office_id: link.office_id.clone(),
+            message,
+            created_at: db::now(),
+            kind: kind.as_str().to_owned(),
+            resolved_at: None,
+            resolved_by: None,
+            resolution_note: None,
+        },
+    )
+}
+
 /// Whether the card is still on its way, so a request can change the trip.
 fn can_request(status: Status) -> bool {
     matches!(status, Status::Printed | Status::Assigned | Status::WithCourier | Status::ReturnedToOffice)
@@ -171,20 +194,7 @@ pub fn request(conn: &mut DbConnection, token: &str, wish: ResidentWish) -> Resu
             return Err(crate::app::too_many(3600));
         }
         let office = offices::get(conn, &link.office_id)?;
-        links::insert_report(
-            conn,
-            &links::ReportRow {
-                id: db::new_id(),
-                card_id: card.id.clone(),
-                office_id: link.office_id.clone(),
-                message: wish.label_id().to_owned(),
-                created_at: now,
-                kind: ResidentItemKind::Request.as_str().to_owned(),
-                resolved_at: None,
-                resolved_by: None,
-                resolution_note: None,
-            },
-        )?;
+        resident_item(conn, &link, ResidentItemKind::Request, wish.label_id().to_owned())?;
         let payload = serde_json::json!({ "via": "resident_link", "wish": wish.as_str() });
         custody::record_office_event(
             conn,
@@ -215,22 +225,7 @@ pub fn answer(
     db::write_tx(conn, |conn| {
         let card = cards::get(conn, &link.office_id, &link.card_id)?.ok_or_else(|| ApiError::not_found("link"))?;
         let office = offices::get(conn, &link.office_id)?;
-        let item = |conn: &mut DbConnection, kind: ResidentItemKind, message: String| {
-            links::insert_report(
-                conn,
-                &links::ReportRow {
-                    id: db::new_id(),
-                    card_id: card.id.clone(),
-                    office_id: link.office_id.clone(),
-                    message,
-                    created_at: db::now(),
-                    kind: kind.as_str().to_owned(),
-                    resolved_at: None,
-                    resolved_by: None,
-                    resolution_note: None,
-                },
-            )
-        };
+        let item = |conn: &mut DbConnection, kind, message| resident_item(conn, &link, kind, message);
         let record = |conn: &mut DbConnection, kind: EventKind| {
             let payload = serde_json::json!({ "via": "resident_link" });
             custody::record_office_event(conn, office.rules(), &office.id, &card.id, kind, None, payload)
