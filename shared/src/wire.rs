@@ -5,6 +5,7 @@ use crate::custody::{EventKind, ResidentAnswer, Status};
 use crate::import::Problem;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -880,6 +881,10 @@ pub struct Dashboard {
     pub couriers: Vec<DashCourier>,
     /// Every card of the office by kecamatan and current status.
     pub kecamatan: Vec<KecamatanCounts>,
+    /// Messages to residents queued that day, by status (`pending`,
+    /// `sent`, `failed`, `skipped`).
+    #[serde(default)]
+    pub messages: BTreeMap<String, i64>,
 }
 
 /// One courier's day on the dashboard: handed out = delivered + returned +

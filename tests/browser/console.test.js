@@ -3,7 +3,8 @@
 // all, and page through and import cards; a dropped network says so. The
 // dashboard follows a courier's sync by itself, the backlog shows when it
 // clears, a day is closed and its report read back, a review item opens its
-// card and is resolved, and an admin manages users and settings.
+// card and is resolved, an admin manages users and settings, and a
+// manual-channel message waits in the outbox as a WhatsApp link.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -442,6 +443,7 @@ test("an admin creates a courier, disables them (they cannot log in), enables th
   // The trail, newest first: the settings just saved, then the password, the enable, the disable, the creation.
   await page.reload();
   await page.getByTestId("audit-intact").waitFor();
+  await page.getByTestId("audit-row").nth(4).waitFor();
   const actions = await page.getByTestId("audit-row").evaluateAll((rows) => rows.slice(0, 5).map((r) => r.dataset.action));
   assert.deepEqual(actions, ["settings.change", "user.change", "user.change", "user.change", "user.create"]);
   assert.equal((await api(server.base, "PUT", "/api/v1/settings", admin, before)).status, 200);
@@ -451,4 +453,35 @@ test("an admin creates a courier, disables them (they cannot log in), enables th
   await desk.page.getByTestId("console-nav-planner").waitFor();
   assert.equal(await desk.page.getByTestId("console-nav-admin").count(), 0, "staff do not see Admin");
   await desk.context.close();
+});
+
+test("with the manual channel a saved route's message waits in the outbox as a WhatsApp link, and is marked sent", async () => {
+  const admin = await login(server.base, "admin", ADMIN_PASSWORD);
+  const before = (await api(server.base, "GET", "/api/v1/settings", admin)).json;
+  const manual = { ...before, notify_channel: "manual", notify_quiet_hours: "" };
+  assert.equal((await api(server.base, "PUT", "/api/v1/settings", admin, manual)).status, 200);
+  const courier = (await api(server.base, "GET", "/api/v1/users?role=courier", staff)).json.items[0];
+  const printed = (await api(server.base, "GET", "/api/v1/cards?status=printed&per_page=100", staff)).json.items;
+  const card = printed.find((c) => c.phone);
+  assert.ok(card, "a printed card with a phone number");
+  const route = await api(server.base, "POST", "/api/v1/routes", staff, { courier_id: courier.id, date: tomorrow(), card_ids: [card.id] });
+  assert.equal(route.status, 201);
+
+  const { context, page } = await openAppAs(browser, server.base, "petugas", "petugas-demo-1871", DESK);
+  await page.getByTestId("console-nav-messages").click();
+  await page.getByTestId("msg-status").selectOption("pending");
+  const row = page.locator(`[data-testid="msg-row"][data-moment="scheduled"][data-status="pending"]`).first();
+  await row.waitFor();
+  const href = await row.getByTestId("msg-whatsapp").getAttribute("href");
+  assert.match(href, /^https:\/\/wa\.me\/62\d+\?text=Halo%20/);
+  assert.ok(!decodeURIComponent(href).includes(card.nik ?? "no nik in the list"), "no NIK in a message");
+  await row.getByTestId("msg-mark-sent").click();
+  await page.getByTestId("msg-status").selectOption("sent");
+  await page.locator(`[data-testid="msg-row"][data-moment="scheduled"][data-status="sent"]`).first().waitFor();
+  const sent = (await api(server.base, "GET", `/api/v1/notifications?card_id=${card.id}`, staff)).json.items;
+  assert.deepEqual(sent.map((n) => [n.moment, n.status]), [["scheduled", "sent"]]);
+  await context.close();
+
+  assert.equal((await api(server.base, "POST", `/api/v1/routes/${route.json.id}/cancel`, staff, {})).status, 200);
+  assert.equal((await api(server.base, "PUT", "/api/v1/settings", admin, before)).status, 200);
 });

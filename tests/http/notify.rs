@@ -96,6 +96,8 @@ async fn a_saved_route_sends_each_resident_with_a_phone_one_signed_message(app: 
     assert_eq!(skipped[0]["card_id"], no_phone.as_str());
     assert_eq!(skipped[0]["last_error"], "the card has no phone number");
     assert_eq!(all.iter().filter(|n| n["status"] == "sent" && n["attempts"] == 1).count(), 2, "{all:?}");
+    let dash = app.get("/api/v1/dashboard", &s.staff).await.body;
+    assert_eq!(dash["messages"], json!({"sent": 2, "skipped": 1}), "today's messages on the dashboard");
 }
 
 async fn a_failing_gateway_is_retried_with_the_same_id_and_a_resent_sync_queues_nothing_new(app: TestApp) {

@@ -108,10 +108,17 @@ pub fn list(
     Ok((items, total))
 }
 
-/// Counts by status for the office.
-pub fn counts(conn: &mut DbConnection, office_id: &str) -> QueryResult<Vec<(String, i64)>> {
+/// Counts by status of the office's messages queued in [from, to).
+pub fn counts(
+    conn: &mut DbConnection,
+    office_id: &str,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> QueryResult<Vec<(String, i64)>> {
     notifications::table
         .filter(notifications::office_id.eq(office_id))
+        .filter(notifications::created_at.ge(from))
+        .filter(notifications::created_at.lt(to))
         .group_by(notifications::status)
         .select((notifications::status, diesel::dsl::count_star()))
         .load(conn)

@@ -138,7 +138,11 @@ pub fn dashboard(
             _ => kecamatan.push(KecamatanCounts { kecamatan: name, counts: BTreeMap::from([(status, n)]) }),
         }
     }
-    Ok(Dashboard { date: day, generated_at: now.and_utc(), couriers, kecamatan })
+    // The office's day, in UTC as the database keeps time.
+    let from = date.and_time(NaiveTime::MIN) - Duration::hours(i64::from(offset));
+    let messages =
+        crate::db::notifications::counts(conn, &office.id, from, from + Duration::days(1))?.into_iter().collect();
+    Ok(Dashboard { date: day, generated_at: now.and_utc(), couriers, kecamatan, messages })
 }
 
 pub fn forecast(conn: &mut DbConnection, office: &Office, now: NaiveDateTime) -> Result<Forecast, ApiError> {

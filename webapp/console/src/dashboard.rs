@@ -70,6 +70,21 @@ pub fn DashboardScreen(p: &Props) -> Html {
                     { format!("{} {} · {}", t(l, T::UpdatedAt), crate::time::clock(d.generated_at), t(l, T::AutoRefresh)) }
                 </p>
                 { couriers(l, d) }
+                if !d.messages.is_empty() {
+                    <p data-testid="dash-messages">
+                        { format!("{}: ", t(l, T::DashMessages)) }
+                        { for ["sent", "failed", "skipped", "pending"].into_iter().map(|s| {
+                            let n = d.messages.get(s).copied().unwrap_or(0);
+                            let text = match s {
+                                "sent" => T::MsgSent,
+                                "failed" => T::MsgFailed,
+                                "skipped" => T::MsgSkipped,
+                                _ => T::MsgPending,
+                            };
+                            html! { <span class={classes!("badge", s)} data-status={s} data-count={n.to_string()}>{ format!("{} {n}", t(l, text)) }</span> }
+                        }) }
+                    </p>
+                }
                 { by_kecamatan(l, d) }
             </>
         },

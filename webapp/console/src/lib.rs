@@ -11,6 +11,7 @@ pub mod days;
 pub mod forecast;
 pub mod i18n;
 pub mod import;
+pub mod messages;
 pub mod net;
 pub mod planner;
 pub mod review;
@@ -42,6 +43,8 @@ pub enum Screen {
     Days,
     #[at("/review")]
     Review,
+    #[at("/messages")]
+    Messages,
     #[at("/admin")]
     Admin,
     #[at("/cards")]
@@ -138,6 +141,7 @@ fn Nav(p: &NavProps) -> Html {
             { item(Screen::Cards, "console-nav-cards", T::NavCards) }
             { item(Screen::Days, "console-nav-days", T::NavDays) }
             { item(Screen::Review, "console-nav-review", T::NavReview) }
+            { item(Screen::Messages, "console-nav-messages", T::NavMessages) }
             if p.admin { { item(Screen::Admin, "console-nav-admin", T::NavAdmin) } }
             if let Some(n) = (*waiting).filter(|n| *n > 0) {
                 <span class="count" data-testid="review-count" aria-label={format!("{n} {}", t(l, T::NavReview))}>{ n }</span>
@@ -165,6 +169,7 @@ fn Desk(p: &DeskProps) -> Html {
                 Screen::Days => html! { <days::DaysScreen lang={l} /> },
                 Screen::Review => html! { <review::ReviewScreen lang={l} on_change={on_review_change.clone()} /> },
                 Screen::Admin => html! { <admin::AdminScreen lang={l} /> },
+                Screen::Messages => html! { <messages::MessagesScreen lang={l} /> },
                 Screen::Cards => html! { <cards::CardList lang={l} /> },
                 Screen::Card { id } => html! { <card::CardScreen lang={l} id={id} /> },
                 Screen::NotFound => html! { <p>{ t(l, T::NotFound) }</p> },
