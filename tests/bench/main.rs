@@ -7,11 +7,14 @@
 //! - CSV import of 100,000 rows vs PostgreSQL `COPY` of the same file;
 //! - the server's peak RSS (VmHWM) while ingesting;
 //! - `BENCH_ONLY=dashboard`: the console's dashboard and forecast at
-//!   25,000 cards beside the bare `GROUP BY`s (`dashboard.rs`).
+//!   25,000 cards beside the bare `GROUP BY`s (`dashboard.rs`);
+//! - `BENCH_ONLY=notify`: the message dispatcher's throughput and what the
+//!   outbox adds to a sync batch (`notify.rs`).
 //!
 //! The server is the release `antar` binary in its own process.
 
 mod dashboard;
+mod notify;
 
 use antar_tests::pg;
 use diesel::{Connection, RunQueryDsl};
@@ -493,6 +496,12 @@ fn main() {
     let only = std::env::var("BENCH_ONLY").unwrap_or_default();
     if only == "print" {
         bench_print();
+        return;
+    }
+    if only == "notify" {
+        let backends = std::env::var("BENCH_BACKENDS").unwrap_or_else(|_| "postgres,sqlite".into());
+        // The gateway stand-in is an actix server: run in an actix system.
+        actix_rt::System::new().block_on(notify::bench(&bin, &backends, cards));
         return;
     }
     if only == "dashboard" {

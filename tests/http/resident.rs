@@ -194,7 +194,8 @@ async fn a_resident_asks_for_another_time_and_staff_the_courier_and_the_timeline
     assert_eq!(sixth.status, StatusCode::TOO_MANY_REQUESTS, "{}", sixth.text);
     let unknown =
         app.http.post(format!("{}/t/{token}/request", app.base)).form(&[("wish", "tomorrow")]).send().await.unwrap();
-    assert_eq!(unknown.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(unknown.status(), StatusCode::OK, "an unknown choice shows the page again");
+    assert!(unknown.text().await.unwrap().contains("Pilih salah satu permintaan"));
 
     // Once handed over, there is nothing left to ask for.
     let (other, _) = link_token(&app, &s.staff, &s.cards[1]).await;

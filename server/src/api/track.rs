@@ -88,11 +88,11 @@ pub async fn request(
 pub struct WishForm {
     /// `collect_at_village_office`, `after_16` or `weekend`.
     #[schema(pattern = "^(collect_at_village_office|after_16|weekend)$")]
-    pub wish: String,
+    pub wish: Option<String>,
 }
 
 /// The page's request form, without JavaScript.
-#[utoipa::path(post, path = "/t/{token}/request", tag = "resident", params(("token" = String, Path)), request_body(content = WishForm, content_type = "application/x-www-form-urlencoded"), responses((status = 200, description = "the request is recorded", content_type = "text/html"), (status = 400, description = "not a known request", content_type = "text/html"), (status = 404, description = "unknown link", content_type = "text/html"), (status = 409, description = "the card is no longer on its way", content_type = "text/html"), (status = 410, description = "expired", content_type = "text/html"), (status = 415, description = "not a form (application/x-www-form-urlencoded)", content_type = "text/plain"), (status = 429, description = "too many requests", content_type = "text/html"), (status = 503, description = "the database is away", content_type = "text/html")))]
+#[utoipa::path(post, path = "/t/{token}/request", tag = "resident", params(("token" = String, Path)), request_body(content = WishForm, content_type = "application/x-www-form-urlencoded"), responses((status = 200, description = "the request is recorded (or, without a known choice, the page asking for one)", content_type = "text/html"), (status = 404, description = "unknown link", content_type = "text/html"), (status = 409, description = "the card is no longer on its way", content_type = "text/html"), (status = 410, description = "expired", content_type = "text/html"), (status = 415, description = "not a form (application/x-www-form-urlencoded)", content_type = "text/plain"), (status = 429, description = "too many requests", content_type = "text/html"), (status = 503, description = "the database is away", content_type = "text/html")))]
 pub async fn page_request(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -103,8 +103,11 @@ pub async fn page_request(
     if let Err(e) = state.resident_request(&req) {
         return render(&t, Err(e), None);
     }
-    let Some(wish) = ResidentWish::parse(&form.wish) else {
-        return render(&t, Err(ApiError::field("wish", "collect_at_village_office, after_16 or weekend")), None);
+    // No choice made (or an unknown one): the page again, asking for one.
+    let Some(wish) = form.wish.as_deref().and_then(ResidentWish::parse) else {
+        let tk = t.clone();
+        let result = state.db(move |conn| links::view(conn, &tk)).await;
+        return render(&t, result, Some("Pilih salah satu permintaan di bawah."));
     };
     let tk = t.clone();
     let result = state.db(move |conn| links::request(conn, &tk, wish)).await;

@@ -41,6 +41,25 @@ pub fn replace(conn: &mut DbConnection, row: &LinkRow) -> QueryResult<()> {
     diesel::insert_into(resident_links::table).values(row).execute(conn).map(drop)
 }
 
+/// Of these token hashes, those of links that still open.
+pub fn live_hashes(
+    conn: &mut DbConnection,
+    hashes: &[String],
+    now: chrono::NaiveDateTime,
+) -> QueryResult<std::collections::HashSet<String>> {
+    if hashes.is_empty() {
+        return Ok(Default::default());
+    }
+    Ok(resident_links::table
+        .filter(resident_links::token_hash.eq_any(hashes))
+        .filter(resident_links::revoked.eq(false))
+        .filter(resident_links::expires_at.gt(now))
+        .select(resident_links::token_hash)
+        .load::<String>(conn)?
+        .into_iter()
+        .collect())
+}
+
 pub fn by_hash(conn: &mut DbConnection, hash: &str) -> QueryResult<Option<LinkRow>> {
     resident_links::table
         .filter(resident_links::token_hash.eq(hash))

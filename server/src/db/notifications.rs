@@ -41,34 +41,50 @@ pub struct AttemptRow {
     pub error: Option<String>,
 }
 
-/// Writes the message unless one for the same (card, moment, cause) exists:
-/// a resent sync or a re-fold never queues a second. Returns whether it was
-/// written. The caller holds the card's lock, so the look-up cannot race.
-pub fn insert_once(conn: &mut DbConnection, row: &NotificationRow) -> QueryResult<bool> {
-    let exists = notifications::table
-        .filter(notifications::card_id.eq(&row.card_id))
-        .filter(notifications::moment.eq(&row.moment))
-        .filter(notifications::cause.eq(&row.cause))
-        .count()
-        .get_result::<i64>(conn)?
-        > 0;
-    if exists {
-        return Ok(false);
+/// Writes the messages, leaving out any whose (card, moment, cause) is
+/// already queued: a resent sync or a re-fold never queues a second. One
+/// look-up and one insert for the lot; the caller holds the cards' locks,
+/// so the look-up cannot race.
+pub fn insert_new(conn: &mut DbConnection, rows: Vec<NotificationRow>) -> QueryResult<usize> {
+    if rows.is_empty() {
+        return Ok(0);
     }
-    diesel::insert_into(notifications::table).values(row).execute(conn)?;
-    Ok(true)
+    let causes: Vec<&str> = rows.iter().map(|r| r.cause.as_str()).collect();
+    let cards: Vec<&str> = rows.iter().map(|r| r.card_id.as_str()).collect();
+    // By card first: the unique index (card_id, moment, cause) serves it.
+    let existing: std::collections::HashSet<(String, String, String)> = notifications::table
+        .filter(notifications::card_id.eq_any(&cards))
+        .filter(notifications::cause.eq_any(&causes))
+        .select((notifications::card_id, notifications::moment, notifications::cause))
+        .load::<(String, String, String)>(conn)?
+        .into_iter()
+        .collect();
+    let fresh: Vec<NotificationRow> = rows
+        .into_iter()
+        .filter(|r| !existing.contains(&(r.card_id.clone(), r.moment.clone(), r.cause.clone())))
+        .collect();
+    match conn {
+        DbConnection::Postgres(c) => diesel::insert_into(notifications::table).values(&fresh).execute(c),
+        DbConnection::Sqlite(c) => diesel::insert_into(notifications::table).values(&fresh).execute(c),
+    }
 }
 
-/// The newest link token a card's messages carried.
-pub fn last_link_token(conn: &mut DbConnection, card_id: &str) -> QueryResult<Option<String>> {
-    notifications::table
-        .filter(notifications::card_id.eq(card_id))
+/// The newest link token each card's messages carried.
+pub fn last_link_tokens(
+    conn: &mut DbConnection,
+    card_ids: &[String],
+) -> QueryResult<std::collections::HashMap<String, String>> {
+    if card_ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let rows: Vec<(String, Option<String>)> = notifications::table
+        .filter(notifications::card_id.eq_any(card_ids))
         .filter(notifications::link_token.is_not_null())
-        .order(notifications::created_at.desc())
-        .select(notifications::link_token)
-        .first::<Option<String>>(conn)
-        .optional()
-        .map(Option::flatten)
+        .order(notifications::created_at.asc())
+        .select((notifications::card_id, notifications::link_token))
+        .load(conn)?;
+    // Later rows overwrite earlier: the newest wins.
+    Ok(rows.into_iter().filter_map(|(card, token)| Some((card, token?))).collect())
 }
 
 pub fn get(conn: &mut DbConnection, office_id: &str, id: &str) -> QueryResult<Option<NotificationRow>> {

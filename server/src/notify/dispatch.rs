@@ -63,11 +63,22 @@ pub fn start(pool: Pool, settings: Settings) -> Option<Dispatcher> {
         let settings = Arc::new(settings);
         let slots = Arc::new(tokio::sync::Semaphore::new(IN_FLIGHT));
         runtime.block_on(async {
+            let mut busy = false;
             while !flag.load(Ordering::Relaxed) {
-                tokio::time::sleep(settings.poll).await;
-                if let Err(e) = round(&pool, &client, &settings, &slots).await {
-                    tracing::warn!(error = %e, "notification round failed");
+                // A full claim means more is due: claim again at once, once
+                // the sends in flight leave room.
+                if busy {
+                    let _room = slots.acquire().await;
+                } else {
+                    tokio::time::sleep(settings.poll).await;
                 }
+                busy = match round(&pool, &client, &settings, &slots).await {
+                    Ok(started) => started == CLAIM as usize,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "notification round failed");
+                        false
+                    }
+                };
             }
         });
     });

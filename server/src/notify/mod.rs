@@ -77,29 +77,39 @@ pub fn tanggal(date: chrono::NaiveDate) -> String {
     )
 }
 
-/// The resident link a card's message carries: the one its last message
-/// carried while that link still opens, else a new one (which replaces any
-/// older link of the card). Returns the token.
-fn link_for(conn: &mut DbConnection, office: &Office, card_id: &str, now: NaiveDateTime) -> QueryResult<String> {
-    if let Some(token) = notifications::last_link_token(conn, card_id)? {
-        if links::by_hash(conn, &sha256_hex(token.as_bytes()))?.is_some_and(|l| !l.revoked && l.expires_at > now) {
-            return Ok(token);
+/// The resident links the cards' messages carry, by card: the one each
+/// card's last message carried while that link still opens, else a new one
+/// (which replaces any older link of the card). Returns the tokens.
+fn links_for(
+    conn: &mut DbConnection,
+    office: &Office,
+    card_ids: &[String],
+    now: NaiveDateTime,
+) -> QueryResult<HashMap<String, String>> {
+    let mut tokens = notifications::last_link_tokens(conn, card_ids)?;
+    let hashes: Vec<String> = tokens.values().map(|t| sha256_hex(t.as_bytes())).collect();
+    let live = links::live_hashes(conn, &hashes, now)?;
+    tokens.retain(|_, t| live.contains(&sha256_hex(t.as_bytes())));
+    for card_id in card_ids {
+        if tokens.contains_key(card_id) {
+            continue;
         }
+        let token = crate::domain::links::new_token();
+        links::replace(
+            conn,
+            &links::LinkRow {
+                id: db::new_id(),
+                card_id: card_id.clone(),
+                office_id: office.id.clone(),
+                token_hash: sha256_hex(token.as_bytes()),
+                created_at: now,
+                expires_at: now + Duration::days(i64::from(office.link_lifetime_days)),
+                revoked: false,
+            },
+        )?;
+        tokens.insert(card_id.clone(), token);
     }
-    let token = crate::domain::links::new_token();
-    links::replace(
-        conn,
-        &links::LinkRow {
-            id: db::new_id(),
-            card_id: card_id.to_owned(),
-            office_id: office.id.clone(),
-            token_hash: sha256_hex(token.as_bytes()),
-            created_at: now,
-            expires_at: now + Duration::days(i64::from(office.link_lifetime_days)),
-            revoked: false,
-        },
-    )?;
-    Ok(token)
+    Ok(tokens)
 }
 
 /// Queues the messages that newly recorded events send, in the caller's
@@ -133,12 +143,25 @@ pub fn after_events<R>(
     let now = db::now();
     let offset = crate::config::zone_offset_hours(&office.time_zone).unwrap_or(7);
     let due = not_before(now, offset, rules::parse_quiet_hours(&office.notify_quiet_hours).ok().flatten());
+    let mut queued = Vec::new();
     for row in applied {
         let (Some(kind), Some(card)) = (row.kind(), cards.get(&row.card_id)) else { continue };
         let Some(moment) = moment(kind, card.status()) else { continue };
-        if !enabled.iter().any(|m| m == moment) {
-            continue;
+        if enabled.iter().any(|m| m == moment) {
+            queued.push((row, card, moment));
         }
+    }
+    // One link per card, however many of its messages this batch queues.
+    let mut linked: Vec<String> = queued
+        .iter()
+        .filter(|(_, card, _)| card.phone.as_deref().and_then(antar_shared::import::normalise_phone).is_some())
+        .map(|(_, card, _)| card.id.clone())
+        .collect();
+    linked.sort();
+    linked.dedup();
+    let tokens = links_for(conn, &office, &linked, now)?;
+    let mut rows = Vec::with_capacity(queued.len());
+    for (row, card, moment) in queued {
         let courier = courier_of(row).or_else(|| card.courier_id.clone());
         let mut vars: BTreeMap<String, String> = BTreeMap::new();
         vars.insert("nama_depan".into(), crate::domain::links::first_name(&card.name));
@@ -168,35 +191,33 @@ pub fn after_events<R>(
         }
         let phone = card.phone.as_deref().and_then(antar_shared::import::normalise_phone);
         let (status, error, link_token) = match &phone {
-            Some(_) => ("pending", None, Some(link_for(conn, &office, &card.id, now)?)),
+            Some(_) => ("pending", None, tokens.get(&card.id).cloned()),
             None if card.phone.as_deref().is_some_and(|p| !p.trim().is_empty()) => {
                 ("skipped", Some("the phone number is not an Indonesian mobile number".to_owned()), None)
             }
             None => ("skipped", Some("the card has no phone number".to_owned()), None),
         };
-        notifications::insert_once(
-            conn,
-            &notifications::NotificationRow {
-                id: db::new_id(),
-                office_id: office.id.clone(),
-                card_id: card.id.clone(),
-                moment: moment.to_owned(),
-                cause: row.id.clone(),
-                channel: office.notify_channel.clone(),
-                status: status.to_owned(),
-                phone,
-                link_token,
-                vars: serde_json::to_string(&vars).unwrap_or_else(|_| "{}".into()),
-                message: None,
-                attempts: 0,
-                last_error: error,
-                next_attempt_at: due,
-                claimed_until: None,
-                created_at: now,
-                sent_at: None,
-            },
-        )?;
+        rows.push(notifications::NotificationRow {
+            id: db::new_id(),
+            office_id: office.id.clone(),
+            card_id: card.id.clone(),
+            moment: moment.to_owned(),
+            cause: row.id.clone(),
+            channel: office.notify_channel.clone(),
+            status: status.to_owned(),
+            phone,
+            link_token,
+            vars: serde_json::to_string(&vars).unwrap_or_else(|_| "{}".into()),
+            message: None,
+            attempts: 0,
+            last_error: error,
+            next_attempt_at: due,
+            claimed_until: None,
+            created_at: now,
+            sent_at: None,
+        });
     }
+    notifications::insert_new(conn, rows)?;
     Ok(())
 }
 
