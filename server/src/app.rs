@@ -113,6 +113,7 @@ pub fn prepare(config: Config) -> anyhow::Result<web::Data<AppState>> {
             public_url: config.public_url(),
             poll: std::time::Duration::from_millis(config.notify_poll_ms.max(10)),
             first_retry: chrono::Duration::milliseconds(i64::try_from(config.notify_retry_ms).unwrap_or(30_000)),
+            lease: std::time::Duration::from_millis(config.notify_lease_ms.max(100)),
         },
     );
     Ok(web::Data::new(AppState {

@@ -96,6 +96,11 @@ pub struct Config {
     /// up to two hours.
     #[arg(long, env = "ANTAR_NOTIFY_RETRY_MS", default_value_t = 30_000, global = true)]
     pub notify_retry_ms: u64,
+    /// How long the dispatcher holds a message it is sending, ms. A server
+    /// killed mid-send leaves the message to go again (same id) once the
+    /// hold lapses; a send is cut off at half of it (and at 15 s).
+    #[arg(long, env = "ANTAR_NOTIFY_LEASE_MS", default_value_t = 60_000, global = true)]
+    pub notify_lease_ms: u64,
 }
 
 impl Config {
@@ -119,6 +124,7 @@ impl Config {
             log: "info".into(),
             notify_poll_ms: 1000,
             notify_retry_ms: 30_000,
+            notify_lease_ms: 60_000,
         }
     }
 

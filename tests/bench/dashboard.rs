@@ -8,7 +8,7 @@
 //! JSON); the baseline is the queries alone on a direct connection, so the
 //! ratio says what the rest costs.
 
-use super::{csv_printed, median, Client, Server};
+use super::{csv_printed, median, Client};
 use diesel::{Connection, RunQueryDsl};
 use serde_json::{json, Value};
 use std::time::Instant;
@@ -170,7 +170,8 @@ struct OfficeId {
 }
 
 pub async fn bench(bin: &str, backend: &str) -> Figures {
-    let (mut server, url) = Server::start_on(bin, backend);
+    let mut server = super::start_on(bin, backend);
+    let url = server.database.clone();
     let c = Client { http: reqwest::Client::new(), base: server.base.clone() };
     let (admin, today, events) = prepare(&c).await;
     let dash = c.call(reqwest::Method::GET, "/api/v1/dashboard", Some(&admin), None).await;
@@ -190,7 +191,7 @@ pub async fn bench(bin: &str, backend: &str) -> Figures {
     );
     let dashboard = spread(timed_get(&c, "/api/v1/dashboard", &admin).await);
     let forecast = spread(timed_get(&c, "/api/v1/forecast", &admin).await);
-    server.stop();
+    server.kill();
     let since =
         (chrono::NaiveDate::parse_from_str(&today, "%Y-%m-%d").unwrap() - chrono::Duration::days(28)).to_string();
     let office_sql = "SELECT id AS office FROM offices LIMIT 1";

@@ -16,11 +16,11 @@
 mod dashboard;
 mod notify;
 
-use antar_tests::pg;
+use antar_tests::process::Antar;
 use diesel::{Connection, RunQueryDsl};
 use serde_json::{json, Value};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Instant;
 
 const COURIERS: usize = 8;
 const BATCH: usize = 50;
@@ -35,75 +35,10 @@ const KELURAHAN: [(&str, &str); 6] = [
     ("JAGABAYA II", "WAY HALIM"),
 ];
 
-struct Server {
-    child: Child,
-    base: String,
-    _dir: tempfile::TempDir,
-}
-
-impl Server {
-    fn start(bin: &str, database_url: Option<&str>) -> Server {
-        let dir = tempfile::tempdir().unwrap();
-        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let mut cmd = Command::new(bin);
-        cmd.env_clear()
-            .env("ANTAR_DATA_DIR", dir.path())
-            .env("ANTAR_BIND", format!("127.0.0.1:{port}"))
-            .env("ANTAR_ADMIN_PASSWORD", PASSWORD)
-            .env("ANTAR_LOG", "warn")
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit());
-        if let Some(url) = database_url {
-            cmd.env("DATABASE_URL", url);
-        }
-        let child = cmd.spawn().unwrap();
-        let server = Server { child, base: format!("http://127.0.0.1:{port}"), _dir: dir };
-        let deadline = Instant::now() + Duration::from_secs(60);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "antar did not start");
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        server
-    }
-
-    /// Peak resident memory so far, in MB.
-    fn peak_rss_mb(&self) -> f64 {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap_or_default();
-        let kb: f64 = status
-            .lines()
-            .find(|l| l.starts_with("VmHWM:"))
-            .and_then(|l| l.split_whitespace().nth(1))
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0.0);
-        kb / 1024.0
-    }
-}
-
-impl Server {
-    /// A server on a fresh database of `backend` ("postgres" or "sqlite"),
-    /// with the database's URL (for SQLite, the file's path).
-    fn start_on(bin: &str, backend: &str) -> (Server, String) {
-        if backend == "postgres" {
-            let url = pg::fresh_database().expect("PostgreSQL for the benchmark");
-            (Server::start(bin, Some(&url)), url)
-        } else {
-            let s = Server::start(bin, None);
-            let path = s._dir.path().join("antar.sqlite3").display().to_string();
-            (s, path)
-        }
-    }
-
-    /// Stops the process; its data dir stays until the value is dropped.
-    fn stop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.stop();
-    }
+/// The release binary on a fresh database of `backend`; the database's URL
+/// (for SQLite, the file's path) is `database`.
+fn start_on(bin: &str, backend: &str) -> Antar {
+    Antar::start(bin.into(), backend, &[("ANTAR_ADMIN_PASSWORD", PASSWORD)]).expect("PostgreSQL for the benchmark")
 }
 
 struct Client {
@@ -327,7 +262,8 @@ struct Ingest {
 async fn bench_ingest(bin: &str, backend: &str, cards: usize) -> Ingest {
     let (mut rates, mut raws, mut rss, mut accepted) = (Vec::new(), Vec::new(), Vec::new(), 0);
     for run in 0..3 {
-        let (mut server, url) = Server::start_on(bin, backend);
+        let mut server = start_on(bin, backend);
+        let url = server.database.clone();
         let c = Client { http: reqwest::Client::new(), base: server.base.clone() };
         let work = prepare(&c, cards).await;
         let set_up_rss = server.peak_rss_mb();
@@ -344,10 +280,10 @@ async fn bench_ingest(bin: &str, backend: &str, cards: usize) -> Ingest {
                 .unwrap()
                 .remove(0)
                 .office;
-            server.stop();
+            server.kill();
             raw_insert(|| diesel::PgConnection::establish(&url).unwrap(), &batches, &office)
         } else {
-            server.stop();
+            server.kill();
             let path = url.clone();
             let mut conn = diesel::SqliteConnection::establish(&path).unwrap();
             diesel::sql_query("CREATE TABLE bench_raw AS SELECT id, card_id, office_id, kind, occurred_at, received_at, actor_id, device_id, payload, content_hash, implied_by, flag FROM card_events WHERE 0").execute(&mut conn).unwrap();
@@ -392,8 +328,8 @@ async fn bench_import(bin: &str, rows: usize) -> (f64, f64, f64) {
     std::fs::write(file.path(), &body).unwrap();
     let (mut rates, mut copies, mut rss) = (Vec::new(), Vec::new(), Vec::new());
     for run in 0..3 {
-        let url = pg::fresh_database().expect("PostgreSQL for the benchmark");
-        let server = Server::start(bin, Some(&url));
+        let server = start_on(bin, "postgres");
+        let url = server.database.clone();
         let c = Client { http: reqwest::Client::new(), base: server.base.clone() };
         let admin = c.login("admin").await;
         let start = Instant::now();

@@ -8,7 +8,7 @@
 //!   each card picked up and delivered, batches of 50) with the channel
 //!   `none` and `webhook`, on fresh servers, in the same run.
 
-use super::{csv, median, Client, Server};
+use super::{csv, median, Client};
 use antar_tests::gateway::Gateway;
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
@@ -27,8 +27,8 @@ async fn use_channel(c: &Client, admin: &str, gateway: &Gateway, channel: &str) 
 
 /// Messages per second from the outbox to the gateway.
 async fn throughput(bin: &str, backend: &str) -> f64 {
-    let (_server, _) = Server::start_on(bin, backend);
-    let c = Client { http: reqwest::Client::new(), base: _server.base.clone() };
+    let server = super::start_on(bin, backend);
+    let c = Client { http: reqwest::Client::new(), base: server.base.clone() };
     let admin = c.login("admin").await;
     let gateway = Gateway::start(vec![]).await;
     use_channel(&c, &admin, &gateway, "webhook").await;
@@ -41,12 +41,7 @@ async fn throughput(bin: &str, backend: &str) -> f64 {
         .await
         .unwrap();
     assert_eq!(res.json::<Value>().await.unwrap()["imported"], MESSAGES);
-    let mut ids = Vec::new();
-    for page in 1..=MESSAGES.div_ceil(100) {
-        let p =
-            c.call(reqwest::Method::GET, &format!("/api/v1/cards?per_page=100&page={page}"), Some(&admin), None).await;
-        ids.extend(p["items"].as_array().unwrap().iter().map(|x| x["id"].as_str().unwrap().to_owned()));
-    }
+    let ids = c.card_ids(&admin, MESSAGES).await;
     let courier = c
         .call(
             reqwest::Method::POST,
@@ -82,8 +77,8 @@ async fn sync_cost(bin: &str, backend: &str, cards: usize) -> (f64, f64, f64) {
     let (mut off, mut queued, mut on) = (Vec::new(), Vec::new(), Vec::new());
     for run in 0..3 {
         for channel in ["none", "manual", "webhook"] {
-            let (_server, _) = Server::start_on(bin, backend);
-            let c = Client { http: reqwest::Client::new(), base: _server.base.clone() };
+            let server = super::start_on(bin, backend);
+            let c = Client { http: reqwest::Client::new(), base: server.base.clone() };
             let gateway = Gateway::start(vec![]).await;
             if channel != "none" {
                 let admin = c.login("admin").await;

@@ -3,7 +3,8 @@
 //! retries, timeouts, a retired channel), and the settings that steer it.
 
 use antar_tests::gateway::{Gateway, Reply};
-use antar_tests::{event, on_both_backends, Seed, TestApp};
+use antar_tests::process::{self, Antar};
+use antar_tests::{event, on_both_backends, Api, Seed, TestApp};
 use base64::Engine;
 use hmac::{Hmac, Mac};
 use reqwest::{Method, StatusCode};
@@ -15,7 +16,7 @@ const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
 /// Points the office's messages at `gateway` (no quiet hours: tests run at
 /// any hour).
-async fn use_gateway(app: &TestApp, channel: &str, gateway: &Gateway) -> String {
+async fn use_gateway(app: &Api, channel: &str, gateway: &Gateway) -> String {
     let admin = app.admin().await;
     let mut s = app.get("/api/v1/settings", &admin).await.body;
     s["notify_channel"] = json!(channel);
@@ -27,14 +28,14 @@ async fn use_gateway(app: &TestApp, channel: &str, gateway: &Gateway) -> String 
     admin
 }
 
-async fn outbox(app: &TestApp, s: &Seed, query: &str) -> Vec<Value> {
+async fn outbox(app: &Api, s: &Seed, query: &str) -> Vec<Value> {
     let a = app.get(&format!("/api/v1/notifications?per_page=100{query}"), &s.staff).await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.text);
     a.body["items"].as_array().unwrap().clone()
 }
 
 /// Waits until no message is pending (at most `within`).
-async fn settled(app: &TestApp, s: &Seed, within: Duration) -> Vec<Value> {
+async fn settled(app: &Api, s: &Seed, within: Duration) -> Vec<Value> {
     let deadline = std::time::Instant::now() + within;
     loop {
         let all = outbox(app, s, "").await;
@@ -173,12 +174,57 @@ async fn a_hanging_gateway_times_out_while_other_messages_go(app: TestApp) {
     tokio::time::sleep(Duration::from_millis(500)).await;
     let sent = outbox(&app, &s, "&status=sent").await;
     assert_eq!(sent.len(), 1);
-    // After the 15 s timeout the hung one is retried, and goes.
-    let got = gateway.wait_for(3, Duration::from_secs(25)).await;
+    // After the send's time limit (2 s with the tests' 4 s claim) the hung
+    // one is retried, and goes.
+    let got = gateway.wait_for(3, Duration::from_secs(10)).await;
     assert_eq!(got.len(), 3);
     let all = settled(&app, &s, Duration::from_secs(10)).await;
     let retried = all.iter().find(|n| n["attempts"] == 2).expect("the timed-out message was tried again");
     assert_eq!(retried["status"], "sent");
+}
+
+/// The real binary is SIGKILLed after the gateway took a message and before
+/// the server heard back and recorded it. Restarted on the same database,
+/// the server sends that message again once its claim lapses — with the
+/// same `webhook-id`, so a gateway that keeps the ids it saw delivers it
+/// once — and records it sent.
+async fn a_server_killed_between_the_gateways_answer_and_the_record_sends_again_with_the_same_id(backend: &str) {
+    // A 2 s claim, so the test waits seconds, not the minute of production.
+    let env = [("ANTAR_NOTIFY_POLL_MS", "100"), ("ANTAR_NOTIFY_LEASE_MS", "2000")];
+    let Some(mut antar) = Antar::start(process::binary(), backend, &env) else { return };
+    let gateway = Gateway::start(vec![Reply::Late(200, Duration::from_secs(3))]).await;
+    use_gateway(&antar, "webhook", &gateway).await;
+    let s = antar.seed(1).await;
+    antar.route(&s, DAY, &s.cards).await;
+    let first = gateway.wait_for(1, Duration::from_secs(10)).await;
+    assert_eq!(first.len(), 1, "the message reached the gateway");
+
+    antar.kill();
+    antar.restart();
+    let got = gateway.wait_for(2, Duration::from_secs(20)).await;
+    assert_eq!(got.len(), 2, "sent again after the restart");
+    assert_eq!(got[1].headers["webhook-id"], got[0].headers["webhook-id"], "the same id, never a new one");
+    assert!(got.iter().all(verify), "both signed");
+    let bodies: Vec<Value> = got.iter().map(|r| serde_json::from_str(&r.body).unwrap()).collect();
+    assert_eq!(bodies[0]["data"], bodies[1]["data"], "the same message");
+    let all = settled(&antar, &s, Duration::from_secs(10)).await;
+    assert_eq!(all.len(), 1, "{all:?}");
+    assert_eq!((all[0]["status"].as_str(), all[0]["attempts"].as_i64()), (Some("sent"), Some(1)), "{all:?}");
+    // Past another claim's length: nothing more goes.
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    assert_eq!(gateway.received().len(), 2, "nothing sent after the recorded 200");
+}
+
+mod a_server_killed_between_the_gateways_answer_and_the_record_sends_again_with_the_same_id {
+    #[actix_rt::test]
+    async fn sqlite() {
+        super::a_server_killed_between_the_gateways_answer_and_the_record_sends_again_with_the_same_id("sqlite").await
+    }
+
+    #[actix_rt::test]
+    async fn postgres() {
+        super::a_server_killed_between_the_gateways_answer_and_the_record_sends_again_with_the_same_id("postgres").await
+    }
 }
 
 async fn notification_settings_refuse_bad_values_and_never_show_the_secret(app: TestApp) {

@@ -14,6 +14,9 @@ pub enum Reply {
     Hang,
     /// A status with a body of this many bytes.
     Huge(u16, usize),
+    /// A status, after a wait: the gateway has taken the message, and the
+    /// sender may be gone before the answer comes.
+    Late(u16, Duration),
 }
 
 #[derive(Debug, Clone)]
@@ -54,6 +57,10 @@ async fn receive(req: HttpRequest, body: web::Bytes, shared: web::Data<Arc<Mutex
         Reply::Hang => {
             actix_web::rt::time::sleep(Duration::from_secs(120)).await;
             HttpResponse::Ok().finish()
+        }
+        Reply::Late(code, wait) => {
+            actix_web::rt::time::sleep(wait).await;
+            HttpResponse::build(actix_web::http::StatusCode::from_u16(code).unwrap()).finish()
         }
         Reply::Huge(code, n) => {
             HttpResponse::build(actix_web::http::StatusCode::from_u16(code).unwrap()).body(vec![b'x'; n])

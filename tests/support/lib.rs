@@ -4,6 +4,7 @@
 
 pub mod gateway;
 pub mod pg;
+pub mod process;
 
 use actix_web::web;
 use antar_server::{AppState, Config};
@@ -12,13 +13,26 @@ use serde_json::Value;
 
 pub const ADMIN_PASSWORD: &str = "admin-test-password";
 
-/// A running server with its own database.
+/// A running server with its own database, in the test's process (its
+/// state at hand); its HTTP calls are [`Api`]'s.
 pub struct TestApp {
-    pub base: String,
-    pub http: reqwest::Client,
+    api: Api,
     pub state: web::Data<AppState>,
     handle: actix_web::dev::ServerHandle,
     _dir: tempfile::TempDir,
+}
+
+impl std::ops::Deref for TestApp {
+    type Target = Api;
+    fn deref(&self) -> &Api {
+        &self.api
+    }
+}
+
+/// A client of one server, logging in like the apps do.
+pub struct Api {
+    pub base: String,
+    pub http: reqwest::Client,
 }
 
 impl Drop for TestApp {
@@ -58,32 +72,15 @@ impl TestApp {
         // see them go in well under a second.
         config.notify_poll_ms = 100;
         config.notify_retry_ms = 300;
+        // A claim holds 4 s, so a send is cut off after 2 s.
+        config.notify_lease_ms = 4000;
         tweak(&mut config);
         let state = actix_web::rt::task::spawn_blocking(move || antar_server::prepare(config)).await.unwrap().unwrap();
         let (server, addrs) = antar_server::server(state.clone()).unwrap();
         let handle = server.handle();
         actix_web::rt::spawn(server);
-        TestApp { base: format!("http://{}", addrs[0]), http: reqwest::Client::new(), state, handle, _dir: dir }
-    }
-
-    pub async fn call(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> Answer {
-        let mut req = self.http.request(method, format!("{}{path}", self.base));
-        if let Some(t) = token {
-            req = req.bearer_auth(t);
-        }
-        if let Some(b) = body {
-            req = req.json(&b);
-        }
-        Self::answer(req.send().await.unwrap()).await
-    }
-
-    pub async fn answer(res: reqwest::Response) -> Answer {
-        let status = res.status();
-        let headers = res.headers().clone();
-        let content_type = headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
-        let text = res.text().await.unwrap();
-        let body = serde_json::from_str(&text).unwrap_or(Value::Null);
-        Answer { status, content_type, body, text, headers }
+        let api = Api { base: format!("http://{}", addrs[0]), http: reqwest::Client::new() };
+        TestApp { api, state, handle, _dir: dir }
     }
 
     /// A second office with a staff user, made as an operator would.
@@ -107,6 +104,42 @@ impl TestApp {
         .await
         .unwrap();
         self.login("metro-staff", "metro-staff-password").await
+    }
+
+    /// Makes every resident link of the database expired.
+    pub async fn expire_links(&self) {
+        let pool = self.state.pool.clone();
+        actix_web::rt::task::spawn_blocking(move || {
+            use antar_server::db::schema::resident_links::dsl::*;
+            use diesel::{ExpressionMethods, RunQueryDsl};
+            let mut conn = pool.get().unwrap();
+            let past = antar_server::db::now() - chrono::Duration::days(1);
+            diesel::update(resident_links).set(expires_at.eq(past)).execute(&mut *conn).unwrap();
+        })
+        .await
+        .unwrap();
+    }
+}
+
+impl Api {
+    pub async fn call(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> Answer {
+        let mut req = self.http.request(method, format!("{}{path}", self.base));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        Self::answer(req.send().await.unwrap()).await
+    }
+
+    pub async fn answer(res: reqwest::Response) -> Answer {
+        let status = res.status();
+        let headers = res.headers().clone();
+        let content_type = headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+        let text = res.text().await.unwrap();
+        let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+        Answer { status, content_type, body, text, headers }
     }
 
     /// The bytes of a file the API makes (a PDF), with its status and type.
@@ -255,7 +288,7 @@ pub fn delivered(card_id: &str, ms: i64) -> Value {
     event(card_id, "delivered", ms, serde_json::json!({"recipient_name": "Penerima", "recipient_relation": "self"}))
 }
 
-impl TestApp {
+impl Api {
     pub async fn seed(&self, cards: usize) -> Seed {
         let (_, staff) = self.user("petugas1", "staff").await;
         let (courier_id, courier) = self.user("kurir1", "courier").await;
@@ -286,20 +319,6 @@ impl TestApp {
             .await;
         assert_eq!(a.status, StatusCode::CREATED, "{}", a.text);
         a.body["id"].as_str().unwrap().to_owned()
-    }
-
-    /// Makes every resident link of the database expired.
-    pub async fn expire_links(&self) {
-        let pool = self.state.pool.clone();
-        actix_web::rt::task::spawn_blocking(move || {
-            use antar_server::db::schema::resident_links::dsl::*;
-            use diesel::{ExpressionMethods, RunQueryDsl};
-            let mut conn = pool.get().unwrap();
-            let past = antar_server::db::now() - chrono::Duration::days(1);
-            diesel::update(resident_links).set(expires_at.eq(past)).execute(&mut *conn).unwrap();
-        })
-        .await
-        .unwrap();
     }
 
     pub async fn status_of(&self, seed: &Seed, card: &str) -> String {

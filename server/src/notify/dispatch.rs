@@ -16,8 +16,6 @@ use std::sync::Arc;
 const CLAIM: i64 = 32;
 /// Sends in flight at most; a round claims no more than there is room for.
 const IN_FLIGHT: usize = 128;
-/// Longer than a send may take (15 s), so a live claim never lapses.
-const LEASE: Duration = Duration::seconds(60);
 /// What is kept of a gateway's answer: enough to read an error.
 const ANSWER_BYTES: usize = 2048;
 
@@ -25,6 +23,16 @@ pub struct Settings {
     pub public_url: String,
     pub poll: std::time::Duration,
     pub first_retry: Duration,
+    /// How long a claim holds a message. A send is cut off at half of it,
+    /// so a live claim never lapses while its send is in flight.
+    pub lease: std::time::Duration,
+}
+
+impl Settings {
+    /// The longest a send may take: 15 s, or half the lease if that is less.
+    pub fn send_limit(&self) -> std::time::Duration {
+        SEND_LIMIT.min(self.lease / 2)
+    }
 }
 
 /// Stops the dispatcher when dropped.
@@ -38,11 +46,14 @@ impl Drop for Dispatcher {
     }
 }
 
-/// The HTTP client every channel sends through: connect 5 s, all 15 s.
-pub fn client() -> reqwest::Result<reqwest::Client> {
+/// The most a send may take, from connecting to the answer's last byte read.
+pub const SEND_LIMIT: std::time::Duration = std::time::Duration::from_secs(15);
+
+/// The HTTP client every channel sends through: connect 5 s, all `limit`.
+pub fn client(limit: std::time::Duration) -> reqwest::Result<reqwest::Client> {
     reqwest::Client::builder()
-        .connect_timeout(std::time::Duration::from_secs(5))
-        .timeout(std::time::Duration::from_secs(15))
+        .connect_timeout(std::time::Duration::from_secs(5).min(limit))
+        .timeout(limit)
         .redirect(reqwest::redirect::Policy::none())
         .user_agent(concat!("antar/", env!("CARGO_PKG_VERSION")))
         .build()
@@ -56,7 +67,7 @@ pub fn start(pool: Pool, settings: Settings) -> Option<Dispatcher> {
             Ok(rt) => rt,
             Err(e) => return tracing::error!(error = %e, "the notification dispatcher cannot start"),
         };
-        let client = match client() {
+        let client = match client(settings.send_limit()) {
             Ok(c) => c,
             Err(e) => return tracing::error!(error = %e, "the notification dispatcher cannot start"),
         };
@@ -117,7 +128,8 @@ pub async fn round(
     }
     let mut conn = pool.get()?;
     let now = db::now();
-    let rows = notifications::claim_due(&mut conn, now, LEASE, room as i64)?;
+    let lease = Duration::from_std(settings.lease).unwrap_or(Duration::seconds(60));
+    let rows = notifications::claim_due(&mut conn, now, lease, room as i64)?;
     let mut offices: HashMap<String, offices::Office> = HashMap::new();
     for r in &rows {
         if !offices.contains_key(&r.office_id) {
