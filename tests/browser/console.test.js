@@ -58,7 +58,10 @@ async function planFor(page, kelurahan) {
   await page.getByTestId("plan-cap").fill("40");
   await page.getByTestId("plan-cap").dispatchEvent("change");
   await page.getByTestId("plan-run").click();
-  await page.getByTestId("plan-route").first().waitFor();
+  // The plan, or the refusal that says why there is none.
+  await page.locator("[data-testid=plan-route], [data-testid=plan-error]").first().waitFor();
+  const refused = page.getByTestId("plan-error");
+  if (await refused.count()) assert.fail(`the plan was refused: ${await refused.textContent()}`);
 }
 
 test("staff who log in at / land in the console; a courier who opens the console is sent to the phone app", async () => {

@@ -49,9 +49,9 @@ fn Users(p: &Props) -> Html {
     {
         let users = users.clone();
         use_effect_with(*reload, move |_| {
-            wasm_bindgen_futures::spawn_local(async move {
+            crate::net::load(async move {
                 users.set(Some(api::get::<Items<User>>("/api/v1/users").await.map(|i| i.items)));
-            });
+            })
         });
     }
     let change = {
@@ -180,9 +180,7 @@ fn SettingsForm(p: &Props) -> Html {
     {
         let settings = settings.clone();
         use_effect_with((), move |_| {
-            wasm_bindgen_futures::spawn_local(async move {
-                settings.set(Some(api::get::<Settings>("/api/v1/settings").await))
-            });
+            crate::net::load(async move { settings.set(Some(api::get::<Settings>("/api/v1/settings").await)) })
         });
     }
     let Some(Ok(s)) = (*settings).clone() else {
@@ -315,12 +313,12 @@ fn AuditTrail(p: &Props) -> Html {
         let (trail, check) = (trail.clone(), check.clone());
         use_effect_with(*page, move |page| {
             let path = format!("/api/v1/audit?page={page}&per_page=50");
-            wasm_bindgen_futures::spawn_local(async move {
+            crate::net::load(async move {
                 if let Ok(c) = api::get::<AuditCheck>("/api/v1/audit/verify").await {
                     check.set(Some(c));
                 }
                 trail.set(Some(api::get(&path).await));
-            });
+            })
         });
     }
     let status = match &*check {

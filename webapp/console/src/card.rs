@@ -68,14 +68,14 @@ pub fn CardScreen(p: &Props) -> Html {
     {
         let (card, names, path) = (card.clone(), names.clone(), path.clone());
         use_effect_with((p.id.clone(), *reload), move |_| {
-            wasm_bindgen_futures::spawn_local(async move {
+            crate::net::load(async move {
                 if names.is_empty() {
                     if let Ok(users) = api::get::<Items<User>>("/api/v1/users").await {
                         names.set(users.items.into_iter().map(|u| (u.id, u.display_name)).collect());
                     }
                 }
                 card.set(Some(api::get::<CardDetail>(&path).await));
-            });
+            })
         });
     }
     let c = match &*card {
@@ -231,11 +231,11 @@ fn Media(p: &MediaProps) -> Html {
         let url = url.clone();
         use_effect_with(p.sha.clone(), move |sha| {
             let path = format!("/api/v1/media/{sha}");
-            wasm_bindgen_futures::spawn_local(async move {
+            crate::net::load(async move {
                 if let Ok((bytes, kind)) = api::get_bytes(&path).await {
                     url.set(crate::net::object_url(&bytes, &kind));
                 }
-            });
+            })
         });
     }
     match &*url {

@@ -57,18 +57,18 @@ pub fn CardList(props: &Props) -> Html {
     {
         let areas = areas.clone();
         use_effect_with(*reload, move |_| {
-            wasm_bindgen_futures::spawn_local(async move {
+            crate::net::load(async move {
                 if let Ok(a) = api::get::<Areas>("/api/v1/cards/areas").await {
                     areas.set(a);
                 }
-            });
+            })
         });
     }
     {
         let cards = cards.clone();
         use_effect_with(((*page), (*filters).clone(), *reload), move |(page, filters, _)| {
             let path = filters.path(*page);
-            wasm_bindgen_futures::spawn_local(async move { cards.set(Some(api::get(&path).await)) });
+            crate::net::load(async move { cards.set(Some(api::get(&path).await)) })
         });
     }
     let set = |f: fn(&mut Filters, String)| {

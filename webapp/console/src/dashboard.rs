@@ -30,6 +30,8 @@ pub fn DashboardScreen(p: &Props) -> Html {
     let date = use_state(|| crate::time::day_from_today(0));
     let tick = use_state(|| 0u32);
     let data = use_state(|| None::<Result<Dashboard, ApiError>>);
+    // The day whose figures the screen shows now.
+    let shown = use_mut_ref(String::new);
     {
         let tick = tick.clone();
         use_effect_with((), move |_| {
@@ -38,11 +40,19 @@ pub fn DashboardScreen(p: &Props) -> Html {
         });
     }
     {
-        let data = data.clone();
+        let (data, shown) = (data.clone(), shown.clone());
         use_effect_with(((*date).clone(), *tick), move |(date, _)| {
             let path = format!("/api/v1/dashboard?date={date}");
+            *shown.borrow_mut() = date.clone();
+            let date = date.clone();
+            // Not dropped at the next tick: a reply slower than the refresh
+            // period must still land, or a slow office would never see one.
             wasm_bindgen_futures::spawn_local(async move {
                 let got = api::get::<Dashboard>(&path).await;
+                // Another day chosen meanwhile: this reply is not the screen's.
+                if *shown.borrow() != date {
+                    return;
+                }
                 // A failed refresh keeps what is on screen; the next tick tries again.
                 if got.is_ok() || data.as_ref().is_none_or(|d| d.is_err()) {
                     data.set(Some(got));

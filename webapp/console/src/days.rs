@@ -27,7 +27,7 @@ pub fn DaysScreen(p: &Props) -> Html {
         let (couriers, chosen) = (couriers.clone(), chosen.clone());
         use_effect_with(((*date).clone(), *reload), move |(date, _)| {
             let path = format!("/api/v1/dashboard?date={date}");
-            wasm_bindgen_futures::spawn_local(async move {
+            crate::net::load(async move {
                 let got = api::get::<Dashboard>(&path).await;
                 if let Ok(d) = &got {
                     let keep = chosen.as_ref().is_some_and(|c| d.couriers.iter().any(|x| &x.courier_id == c));
@@ -36,7 +36,7 @@ pub fn DaysScreen(p: &Props) -> Html {
                     }
                 }
                 couriers.set(Some(got));
-            });
+            })
         });
     }
     let on_date = {
@@ -116,13 +116,13 @@ fn CourierDay(p: &DayProps) -> Html {
     {
         let (report, back, path) = (report.clone(), back.clone(), path.clone());
         use_effect_with((p.version, *reload), move |_| {
-            wasm_bindgen_futures::spawn_local(async move {
+            crate::net::load(async move {
                 let got = api::get::<DayReport>(&path).await;
                 if let Ok(r) = &got {
                     back.set(r.still_out.iter().map(|c| c.id.clone()).collect());
                 }
                 report.set(Some(got));
-            });
+            })
         });
     }
     let r = match &*report {

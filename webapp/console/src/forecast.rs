@@ -176,7 +176,7 @@ pub fn ForecastScreen(p: &Props) -> Html {
     {
         let data = data.clone();
         use_effect_with(*reload, move |_| {
-            wasm_bindgen_futures::spawn_local(async move { data.set(Some(api::get("/api/v1/forecast").await)) });
+            crate::net::load(async move { data.set(Some(api::get("/api/v1/forecast").await)) })
         });
     }
     let retry = {

@@ -111,11 +111,11 @@ fn Nav(p: &NavProps) -> Html {
     {
         let waiting = waiting.clone();
         use_effect_with((here.clone(), p.review_version), move |_| {
-            wasm_bindgen_futures::spawn_local(async move {
+            crate::net::load(async move {
                 if let Ok(c) = antar_web::api::get::<antar_shared::wire::ReviewCounts>("/api/v1/review/counts").await {
                     waiting.set(Some(c.total));
                 }
-            });
+            })
         });
     }
     let item = |to: Screen, testid: &'static str, text: T| {

@@ -51,9 +51,9 @@ pub fn MessagesScreen(p: &Props) -> Html {
                 "" => "/api/v1/notifications?per_page=100".to_owned(),
                 s => format!("/api/v1/notifications?per_page=100&status={s}"),
             };
-            wasm_bindgen_futures::spawn_local(async move {
+            crate::net::load(async move {
                 page.set(Some(api::get::<Page<Notification>>(&path).await));
-            });
+            })
         });
     }
     let on_status = {

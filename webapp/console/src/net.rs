@@ -3,8 +3,21 @@
 
 use crate::i18n::{t, Lang, T};
 use antar_web::api::{self, ApiError};
+use std::future::Future;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
+
+/// Starts a screen's load and returns its clean-up, for `use_effect_with`:
+/// when the effect's inputs change (another filter, another page) or the
+/// screen closes, the load is dropped, so a reply that comes back late can
+/// never overwrite the newer one on screen.
+pub fn load(work: impl Future<Output = ()> + 'static) -> impl FnOnce() {
+    let (work, handle) = futures::future::abortable(work);
+    wasm_bindgen_futures::spawn_local(async move {
+        let _ = work.await;
+    });
+    move || handle.abort()
+}
 
 #[derive(Properties, PartialEq)]
 pub struct FailureProps {

@@ -139,12 +139,12 @@ pub fn ReviewScreen(p: &Props) -> Html {
     {
         let (queue, couriers) = (queue.clone(), couriers.clone());
         use_effect_with(*reload, move |_| {
-            wasm_bindgen_futures::spawn_local(async move {
+            crate::net::load(async move {
                 if let Ok(list) = api::get::<Items<User>>("/api/v1/users?role=courier").await {
                     couriers.set(list.items);
                 }
                 queue.set(Some(api::get::<ReviewQueue>("/api/v1/review").await.map(|q| items(&q))));
-            });
+            })
         });
     }
     let retry = {

@@ -50,7 +50,16 @@ pub fn PlannerScreen(p: &Props) -> Html {
     {
         let (couriers, chosen, areas, cap) = (couriers.clone(), chosen.clone(), areas.clone(), cap.clone());
         use_effect_with(*reload, move |_| {
-            wasm_bindgen_futures::spawn_local(async move {
+            // The couriers come last: once they show, the areas and the
+            // office's cap are in place, and a cap staff type is not
+            // overwritten by a late reply.
+            crate::net::load(async move {
+                if let Ok(a) = api::get::<Areas>("/api/v1/cards/areas").await {
+                    areas.set(a);
+                }
+                if let Ok(s) = api::get::<Settings>("/api/v1/settings").await {
+                    cap.set(u32::try_from(s.max_stops_per_route).unwrap_or(1));
+                }
                 let list: Result<Items<User>, ApiError> = api::get("/api/v1/users?role=courier").await;
                 // A disabled courier works no day.
                 let list = list.map(|i| i.items.into_iter().filter(|u| !u.disabled).collect::<Vec<_>>());
@@ -58,13 +67,7 @@ pub fn PlannerScreen(p: &Props) -> Html {
                     chosen.set(us.iter().map(|u| u.id.clone()).collect());
                 }
                 couriers.set(Some(list));
-                if let Ok(a) = api::get::<Areas>("/api/v1/cards/areas").await {
-                    areas.set(a);
-                }
-                if let Ok(s) = api::get::<Settings>("/api/v1/settings").await {
-                    cap.set(u32::try_from(s.max_stops_per_route).unwrap_or(1));
-                }
-            });
+            })
         });
     }
     let names: HashMap<String, String> = match &*couriers {
