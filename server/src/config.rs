@@ -154,20 +154,7 @@ pub fn zone_offset_hours(zone: &str) -> Option<i32> {
 }
 
 /// The months in Indonesian.
-pub const MONTHS: [&str; 12] = [
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-];
+pub use antar_shared::notify::MONTHS;
 
 /// The time now in the office's zone, as a printed document states it:
 /// "3 Desember 2026 09.05 WIB".

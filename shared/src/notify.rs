@@ -25,6 +25,48 @@ pub const PLACEHOLDERS: [(&str, &str); 7] = [
     ("selanjutnya", "what happens next after a failed attempt"),
 ];
 
+/// The months in Indonesian.
+pub const MONTHS: [&str; 12] = [
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+];
+
+/// A date as a message says it: "Kamis, 4 Desember 2026".
+pub fn tanggal(date: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    const DAYS: [&str; 7] = ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"];
+    format!(
+        "{}, {} {} {}",
+        DAYS[date.weekday().num_days_from_monday() as usize],
+        date.day(),
+        MONTHS[date.month0() as usize],
+        date.year()
+    )
+}
+
+/// `{selanjutnya}` after a failed attempt: another try, or, after the last
+/// one, where to collect the card.
+pub fn after_failure(last: bool, office: &str) -> String {
+    if last {
+        format!(
+            "Ini percobaan terakhir: kartu dikembalikan ke kantor Disdukcapil {office} dan dapat Anda ambil di sana."
+        )
+    } else {
+        "Kurir akan mencoba mengantar lagi; Anda dapat memilih waktu lain atau ambil di kelurahan lewat tautan di bawah."
+            .into()
+    }
+}
+
 /// The message each moment sends unless the office wrote its own.
 pub fn default_template(moment: &str) -> &'static str {
     match moment {

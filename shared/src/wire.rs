@@ -182,8 +182,9 @@ pub struct Settings {
     #[serde(default)]
     pub notify_url: Option<String>,
     /// Write-only: the webhook's `whsec_…` secret or the gateway's token.
-    /// Absent keeps the stored one; empty clears it. Never sent back.
-    #[serde(default, skip_serializing)]
+    /// Absent keeps the stored one; empty clears it. Never sent back (the
+    /// server's answers leave it out; the console sends one typed in).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notify_secret: Option<String>,
     /// Whether a secret is stored (read-only).
     #[serde(default)]
@@ -203,6 +204,10 @@ pub struct Settings {
     /// default text.
     #[serde(default)]
     pub notify_templates: std::collections::BTreeMap<String, String>,
+    /// Read-only: why the server turned the channel off (the gateway
+    /// answered 410 Gone), until an admin saves the settings again.
+    #[serde(default)]
+    pub notify_channel_note: Option<String>,
 }
 
 fn default_max_stops() -> i32 {
@@ -256,6 +261,33 @@ pub struct Notification {
     pub created_at: DateTime<Utc>,
     pub next_attempt_at: Option<DateTime<Utc>>,
     pub sent_at: Option<DateTime<Utc>>,
+}
+
+/// `POST /api/v1/settings/notify-test` (admin): a test message through the
+/// office's saved channel.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NotifyTest {
+    /// Where the test goes: a mobile number, `08…` or `628…`.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 32))]
+    pub phone: String,
+}
+
+/// How the gateway took the test message.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NotifyTestResult {
+    pub channel: String,
+    /// The gateway took it (2xx).
+    pub sent: bool,
+    /// The gateway's HTTP status, when it answered.
+    pub status: Option<u16>,
+    /// What happened, in the gateway's words when it gave any.
+    pub detail: String,
+    /// The text that was sent.
+    pub message: String,
+    /// For `manual`: the `wa.me` link to send it by hand.
+    pub whatsapp_url: Option<String>,
 }
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

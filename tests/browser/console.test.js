@@ -3,14 +3,16 @@
 // all, and page through and import cards; a dropped network says so. The
 // dashboard follows a courier's sync by itself, the backlog shows when it
 // clears, a day is closed and its report read back, a review item opens its
-// card and is resolved, an admin manages users and settings, and a
-// manual-channel message waits in the outbox as a WhatsApp link.
+// card and is resolved, an admin manages users and settings, sets up a
+// message gateway and sends it a test, and a manual-channel message waits
+// in the outbox as a WhatsApp link.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { after, before, test } from "node:test";
 import { ADMIN_PASSWORD, api, launchBrowser, login, makePhotos, openAppAs, startServer, userId } from "./harness.js";
 import { createHash } from "node:crypto";
+import { createServer } from "node:http";
 
 let server;
 let browser;
@@ -456,6 +458,54 @@ test("an admin creates a courier, disables them (they cannot log in), enables th
   await desk.page.getByTestId("console-nav-planner").waitFor();
   assert.equal(await desk.page.getByTestId("console-nav-admin").count(), 0, "staff do not see Admin");
   await desk.context.close();
+});
+
+test("an admin sets a gateway, edits a template with a live preview, and sends a test message it receives", async () => {
+  // A gateway stand-in on a spare port: records what it is sent, answers 200.
+  const received = [];
+  const gateway = createServer((req, res) => {
+    let body = "";
+    req.on("data", (c) => (body += c));
+    req.on("end", () => {
+      received.push({ headers: req.headers, body });
+      res.writeHead(200, { "content-type": "application/json" }).end("{}");
+    });
+  });
+  await new Promise((ok) => gateway.listen(0, "127.0.0.1", ok));
+  const admin = await login(server.base, "admin", ADMIN_PASSWORD);
+  const before = (await api(server.base, "GET", "/api/v1/settings", admin)).json;
+  const { context, page } = await openAppAs(browser, server.base, "admin", ADMIN_PASSWORD, DESK);
+  await page.getByTestId("console-nav-admin").click();
+  await page.getByTestId("notify-channel").selectOption("webhook");
+  await page.getByTestId("notify-url").fill(`http://127.0.0.1:${gateway.address().port}/kirim`);
+  await page.getByTestId("notify-secret").fill("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+
+  const scheduled = page.locator('[data-testid=notify-moment][data-moment="scheduled"]');
+  await scheduled.getByTestId("notify-template").fill("Halo {nama}, kartu tiba {tanggal}.");
+  await scheduled.getByTestId("notify-template-error").filter({ hasText: "{nama}" }).waitFor();
+  await scheduled.getByTestId("notify-template").fill("Halo {nama_depan}, e-KTP tiba {tanggal} dari {kantor}.");
+  const preview = scheduled.getByTestId("notify-preview");
+  await preview.filter({ hasText: "Halo Siti, e-KTP tiba" }).waitFor();
+  assert.match(await preview.textContent(), /tiba (Senin|Selasa|Rabu|Kamis|Jumat|Sabtu|Minggu), \d+ \w+ \d{4} dari /, "the date in Indonesian");
+  await page.locator('[data-testid=notify-moment][data-moment="delivered"]').getByTestId("notify-moment-on").setChecked(false);
+  await page.getByTestId("notify-save").click();
+  await page.getByTestId("notify-saved").waitFor();
+  const saved = (await api(server.base, "GET", "/api/v1/settings", admin)).json;
+  assert.equal(saved.notify_channel, "webhook");
+  assert.equal(saved.notify_secret_set, true);
+  assert.equal(saved.notify_templates.scheduled, "Halo {nama_depan}, e-KTP tiba {tanggal} dari {kantor}.");
+  assert.ok(!saved.notify_moments.includes("delivered") && saved.notify_moments.includes("scheduled"));
+  assert.equal(saved.office_name, before.office_name, "the rest of the settings untouched");
+
+  await page.getByTestId("notify-test-phone").fill("0812 3456 7890");
+  await page.getByTestId("notify-test").click();
+  await page.locator('[data-testid=notify-test-result][data-sent="true"]').waitFor();
+  assert.equal(received.length, 1, "the gateway got the test message");
+  assert.ok(received[0].headers["webhook-signature"].startsWith("v1,"), "signed");
+  assert.equal(JSON.parse(received[0].body).data.phone, "6281234567890");
+  await context.close();
+  gateway.close();
+  assert.equal((await api(server.base, "PUT", "/api/v1/settings", admin, { ...before, notify_secret: "" })).status, 200);
 });
 
 test("with the manual channel a saved route's message waits in the outbox as a WhatsApp link, and is marked sent", async () => {

@@ -4,7 +4,7 @@
 
 use antar_tests::gateway::{Gateway, Reply};
 use antar_tests::process::{self, Antar};
-use antar_tests::{event, on_both_backends, Api, Seed, TestApp};
+use antar_tests::{event, on_both_backends, Answer, Api, Seed, TestApp};
 use base64::Engine;
 use hmac::{Hmac, Mac};
 use reqwest::{Method, StatusCode};
@@ -160,8 +160,70 @@ async fn a_gone_gateway_turns_the_channel_off(app: TestApp) {
     assert!(all[0]["last_error"].as_str().unwrap().contains("turned off"), "{}", all[0]);
     let settings = app.get("/api/v1/settings", &admin).await.body;
     assert_eq!(settings["notify_channel"], "none");
+    let note = settings["notify_channel_note"].as_str().expect("the admin is told why");
+    assert!(note.contains("410") && note.contains("WIB"), "{note}");
     app.route(&s, DAY, &s.cards[1..]).await;
     assert_eq!(outbox(&app, &s, "").await.len(), 1, "nothing is queued on a channel that is off");
+    // Set again by the admin: the note goes.
+    use_gateway(&app, "webhook", &gateway).await;
+    assert_eq!(app.get("/api/v1/settings", &admin).await.body["notify_channel_note"], Value::Null);
+}
+
+async fn notify_test(app: &Api, token: &str, phone: &str) -> Answer {
+    app.call(Method::POST, "/api/v1/settings/notify-test", Some(token), Some(json!({"phone": phone}))).await
+}
+
+async fn a_test_message_goes_through_the_saved_channel_and_says_how_the_gateway_took_it(app: TestApp) {
+    let gateway = Gateway::start(vec![Reply::Status(200), Reply::Status(503)]).await;
+    let (_, staff) = app.user("petugas1", "staff").await;
+    let admin = app.admin().await;
+    let none = notify_test(&app, &admin, "0812 3456 7890").await;
+    assert_eq!(none.status, StatusCode::CONFLICT, "no channel yet: {}", none.text);
+
+    use_gateway(&app, "webhook", &gateway).await;
+    let ok = notify_test(&app, &admin, "0812 3456 7890").await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.text);
+    assert_eq!((ok.body["sent"].as_bool(), ok.body["status"].as_u64()), (Some(true), Some(200)), "{}", ok.text);
+    let got = gateway.received();
+    assert_eq!(got.len(), 1);
+    assert!(verify(&got[0]), "signed like every message");
+    let body: Value = serde_json::from_str(&got[0].body).unwrap();
+    assert_eq!((body["type"].as_str(), body["data"]["phone"].as_str()), (Some("card.test"), Some("6281234567890")));
+    assert!(body["data"]["message"].as_str().unwrap().starts_with("Pesan uji dari Antar"), "{body}");
+
+    let down = notify_test(&app, &admin, "081234567890").await;
+    assert_eq!((down.body["sent"].as_bool(), down.body["status"].as_u64()), (Some(false), Some(503)), "{}", down.text);
+    assert!(down.body["detail"].as_str().unwrap().contains("503"), "{}", down.text);
+    let outbox = app.get("/api/v1/notifications", &staff).await.body;
+    assert_eq!(outbox["total"], 0, "a test is not a resident's message");
+
+    let bad = notify_test(&app, &admin, "12345").await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(bad.body["errors"][0]["field"], "phone", "{}", bad.text);
+    assert_eq!(notify_test(&app, &staff, "081234567890").await.status, StatusCode::FORBIDDEN, "admins only");
+    let trail = app.get("/api/v1/audit?per_page=100", &admin).await.body;
+    let tests = trail["items"].as_array().unwrap().iter().filter(|a| a["action"] == "settings.notify_test").count();
+    assert_eq!(tests, 2, "each test that reached a gateway is audited");
+}
+
+async fn the_whatsapp_cloud_channel_sends_the_moments_template_with_the_text_as_its_parameter(app: TestApp) {
+    let gateway = Gateway::start(vec![]).await;
+    let s = app.seed(1).await;
+    use_gateway(&app, "whatsapp_cloud", &gateway).await;
+    app.route(&s, DAY, &s.cards).await;
+    let got = gateway.wait_for(1, Duration::from_secs(10)).await;
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].headers["authorization"], format!("Bearer {SECRET}"), "the access token as a bearer");
+    let body: Value = serde_json::from_str(&got[0].body).unwrap();
+    assert_eq!((body["messaging_product"].as_str(), body["to"].as_str()), (Some("whatsapp"), Some("6281234567890")));
+    assert_eq!(body["type"], "template");
+    assert_eq!(body["template"]["name"], "antar_scheduled");
+    assert_eq!(body["template"]["language"]["code"], "id");
+    let text = body["template"]["components"][0]["parameters"][0]["text"].as_str().unwrap();
+    let all = settled(&app, &s, Duration::from_secs(10)).await;
+    assert_eq!(all[0]["status"], "sent");
+    assert_eq!(all[0]["message"].as_str(), Some(text), "the text the outbox shows is the one sent");
+    assert_eq!(body["biz_opaque_callback_data"], all[0]["id"], "the message's id travels with it");
 }
 
 async fn a_hanging_gateway_times_out_while_other_messages_go(app: TestApp) {
@@ -314,7 +376,9 @@ on_both_backends!(
     a_failing_gateway_is_retried_with_the_same_id_and_a_resent_sync_queues_nothing_new,
     a_refused_message_fails_at_once_and_staff_can_send_it_again,
     a_gone_gateway_turns_the_channel_off,
+    a_test_message_goes_through_the_saved_channel_and_says_how_the_gateway_took_it,
     a_hanging_gateway_times_out_while_other_messages_go,
+    the_whatsapp_cloud_channel_sends_the_moments_template_with_the_text_as_its_parameter,
     notification_settings_refuse_bad_values_and_never_show_the_secret,
     manual_messages_wait_for_staff_to_send_them_from_whatsapp,
 );

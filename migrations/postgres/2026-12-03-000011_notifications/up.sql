@@ -8,6 +8,8 @@ ALTER TABLE offices ADD COLUMN notify_secret TEXT;
 ALTER TABLE offices ADD COLUMN notify_quiet_hours TEXT NOT NULL DEFAULT '21:00-07:00';
 ALTER TABLE offices ADD COLUMN notify_moments TEXT NOT NULL DEFAULT 'scheduled,out_for_delivery,attempt_failed,left_at_village_office,held_for_pickup,delivered';
 ALTER TABLE offices ADD COLUMN notify_templates TEXT NOT NULL DEFAULT '{}';
+-- Why the channel was turned off by the system (a gateway's 410), for the admin.
+ALTER TABLE offices ADD COLUMN notify_channel_note TEXT;
 CREATE TABLE notifications (
     id TEXT PRIMARY KEY,
     office_id TEXT NOT NULL REFERENCES offices (id),

@@ -1,5 +1,6 @@
 DROP TABLE notification_attempts;
 DROP TABLE notifications;
+ALTER TABLE offices DROP COLUMN notify_channel_note;
 ALTER TABLE offices DROP COLUMN notify_templates;
 ALTER TABLE offices DROP COLUMN notify_moments;
 ALTER TABLE offices DROP COLUMN notify_quiet_hours;

@@ -42,6 +42,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(resource!("/users", post => users::create, get => users::list))
                 .service(resource!("/users/{id}", patch => users::change))
                 .service(resource!("/settings", get => settings::get, put => settings::put))
+                .service(resource!("/settings/notify-test", post => settings::notify_test))
                 .service(resource!("/cards/import", post => import::import))
                 .service(resource!("/cards", get => cards::list))
                 .service(resource!("/cards/areas", get => cards::areas))

@@ -17,7 +17,7 @@ use utoipa::{Modify, OpenApi};
         health::healthz, health::readyz,
         auth::login, auth::refresh,
         users::create, users::list, users::change,
-        settings::get, settings::put,
+        settings::get, settings::put, settings::notify_test,
         import::import, cards::list, cards::areas, cards::get, cards::record, cards::link,
         routes::plan, routes::create, routes::create_all, routes::sheet, routes::labels, routes::list, routes::get, routes::replace_stops, routes::cancel, routes::day, routes::close_day, routes::report_pdf, routes::report_csv,
         me::routes, me::proof, sync::sync, media::put, media::get,

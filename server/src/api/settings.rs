@@ -6,8 +6,7 @@ use crate::auth::{Admin, Staff};
 use crate::config::zone_offset_hours;
 use crate::db::offices;
 use actix_web::web::{self, Json};
-use antar_shared::wire::ProblemDetails;
-use antar_shared::wire::Settings;
+use antar_shared::wire::{NotifyTest, NotifyTestResult, ProblemDetails, Settings};
 
 #[utoipa::path(get, path = "/api/v1/settings", tag = "settings", security(("bearer" = [])), responses((status = 200, body = Settings), (status = 401, description = "no valid token", body = ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "not allowed for this role", body = ProblemDetails, content_type = "application/problem+json")))]
 pub async fn get(state: web::Data<AppState>, staff: Staff) -> Result<Json<Settings>, ApiError> {
@@ -106,4 +105,73 @@ pub async fn put(state: web::Data<AppState>, admin: Admin, body: Json<Settings>)
         )
         .await?;
     Ok(Json(office.settings()))
+}
+
+#[utoipa::path(post, path = "/api/v1/settings/notify-test", tag = "settings", security(("bearer" = [])), request_body = NotifyTest, responses((status = 200, description = "how the gateway took the test message (sent or not)", body = NotifyTestResult), (status = 400, description = "invalid request (the field and the reason)", body = ProblemDetails, content_type = "application/problem+json"), (status = 401, description = "no valid token", body = ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "not allowed for this role", body = ProblemDetails, content_type = "application/problem+json"), (status = 409, description = "the office sends no messages (channel none)", body = ProblemDetails, content_type = "application/problem+json"), (status = 422, description = "not a mobile number", body = ProblemDetails, content_type = "application/problem+json")))]
+/// Sends one test message through the office's saved channel now, outside
+/// the outbox, and says how the gateway took it: what an admin checks after
+/// setting a gateway up. Audited.
+pub async fn notify_test(
+    state: web::Data<AppState>,
+    admin: Admin,
+    body: Json<NotifyTest>,
+) -> Result<Json<NotifyTestResult>, ApiError> {
+    use crate::notify::dispatch;
+    let phone = antar_shared::import::normalise_phone(&body.phone)
+        .ok_or_else(|| ApiError::unprocessable("phone", "not a mobile number: 08… or 628…"))?;
+    let office_id = admin.office_id.clone();
+    let office = state.db(move |conn| Ok(offices::get(conn, &office_id)?)).await?;
+    if office.notify_channel == "none" {
+        return Err(ApiError::Conflict("the office sends no messages: choose a channel and save it first".into()));
+    }
+    let message =
+        format!("Pesan uji dari Antar, Disdukcapil {}: pesan ke warga lewat saluran ini berfungsi.", office.name);
+    let id = crate::db::new_id();
+    let (sent, status, detail, whatsapp_url) = match crate::notify::channels::for_office(&office) {
+        None => {
+            let link = format!("https://wa.me/{phone}?text={}", crate::domain::links::percent_encode(&message));
+            (false, None, "manual: open the link to send it from this desk's WhatsApp".to_owned(), Some(link))
+        }
+        Some(channel) => {
+            let client =
+                dispatch::client(dispatch::SEND_LIMIT).map_err(|e| ApiError::Internal(format!("http client: {e}")))?;
+            let out = crate::notify::channels::Outgoing {
+                id: &id,
+                card_id: "",
+                moment: "test",
+                phone: &phone,
+                message: &message,
+                link: None,
+                timestamp: chrono::Utc::now().timestamp(),
+            };
+            match dispatch::send(channel.request(&client, &out)).await {
+                dispatch::Answer::Sent(code) => {
+                    (true, u16::try_from(code).ok(), format!("the gateway answered {code}"), None)
+                }
+                dispatch::Answer::Transient(code, said) | dispatch::Answer::Permanent(code, said) => {
+                    (false, code.and_then(|c| u16::try_from(c).ok()), said, None)
+                }
+                dispatch::Answer::Gone(_) => (
+                    false,
+                    Some(410),
+                    "the gateway answered 410 Gone: it takes no more messages from this account".to_owned(),
+                    None,
+                ),
+            }
+        }
+    };
+    let result =
+        NotifyTestResult { channel: office.notify_channel.clone(), sent, status, detail, message, whatsapp_url };
+    let audited = result.clone();
+    state
+        .audited(
+            &admin,
+            "settings.notify_test",
+            move |_, _| Ok(audited),
+            |r: &NotifyTestResult| {
+                ("settings".into(), serde_json::json!({"channel": r.channel, "sent": r.sent, "status": r.status}))
+            },
+        )
+        .await?;
+    Ok(Json(result))
 }

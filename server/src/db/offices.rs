@@ -34,6 +34,9 @@ pub struct Office {
     pub notify_moments: String,
     /// JSON object: moment → the office's own template.
     pub notify_templates: String,
+    /// Why the server turned the channel off (a gateway's 410), until an
+    /// admin saves the settings again.
+    pub notify_channel_note: Option<String>,
 }
 
 impl Office {
@@ -61,6 +64,7 @@ impl Office {
             notify_quiet_hours: antar_shared::notify::DEFAULT_QUIET_HOURS.into(),
             notify_moments: antar_shared::notify::MOMENTS.join(","),
             notify_templates: "{}".into(),
+            notify_channel_note: None,
         }
     }
 
@@ -85,6 +89,7 @@ impl Office {
             notify_quiet_hours: self.notify_quiet_hours.clone(),
             notify_moments: self.moments(),
             notify_templates: self.templates(),
+            notify_channel_note: self.notify_channel_note.clone(),
         }
     }
 
@@ -138,6 +143,8 @@ pub fn update_settings(conn: &mut DbConnection, id: &str, s: &Settings) -> Query
             offices::notify_quiet_hours.eq(s.notify_quiet_hours.trim()),
             offices::notify_moments.eq(s.notify_moments.join(",")),
             offices::notify_templates.eq(serde_json::to_string(&s.notify_templates).unwrap_or_else(|_| "{}".into())),
+            // Saved by an admin: whatever the server had turned off is theirs again.
+            offices::notify_channel_note.eq(None::<String>),
         ))
         .execute(conn)?;
     // Absent keeps the stored secret; empty clears it.
@@ -149,7 +156,10 @@ pub fn update_settings(conn: &mut DbConnection, id: &str, s: &Settings) -> Query
 }
 
 /// The gateway retired the channel (410 Gone): no more sends until an
-/// admin sets one again.
-pub fn turn_off_channel(conn: &mut DbConnection, id: &str) -> QueryResult<()> {
-    diesel::update(offices::table.find(id)).set(offices::notify_channel.eq("none")).execute(conn).map(drop)
+/// admin sets one again; `note` says so on the admin's screens.
+pub fn turn_off_channel(conn: &mut DbConnection, id: &str, note: &str) -> QueryResult<()> {
+    diesel::update(offices::table.find(id))
+        .set((offices::notify_channel.eq("none"), offices::notify_channel_note.eq(note)))
+        .execute(conn)
+        .map(drop)
 }

@@ -23,6 +23,7 @@ diesel::table! {
         notify_quiet_hours -> Text,
         notify_moments -> Text,
         notify_templates -> Text,
+        notify_channel_note -> Nullable<Text>,
     }
 }
 

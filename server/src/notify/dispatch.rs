@@ -103,7 +103,7 @@ pub fn start(pool: Pool, settings: Settings) -> Option<Dispatcher> {
 }
 
 /// How one send ended, before it is recorded.
-enum Answer {
+pub enum Answer {
     Sent(i32),
     /// Try again later (5xx, 408, 429, a timeout, no connection).
     Transient(Option<i32>, String),
@@ -201,7 +201,8 @@ fn record(
             notifications::record(conn, row, status, notifications::Outcome::Failed { error: &error })?
         }
         Answer::Gone(error) => {
-            offices::turn_off_channel(conn, &row.office_id)?;
+            let at = crate::config::office_now_label(&office_zone(conn, &row.office_id));
+            offices::turn_off_channel(conn, &row.office_id, &format!("{at}: {error}"))?;
             tracing::warn!(office = %row.office_id, "the notification gateway answered 410 Gone; the channel is turned off");
             notifications::record(conn, row, Some(410), notifications::Outcome::Failed { error: &error })?
         }
@@ -209,7 +210,8 @@ fn record(
     Ok(())
 }
 
-async fn send(request: reqwest::RequestBuilder) -> Answer {
+/// Sends one request and reads how the gateway took it.
+pub async fn send(request: reqwest::RequestBuilder) -> Answer {
     let mut response = match request.send().await {
         Ok(r) => r,
         Err(e) if e.is_timeout() => return Answer::Transient(None, "the gateway did not answer in time".into()),
@@ -238,4 +240,8 @@ async fn send(request: reqwest::RequestBuilder) -> Answer {
         408 | 429 | 500..=599 => Answer::Transient(Some(code), said),
         _ => Answer::Permanent(Some(code), said),
     }
+}
+
+fn office_zone(conn: &mut crate::db::DbConnection, office_id: &str) -> String {
+    offices::get(conn, office_id).map(|o| o.time_zone).unwrap_or_default()
 }

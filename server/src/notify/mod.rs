@@ -64,18 +64,7 @@ pub fn next_retry(
     (at - created_at <= GIVE_UP_AFTER).then_some(at)
 }
 
-/// The Indonesian date a route is for: "Kamis, 4 Desember 2026".
-pub fn tanggal(date: chrono::NaiveDate) -> String {
-    use chrono::Datelike;
-    const DAYS: [&str; 7] = ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"];
-    format!(
-        "{}, {} {} {}",
-        DAYS[date.weekday().num_days_from_monday() as usize],
-        date.day(),
-        crate::config::MONTHS[date.month0() as usize],
-        date.year()
-    )
-}
+pub use antar_shared::notify::tanggal;
 
 /// The resident links the cards' messages carry, by card: the one each
 /// card's last message carried while that link still opens, else a new one
@@ -177,17 +166,7 @@ pub fn after_events<R>(
         vars.insert("tanggal".into(), tanggal(date));
         if moment == "attempt_failed" {
             let last = card.failed_attempts >= office.max_failed_attempts;
-            vars.insert(
-                "selanjutnya".into(),
-                if last {
-                    format!(
-                        "Ini percobaan terakhir: kartu dikembalikan ke kantor Disdukcapil {} dan dapat Anda ambil di sana.",
-                        office.name
-                    )
-                } else {
-                    "Kurir akan mencoba mengantar lagi; Anda dapat memilih waktu lain atau ambil di kelurahan lewat tautan di bawah.".into()
-                },
-            );
+            vars.insert("selanjutnya".into(), antar_shared::notify::after_failure(last, &office.name));
         }
         let phone = card.phone.as_deref().and_then(antar_shared::import::normalise_phone);
         let (status, error, link_token) = match &phone {

@@ -26,6 +26,7 @@ pub fn AdminScreen(p: &Props) -> Html {
                 <Users lang={l} />
                 <SettingsForm lang={l} />
             </div>
+            <crate::notify_settings::NotifySettings lang={l} />
             <AuditTrail lang={l} />
         </section>
     }
@@ -204,7 +205,7 @@ fn SettingsForm(p: &Props) -> Html {
             let checked = |name: &str| field(name).is_some_and(|i| i.checked());
             let number = |name: &str, old: i32| text(name).parse().unwrap_or(old);
             let coordinate = |name: &str| text(name).replace(',', ".").parse::<f64>().ok();
-            let next = Settings {
+            let mine = Settings {
                 office_name: text("office_name"),
                 max_failed_attempts: number("max_failed_attempts", before.max_failed_attempts),
                 link_lifetime_days: number("link_lifetime_days", before.link_lifetime_days),
@@ -219,7 +220,18 @@ fn SettingsForm(p: &Props) -> Html {
             };
             let (settings, outcome) = (settings.clone(), outcome.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                match api::put::<_, Settings>("/api/v1/settings", &next).await {
+                // The message settings stay as they are now: the form beside
+                // this one may have saved them meanwhile.
+                let saved = save_settings(|now| Settings {
+                    notify_channel: now.notify_channel,
+                    notify_url: now.notify_url,
+                    notify_quiet_hours: now.notify_quiet_hours,
+                    notify_moments: now.notify_moments,
+                    notify_templates: now.notify_templates,
+                    ..mine
+                })
+                .await;
+                match saved {
                     Ok(saved) => {
                         settings.set(Some(Ok(saved)));
                         outcome.set(Some(Ok(())));
@@ -263,20 +275,17 @@ fn SettingsForm(p: &Props) -> Html {
                 <label>{ "Lintang / latitude" }<input name="office_lat" data-testid="settings-office_lat" inputmode="decimal" value={coordinate(s.office_lat)} /></label>
                 <label>{ "Bujur / longitude" }<input name="office_lon" data-testid="settings-office_lon" inputmode="decimal" value={coordinate(s.office_lon)} /></label>
             </fieldset>
-            <div class="actions">
-                <button class="primary" data-testid="settings-save">{ t(l, T::SaveSettings) }</button>
-                if let Some(Ok(())) = &*outcome { <span class="saved" role="status" data-testid="settings-saved">{ t(l, T::Saved) }</span> }
-            </div>
-            if let Some(Err(e)) = &*outcome {
-                <Failure lang={l} error={e.clone()} />
-                if let ApiError::Problem(pd) = e {
-                    <ul class="error" data-testid="settings-errors">
-                        { for pd.errors.iter().map(|f| html! { <li>{ format!("{}: {}", f.field, f.message) }</li> }) }
-                    </ul>
-                }
-            }
+            <crate::net::SaveBar lang={l} outcome={(*outcome).clone()} form="settings" />
         </form>
     }
+}
+
+/// Saves the office's settings as `merge` makes them from what the server
+/// holds now (not from what a form loaded): two forms on one screen each
+/// save their own fields and never undo the other's.
+pub async fn save_settings(merge: impl FnOnce(Settings) -> Settings) -> Result<Settings, ApiError> {
+    let now = api::get::<Settings>("/api/v1/settings").await?;
+    api::put::<_, Settings>("/api/v1/settings", &merge(now)).await
 }
 
 /// What an audit action means, as an admin reads it.

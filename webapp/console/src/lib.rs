@@ -13,6 +13,7 @@ pub mod i18n;
 pub mod import;
 pub mod messages;
 pub mod net;
+pub mod notify_settings;
 pub mod planner;
 pub mod review;
 pub mod time;

@@ -26,7 +26,7 @@ fn status_text(status: &str) -> T {
     }
 }
 
-fn moment_text(moment: &str) -> T {
+pub fn moment_text(moment: &str) -> T {
     match moment {
         "scheduled" => T::MomentScheduled,
         "out_for_delivery" => T::MomentOut,

@@ -47,6 +47,38 @@ pub fn Failure(p: &FailureProps) -> Html {
     }
 }
 
+#[derive(Properties, PartialEq)]
+pub struct SaveBarProps {
+    pub lang: Lang,
+    /// How the last save went, if one was tried.
+    pub outcome: Option<Result<(), ApiError>>,
+    /// The form's name in the test ids: `{form}-save`, `-saved`, `-errors`.
+    pub form: &'static str,
+}
+
+/// A settings form's save button, its "saved", or why the server refused
+/// with each field it named.
+#[component]
+pub fn SaveBar(p: &SaveBarProps) -> Html {
+    let l = p.lang;
+    html! {
+        <>
+            <div class="actions">
+                <button class="primary" data-testid={format!("{}-save", p.form)}>{ t(l, T::SaveSettings) }</button>
+                if let Some(Ok(())) = &p.outcome { <span class="saved" role="status" data-testid={format!("{}-saved", p.form)}>{ t(l, T::Saved) }</span> }
+            </div>
+            if let Some(Err(e)) = &p.outcome {
+                <Failure lang={l} error={e.clone()} />
+                if let ApiError::Problem(pd) = e {
+                    <ul class="error" data-testid={format!("{}-errors", p.form)}>
+                        { for pd.errors.iter().map(|f| html! { <li>{ format!("{}: {}", f.field, f.message) }</li> }) }
+                    </ul>
+                }
+            }
+        </>
+    }
+}
+
 /// A problem as staff read it: what its code means in their language, then
 /// the server's own words (which name the card or field).
 pub fn problem_text(l: Lang, pd: &antar_shared::wire::ProblemDetails) -> String {

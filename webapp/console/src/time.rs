@@ -9,6 +9,13 @@ pub fn day_from_today(days: u32) -> String {
     format!("{:04}-{:02}-{:02}", d.get_full_year(), d.get_month() + 1, d.get_date())
 }
 
+/// Today, or a day after it, by the browser's clock, as a date.
+pub fn date_from_today(days: u32) -> Option<chrono::NaiveDate> {
+    let d = js_sys::Date::new_0();
+    d.set_date(d.get_date() + days);
+    chrono::NaiveDate::from_ymd_opt(i32::try_from(d.get_full_year()).ok()?, d.get_month() + 1, d.get_date())
+}
+
 /// `HH:MM` in the browser's zone for an instant.
 pub fn clock(at: chrono::DateTime<chrono::Utc>) -> String {
     let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(at.timestamp_millis() as f64));
