@@ -220,6 +220,7 @@ pub enum ResidentWish {
     /// Collect it at the village office (kelurahan) instead.
     CollectAtVillageOffice,
     /// Deliver it after 16:00.
+    #[serde(rename = "after_16")]
     After16,
     /// Deliver it on a weekend day.
     Weekend,
@@ -248,6 +249,20 @@ impl ResidentWish {
             ResidentWish::After16 => "Warga minta diantar setelah pukul 16.00",
             ResidentWish::Weekend => "Warga minta diantar pada akhir pekan",
         }
+    }
+
+    /// The same in English, for a courier whose app speaks it.
+    pub fn label_en(self) -> &'static str {
+        match self {
+            ResidentWish::CollectAtVillageOffice => "The resident asks to collect the card at the village office",
+            ResidentWish::After16 => "The resident asks for delivery after 16:00",
+            ResidentWish::Weekend => "The resident asks for delivery at the weekend",
+        }
+    }
+
+    /// The wish a stored Indonesian label stands for.
+    pub fn from_label(label: &str) -> Option<ResidentWish> {
+        ResidentWish::ALL.into_iter().find(|w| w.label_id() == label)
     }
 }
 

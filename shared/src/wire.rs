@@ -635,9 +635,13 @@ pub struct DoorstepStop {
     /// The card replaces an earlier one: the courier asks for the old card.
     #[serde(default)]
     pub replacement: bool,
-    /// What the resident asked for through their link, if anything is open.
+    /// What the resident asked for through their link, if anything is open
+    /// (in Indonesian).
     #[serde(default)]
     pub resident_request: Option<String>,
+    /// The same wish as a code, so the app can say it in its language.
+    #[serde(default)]
+    pub resident_wish: Option<crate::custody::ResidentWish>,
 }
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

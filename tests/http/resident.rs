@@ -161,7 +161,9 @@ async fn a_resident_asks_for_another_time_and_staff_the_courier_and_the_timeline
     let stops = routes["items"][0]["stops"].as_array().unwrap();
     let stop = |card: &str| stops.iter().find(|x| x["card_id"] == card).unwrap().clone();
     assert_eq!(stop(&s.cards[0])["resident_request"], "Warga minta diantar setelah pukul 16.00");
+    assert_eq!(stop(&s.cards[0])["resident_wish"], "after_16", "as a code the app says in its language");
     assert!(stop(&s.cards[1])["resident_request"].is_null());
+    assert!(stop(&s.cards[1])["resident_wish"].is_null());
 
     // The JSON call, then the day's cap: five answers per link a day.
     let more = app

@@ -9,6 +9,7 @@ use crate::auth::Courier;
 use crate::config::office_today;
 use crate::db::routes;
 use actix_web::web::{self, Json};
+use antar_shared::custody::ResidentWish;
 use antar_shared::doorstep::NikCheck;
 use antar_shared::wire::ProblemDetails;
 use antar_shared::wire::{CourierRoute, DoorstepStop, Items, ProofRules};
@@ -73,6 +74,7 @@ pub async fn routes(
                         pin_lat: card.pin_lat,
                         pin_lon: card.pin_lon,
                         replacement: card.replaces_card_id.is_some(),
+                        resident_wish: wishes.get(&card.id).and_then(|w| ResidentWish::from_label(w)),
                         resident_request: wishes.remove(&card.id),
                     })
                     .collect();

@@ -195,3 +195,14 @@ proptest! {
         prop_assert_eq!(all, expected);
     }
 }
+
+/// The JSON call, the no-JavaScript form and the stored event all name a
+/// wish the same way.
+#[test]
+fn a_wish_has_one_name_on_the_wire_in_forms_and_in_events() {
+    for w in ResidentWish::ALL {
+        assert_eq!(serde_json::to_value(w).unwrap(), w.as_str());
+        assert_eq!(ResidentWish::parse(w.as_str()), Some(w));
+        assert_eq!(ResidentWish::from_label(w.label_id()), Some(w));
+    }
+}

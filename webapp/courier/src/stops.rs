@@ -1,6 +1,7 @@
 //! Finding a stop in a long list: by name, address or RT, and by whether it
 //! still needs the courier. Pure, so the rules are tested natively.
 
+use crate::i18n::Lang;
 use crate::outbox::is_open;
 use antar_shared::wire::{CourierRoute, DoorstepStop};
 use antar_shared::Status;
@@ -90,9 +91,34 @@ pub fn find_door_stop(routes: &[CourierRoute], code: &DoorCode, day: Option<&str
     })
 }
 
+/// What the resident asked for, in the app's language: the wish's own words
+/// when the server named it, else the server's text (Indonesian).
+pub fn wish_text(l: Lang, s: &DoorstepStop) -> Option<String> {
+    match (s.resident_wish, l) {
+        (Some(w), Lang::En) => Some(w.label_en().to_owned()),
+        (Some(w), Lang::Id) => Some(w.label_id().to_owned()),
+        (None, _) => s.resident_request.clone(),
+    }
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+
+    #[test]
+    fn the_residents_wish_reads_in_the_apps_language() {
+        let mut s = stop("A", "B", None);
+        assert_eq!(wish_text(Lang::En, &s), None);
+        s.resident_request = Some("Warga minta diantar setelah pukul 16.00".into());
+        assert_eq!(
+            wish_text(Lang::En, &s).as_deref(),
+            Some("Warga minta diantar setelah pukul 16.00"),
+            "no code: the server's words"
+        );
+        s.resident_wish = antar_shared::custody::ResidentWish::from_label("Warga minta diantar setelah pukul 16.00");
+        assert_eq!(wish_text(Lang::En, &s).as_deref(), Some("The resident asks for delivery after 16:00"));
+        assert_eq!(wish_text(Lang::Id, &s).as_deref(), Some("Warga minta diantar setelah pukul 16.00"));
+    }
 
     /// A stop on a route, for tests of the app's rules.
     pub(crate) fn stop(name: &str, address: &str, rt: Option<&str>) -> DoorstepStop {
@@ -108,6 +134,7 @@ pub(crate) mod tests {
             phone: None,
             landmark: None,
             resident_request: None,
+            resident_wish: None,
             nik_check: antar_shared::doorstep::NikCheck::new(b"k", "1871110211750001", ""),
             status: Status::Assigned,
             failed_attempts: 0,

@@ -9,7 +9,7 @@ mod sync;
 use crate::i18n::{status_label, t, Lang, C, T};
 use crate::outbox::{check_count, is_open, local_state, retry_delay_ms, CountProblem, Outbox};
 use crate::proof::navigation_url;
-use crate::stops::{day_to_show, door_code, find_door_stop, shows, DoorCode, Show};
+use crate::stops::{day_to_show, door_code, find_door_stop, shows, wish_text, DoorCode, Show};
 use crate::storage::{self, idb};
 use antar_shared::wire::{DoorstepStop, ProofRules, SyncEvent, User};
 use antar_shared::Status;
@@ -522,7 +522,7 @@ fn StopRow(p: &StopProps) -> Html {
                     if let Some(landmark) = &s.landmark {
                         <div data-testid="stop-landmark">{ format!("{}: {landmark}", t(l, T::Landmark)) }</div>
                     }
-                    if let Some(wish) = &s.resident_request {
+                    if let Some(wish) = wish_text(l, s) {
                         <div class="badge failed" data-testid="stop-resident-request">{ wish }</div>
                     }
                     <div class="links">
