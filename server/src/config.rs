@@ -89,6 +89,9 @@ pub struct Config {
     /// Log filter, e.g. `info` or `antar_server=debug`.
     #[arg(long, env = "ANTAR_LOG", default_value = "info", global = true)]
     pub log: String,
+    /// `text` for people, `json` (one object a line) for log shippers.
+    #[arg(long, env = "ANTAR_LOG_FORMAT", default_value = "text", value_parser = ["text", "json"], global = true)]
+    pub log_format: String,
     /// How often the notification dispatcher looks for due messages, ms.
     #[arg(long, env = "ANTAR_NOTIFY_POLL_MS", default_value_t = 1000, global = true)]
     pub notify_poll_ms: u64,
@@ -122,6 +125,7 @@ impl Config {
             workers: Some(1),
             trust_proxy: false,
             log: "info".into(),
+            log_format: "text".into(),
             notify_poll_ms: 1000,
             notify_retry_ms: 30_000,
             notify_lease_ms: 60_000,

@@ -21,11 +21,15 @@ pub use app::{prepare, server, AppState};
 pub use config::{Cli, Command, Config};
 
 /// Starts logging: human-readable lines on standard error.
-pub fn init_logging(filter: &str) {
+pub fn init_logging(filter: &str, format: &str) {
     let filter =
         tracing_subscriber::EnvFilter::try_new(filter).unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_ansi(ansi).with_writer(std::io::stderr).try_init();
+    let log = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let _ = if format == "json" {
+        log.json().try_init()
+    } else {
+        log.with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr())).try_init()
+    };
 }
 
 /// Runs a parsed command line to completion.

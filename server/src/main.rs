@@ -22,7 +22,7 @@ fn return_large_buffers_to_the_system() {}
 fn main() -> std::process::ExitCode {
     return_large_buffers_to_the_system();
     let cli = antar_server::Cli::parse();
-    antar_server::init_logging(&cli.config.log);
+    antar_server::init_logging(&cli.config.log, &cli.config.log_format);
     match actix_web::rt::System::new().block_on(antar_server::run(cli)) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {

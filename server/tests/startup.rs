@@ -190,3 +190,29 @@ fn sigterm_stops_the_server_cleanly() {
     assert!(status.success(), "exit status {status}");
     assert_eq!(request(&server.addr, "GET", "/healthz", "").0, 0, "no longer listening");
 }
+
+#[test]
+fn with_json_logs_each_line_is_one_object_for_a_log_shipper() {
+    let dir = temp_dir();
+    let child = antar(&dir)
+        .args(["migrate"])
+        .env("ANTAR_LOG", "info")
+        .env("ANTAR_LOG_FORMAT", "json")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (code, _, err) = finish(child, Duration::from_secs(60));
+    assert_eq!(code, Some(0), "{err}");
+    let lines: Vec<serde_json::Value> = err
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not one JSON object: {l}: {e}")))
+        .collect();
+    assert!(
+        lines.iter().any(|l| l["level"] == "INFO"
+            && l["fields"]["message"] == "migrations are up to date"
+            && l["fields"]["backend"] == "sqlite"
+            && l["timestamp"].is_string()),
+        "{err}"
+    );
+}
