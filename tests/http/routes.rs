@@ -237,3 +237,31 @@ on_both_backends!(
     closing_the_day_balances_handed_out_against_outcomes,
     a_closed_days_report_counts_the_log_up_to_the_close,
 );
+
+/// Two servers on one PostgreSQL, two desks putting the same card on a route
+/// at the same instant, one on each server: one route is made and the other
+/// desk hears 409 naming the card — never a 500, however the race falls.
+#[actix_rt::test]
+async fn two_servers_racing_to_route_one_card_make_one_route_and_answer_the_other_409() {
+    use antar_tests::process::{self, Antar};
+    let Some(a) = Antar::start(process::binary(), "postgres", &[]) else { return };
+    let b = a.beside();
+    let s = a.seed(20).await;
+    let staff_b = b.login("petugas1", "petugas1-password-1").await;
+    for (i, card) in s.cards.iter().enumerate() {
+        // A day each, so the courier has no route that day yet.
+        let date = format!("2026-12-{:02}", i + 1);
+        let body = json!({"courier_id": s.courier_id, "date": date, "card_ids": [card]});
+        let (ra, rb) = tokio::join!(
+            a.post("/api/v1/routes", &s.staff, body.clone()),
+            b.post("/api/v1/routes", &staff_b, body.clone())
+        );
+        let mut codes = [ra.status.as_u16(), rb.status.as_u16()];
+        codes.sort_unstable();
+        assert_eq!(codes, [201, 409], "race {i}: {} / {}", ra.text, rb.text);
+        let loser = if ra.status == StatusCode::CONFLICT { &ra } else { &rb };
+        assert!(loser.text.contains(card.as_str()), "the 409 names the card: {}", loser.text);
+    }
+    let routes = a.get("/api/v1/routes?per_page=100", &s.staff).await.body;
+    assert_eq!(routes["items"].as_array().map(Vec::len), Some(s.cards.len()), "one route per card, no more");
+}

@@ -63,6 +63,24 @@ impl Antar {
         Some(antar)
     }
 
+    /// A second process of the same binary on the same database (its own
+    /// data directory and port): how Antar scales out on PostgreSQL.
+    pub fn beside(&self) -> Antar {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let mut antar = Antar {
+            api: Api { base: format!("http://127.0.0.1:{port}"), http: reqwest::Client::new() },
+            database: self.database.clone(),
+            bin: self.bin.clone(),
+            port,
+            env: self.env.clone(),
+            postgres: self.postgres,
+            child: None,
+            dir: tempfile::tempdir().unwrap(),
+        };
+        antar.spawn();
+        antar
+    }
+
     fn spawn(&mut self) {
         let mut cmd = Command::new(&self.bin);
         cmd.env_clear()

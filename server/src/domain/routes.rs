@@ -42,8 +42,14 @@ fn check_cards(conn: &mut DbConnection, office: &Office, card_ids: &[String]) ->
     }
 }
 
-/// A card is on one open route at most.
+/// A card is on one open route at most. The cards' rows are locked first
+/// (in id order): two desks routing one card at once — on one server or two
+/// sharing PostgreSQL — take turns, and the second sees the first's route
+/// and hears 409 instead of deadlocking into a 500.
 fn ensure_free(conn: &mut DbConnection, card_ids: &[String]) -> Result<(), ApiError> {
+    let mut sorted = card_ids.to_vec();
+    sorted.sort();
+    db::lock_cards(conn, &sorted)?;
     let busy = routes::active_cards(conn, card_ids)?;
     if busy.is_empty() {
         Ok(())
