@@ -53,15 +53,7 @@ pub fn seed(conn: &mut DbConnection, writer: &mut DbConnection, _config: &Config
         routes::insert(conn, &route, &stops)?;
         for s in &stops {
             let payload = serde_json::json!({ "route_id": route.id, "courier_id": courier_id, "date": route.date });
-            custody::record_office_event(
-                conn,
-                office.rules(),
-                &office.id,
-                &s.card_id,
-                EventKind::Assigned,
-                Some(staff_id),
-                payload,
-            )?;
+            custody::record_office_event(conn, &office, &s.card_id, EventKind::Assigned, Some(staff_id), payload)?;
         }
         Ok::<_, diesel::result::Error>(())
     })?;

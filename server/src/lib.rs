@@ -20,7 +20,8 @@ pub mod web_assets;
 pub use app::{prepare, server, AppState};
 pub use config::{Cli, Command, Config};
 
-/// Starts logging: human-readable lines on standard error.
+/// Starts logging on standard error: human-readable lines, or with
+/// `format` `json` one JSON object a line.
 pub fn init_logging(filter: &str, format: &str) {
     let filter =
         tracing_subscriber::EnvFilter::try_new(filter).unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));

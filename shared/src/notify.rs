@@ -158,6 +158,12 @@ mod tests {
     }
 
     #[test]
+    fn the_route_date_reads_in_indonesian() {
+        let d = chrono::NaiveDate::from_ymd_opt(2026, 12, 4).unwrap();
+        assert_eq!(tanggal(d), "Jumat, 4 Desember 2026");
+    }
+
+    #[test]
     fn every_default_template_uses_only_known_placeholders_and_carries_the_link() {
         for m in MOMENTS {
             assert_eq!(unknown_placeholder(default_template(m)), None, "{m}");

@@ -62,9 +62,7 @@ async fn prepare(c: &Client) -> (String, String, usize) {
     let today = (chrono::Utc::now() + chrono::Duration::hours(7)).date_naive();
     // Print dates spread over the forecast's four weeks.
     let body = csv_printed(CARDS, |i| (today - chrono::Duration::days((i % 28) as i64)).to_string());
-    let res =
-        c.http.post(format!("{}/api/v1/cards/import", c.base)).bearer_auth(&admin).body(body).send().await.unwrap();
-    let report: Value = res.json().await.unwrap();
+    let report = c.import(&admin, body).await;
     assert_eq!(report["imported"], CARDS, "{report}");
     let ids = c.card_ids(&admin, CARDS).await;
     let mut couriers = Vec::with_capacity(COURIERS);

@@ -70,6 +70,19 @@ impl Client {
         r["results"].as_array().unwrap().iter().filter(|x| x["status"] == "accepted" && x.get("code").is_none()).count()
     }
 
+    /// Imports a print batch; the import report.
+    async fn import(&self, token: &str, csv: String) -> Value {
+        let res = self
+            .http
+            .post(format!("{}/api/v1/cards/import", self.base))
+            .bearer_auth(token)
+            .body(csv)
+            .send()
+            .await
+            .unwrap();
+        res.json().await.unwrap()
+    }
+
     /// The ids of the office's first `n` cards, as the card list pages them.
     async fn card_ids(&self, token: &str, n: usize) -> Vec<String> {
         let mut ids = Vec::with_capacity(n);
@@ -128,15 +141,7 @@ async fn prepare(c: &Client, cards: usize) -> Vec<(String, Vec<String>)> {
     for i in 0..COURIERS {
         c.call(reqwest::Method::POST, "/api/v1/users", Some(&admin), Some(json!({"username": format!("kurir{i}"), "password": PASSWORD, "role": "courier", "display_name": format!("Kurir {i}")}))).await;
     }
-    let res = c
-        .http
-        .post(format!("{}/api/v1/cards/import", c.base))
-        .bearer_auth(&admin)
-        .body(csv(cards))
-        .send()
-        .await
-        .unwrap();
-    let report: Value = res.json().await.unwrap();
+    let report = c.import(&admin, csv(cards)).await;
     assert_eq!(report["imported"], cards, "{report}");
     let ids = c.card_ids(&admin, cards).await;
     let couriers = c.call(reqwest::Method::GET, "/api/v1/users?role=courier", Some(&admin), None).await;
@@ -333,15 +338,7 @@ async fn bench_import(bin: &str, rows: usize) -> (f64, f64, f64) {
         let c = Client { http: reqwest::Client::new(), base: server.base.clone() };
         let admin = c.login("admin").await;
         let start = Instant::now();
-        let res = c
-            .http
-            .post(format!("{}/api/v1/cards/import", c.base))
-            .bearer_auth(&admin)
-            .body(body.clone())
-            .send()
-            .await
-            .unwrap();
-        let report: Value = res.json().await.unwrap();
+        let report = c.import(&admin, body.clone()).await;
         let secs = start.elapsed().as_secs_f64();
         assert_eq!(report["imported"], rows, "{}", report["errors"][0]);
         rss.push(server.peak_rss_mb());

@@ -10,7 +10,7 @@
 
 use super::{csv, median, Client};
 use antar_tests::gateway::Gateway;
-use serde_json::{json, Value};
+use serde_json::json;
 use std::time::{Duration, Instant};
 
 const MESSAGES: usize = 2_000;
@@ -32,15 +32,7 @@ async fn throughput(bin: &str, backend: &str) -> f64 {
     let admin = c.login("admin").await;
     let gateway = Gateway::start(vec![]).await;
     use_channel(&c, &admin, &gateway, "webhook").await;
-    let res = c
-        .http
-        .post(format!("{}/api/v1/cards/import", c.base))
-        .bearer_auth(&admin)
-        .body(csv(MESSAGES))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.json::<Value>().await.unwrap()["imported"], MESSAGES);
+    assert_eq!(c.import(&admin, csv(MESSAGES)).await["imported"], MESSAGES);
     let ids = c.card_ids(&admin, MESSAGES).await;
     let courier = c
         .call(

@@ -48,35 +48,29 @@ impl Antar {
         let postgres = backend == "postgres";
         let database =
             if postgres { pg::fresh_database()? } else { dir.path().join("antar.sqlite3").display().to_string() };
-        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let mut antar = Antar {
-            api: Api { base: format!("http://127.0.0.1:{port}"), http: reqwest::Client::new() },
-            database,
-            bin,
-            port,
-            env: env.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(),
-            postgres,
-            child: None,
-            dir,
-        };
-        antar.spawn();
-        Some(antar)
+        let env = env.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        Some(Antar::spawned(bin, database, postgres, env, dir))
     }
 
     /// A second process of the same binary on the same database (its own
     /// data directory and port): how Antar scales out on PostgreSQL.
     pub fn beside(&self) -> Antar {
+        let dir = tempfile::tempdir().unwrap();
+        Antar::spawned(self.bin.clone(), self.database.clone(), self.postgres, self.env.clone(), dir)
+    }
+
+    /// The binary started on a spare port.
+    fn spawned(
+        bin: PathBuf,
+        database: String,
+        postgres: bool,
+        env: Vec<(String, String)>,
+        dir: tempfile::TempDir,
+    ) -> Antar {
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let mut antar = Antar {
-            api: Api { base: format!("http://127.0.0.1:{port}"), http: reqwest::Client::new() },
-            database: self.database.clone(),
-            bin: self.bin.clone(),
-            port,
-            env: self.env.clone(),
-            postgres: self.postgres,
-            child: None,
-            dir: tempfile::tempdir().unwrap(),
-        };
+        let base = format!("http://127.0.0.1:{port}");
+        let api = Api { base, http: reqwest::Client::new() };
+        let mut antar = Antar { api, database, bin, port, env, postgres, child: None, dir };
         antar.spawn();
         antar
     }

@@ -140,6 +140,19 @@ pub fn counts(
         .load(conn)
 }
 
+/// The messages the dispatcher should send now: pending, not `manual`,
+/// due, and not held by a live claim.
+#[diesel::dsl::auto_type]
+fn due(now: NaiveDateTime) -> _ {
+    let pending: &'static str = "pending";
+    let manual: &'static str = "manual";
+    notifications::table
+        .filter(notifications::status.eq(pending))
+        .filter(notifications::channel.ne(manual))
+        .filter(notifications::next_attempt_at.le(now))
+        .filter(notifications::claimed_until.is_null().or(notifications::claimed_until.le(now)))
+}
+
 /// Claims up to `limit` due messages for `lease`: each is taken by one
 /// dispatcher, even with several servers on one PostgreSQL (`FOR UPDATE
 /// SKIP LOCKED`: a row another server is claiming is passed over, not
@@ -153,33 +166,17 @@ pub fn claim_due(
 ) -> QueryResult<Vec<NotificationRow>> {
     // A plain read first: most rounds find nothing, and on SQLite a claim
     // takes the write lock.
-    let any_due = notifications::table
-        .filter(notifications::status.eq("pending"))
-        .filter(notifications::channel.ne("manual"))
-        .filter(notifications::next_attempt_at.le(now))
-        .filter(notifications::claimed_until.is_null().or(notifications::claimed_until.le(now)))
-        .select(notifications::id)
-        .first::<String>(conn)
-        .optional()?
-        .is_some();
+    let any_due = due(now).select(notifications::id).first::<String>(conn).optional()?.is_some();
     if !any_due {
         return Ok(Vec::new());
     }
     super::write_tx(conn, |conn| {
-        let due = || {
-            notifications::table
-                .filter(notifications::status.eq("pending"))
-                .filter(notifications::channel.ne("manual"))
-                .filter(notifications::next_attempt_at.le(now))
-                .filter(notifications::claimed_until.is_null().or(notifications::claimed_until.le(now)))
-                .order(notifications::next_attempt_at.asc())
-                .limit(limit)
-        };
+        let first = || due(now).order(notifications::next_attempt_at.asc()).limit(limit);
         let rows: Vec<NotificationRow> = match conn {
             DbConnection::Postgres(pg) => {
-                due().for_update().skip_locked().select(NotificationRow::as_select()).load(pg)?
+                first().for_update().skip_locked().select(NotificationRow::as_select()).load(pg)?
             }
-            DbConnection::Sqlite(lite) => due().select(NotificationRow::as_select()).load(lite)?,
+            DbConnection::Sqlite(lite) => first().select(NotificationRow::as_select()).load(lite)?,
         };
         let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
         diesel::update(notifications::table.filter(notifications::id.eq_any(&ids)))

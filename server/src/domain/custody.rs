@@ -4,7 +4,7 @@
 //! event re-applies history and the stored status, flags and implied
 //! pick-ups are always what the log says.
 
-use crate::db::{self, cards, events, DbConnection};
+use crate::db::{self, cards, events, offices::Office, DbConnection};
 use antar_shared::custody::{self, EventKind, Rules};
 use diesel::QueryResult;
 use std::collections::HashMap;
@@ -116,14 +116,13 @@ fn implied_pickup(id: String, source: &events::EventRow) -> events::EventRow {
 /// custody did not allow it, if it did not.
 pub fn record_office_event(
     conn: &mut DbConnection,
-    rules: Rules,
-    office_id: &str,
+    office: &Office,
     card_id: &str,
     kind: EventKind,
     actor: Option<&str>,
     payload: serde_json::Value,
 ) -> QueryResult<Option<custody::Refusal>> {
-    let mut refused = record_office_events(conn, rules, office_id, kind, actor, &[(card_id.to_owned(), payload)])?;
+    let mut refused = record_office_events(conn, office, kind, actor, &[(card_id.to_owned(), payload)])?;
     Ok(refused.remove(card_id))
 }
 
@@ -132,8 +131,7 @@ pub fn record_office_event(
 /// Returns the cards whose custody did not allow the event, with the reason.
 pub fn record_office_events(
     conn: &mut DbConnection,
-    rules: Rules,
-    office_id: &str,
+    office: &Office,
     kind: EventKind,
     actor: Option<&str>,
     items: &[(String, serde_json::Value)],
@@ -146,7 +144,7 @@ pub fn record_office_events(
             events::EventRow {
                 id: db::new_id(),
                 card_id: card_id.clone(),
-                office_id: office_id.to_owned(),
+                office_id: office.id.clone(),
                 kind: kind.as_str().to_owned(),
                 occurred_at: now,
                 received_at: now,
@@ -167,8 +165,8 @@ pub fn record_office_events(
     db::lock_cards(conn, &cards)?;
     events::insert_many(conn, &rows)?;
     let flags: HashMap<String, custody::Refusal> =
-        refold_many(conn, rules, &cards, &Notes::default())?.into_iter().collect();
-    crate::notify::after_events(conn, office_id, &rows, &flags)?;
+        refold_many(conn, office.rules(), &cards, &Notes::default())?.into_iter().collect();
+    crate::notify::after_events(conn, office, &rows, &flags)?;
     Ok(rows.into_iter().filter_map(|r| flags.get(&r.id).map(|why| (r.card_id, why.clone()))).collect())
 }
 
@@ -195,7 +193,7 @@ pub fn receive_returns(
     }
     let payload = serde_json::json!({ events::RECEIVED_FROM: carrier, "route_id": route_id });
     let items: Vec<_> = card_ids.iter().map(|c| (c.clone(), payload.clone())).collect();
-    record_office_events(conn, office.rules(), &office.id, EventKind::ReturnedToOffice, Some(actor), &items)
+    record_office_events(conn, office, EventKind::ReturnedToOffice, Some(actor), &items)
 }
 
 /// Records a staff action on a card. Unlike field data, a staff action the
@@ -226,7 +224,7 @@ pub fn record_staff_event(
                 }
             }
         }
-        match record_office_event(conn, office.rules(), &office.id, card_id, kind, Some(actor), payload)? {
+        match record_office_event(conn, office, card_id, kind, Some(actor), payload)? {
             Some(why) => Err(ApiError::Conflict(why.message())),
             None => Ok(()),
         }

@@ -26,29 +26,39 @@ pub fn create(
 ) -> Result<ResidentLink, ApiError> {
     let card = cards::get(conn, office_id, card_id)?.ok_or_else(|| ApiError::not_found("card"))?;
     let office = offices::get(conn, office_id)?;
-    let token = new_token();
     let now = db::now();
     let expires_at = now + chrono::Duration::days(i64::from(office.link_lifetime_days));
-    db::write_tx(conn, |conn| {
-        links::replace(
-            conn,
-            &links::LinkRow {
-                id: db::new_id(),
-                card_id: card.id.clone(),
-                office_id: office_id.to_owned(),
-                token_hash: sha256_hex(token.as_bytes()),
-                created_at: now,
-                expires_at,
-                revoked: false,
-            },
-        )
-    })?;
+    let token = db::write_tx(conn, |conn| issue(conn, &office, &card.id, now))?;
     let url = format!("{base_url}/t/{token}");
     let whatsapp_url = card.phone.as_deref().and_then(antar_shared::import::normalise_phone).map(|phone| {
         let text = link_message(card.status(), &first_name(&card.name), &office.name, &card.kelurahan, &url);
         format!("https://wa.me/{phone}?text={}", percent_encode(&text))
     });
     Ok(ResidentLink { url, expires_at: expires_at.and_utc(), whatsapp_url })
+}
+
+/// Makes a card's resident link, valid for the office's link lifetime from
+/// `now`, replacing any older one; returns the token (only its hash is kept).
+pub fn issue(
+    conn: &mut DbConnection,
+    office: &offices::Office,
+    card_id: &str,
+    now: chrono::NaiveDateTime,
+) -> diesel::QueryResult<String> {
+    let token = new_token();
+    links::replace(
+        conn,
+        &links::LinkRow {
+            id: db::new_id(),
+            card_id: card_id.to_owned(),
+            office_id: office.id.clone(),
+            token_hash: sha256_hex(token.as_bytes()),
+            created_at: now,
+            expires_at: now + chrono::Duration::days(i64::from(office.link_lifetime_days)),
+            revoked: false,
+        },
+    )?;
+    Ok(token)
 }
 
 /// The message sent with a resident link: what is true of the card now.
@@ -196,15 +206,7 @@ pub fn request(conn: &mut DbConnection, token: &str, wish: ResidentWish) -> Resu
         let office = offices::get(conn, &link.office_id)?;
         resident_item(conn, &link, ResidentItemKind::Request, wish.label_id().to_owned())?;
         let payload = serde_json::json!({ "via": "resident_link", "wish": wish.as_str() });
-        custody::record_office_event(
-            conn,
-            office.rules(),
-            &office.id,
-            &card.id,
-            EventKind::ResidentRequested,
-            None,
-            payload,
-        )?;
+        custody::record_office_event(conn, &office, &card.id, EventKind::ResidentRequested, None, payload)?;
         Ok::<_, ApiError>(())
     })?;
     view(conn, token)
@@ -228,7 +230,7 @@ pub fn answer(
         let item = |conn: &mut DbConnection, kind, message| resident_item(conn, &link, kind, message);
         let record = |conn: &mut DbConnection, kind: EventKind| {
             let payload = serde_json::json!({ "via": "resident_link" });
-            custody::record_office_event(conn, office.rules(), &office.id, &card.id, kind, None, payload)
+            custody::record_office_event(conn, &office, &card.id, kind, None, payload)
         };
         match (answer, card.status()) {
             (ResidentAnswer::Confirmed, _) if card.resident() == Some(ResidentAnswer::Confirmed) => {}

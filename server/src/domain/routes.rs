@@ -68,8 +68,7 @@ fn assign(
 ) -> Result<(), ApiError> {
     let payload = serde_json::json!({ "route_id": route.id, "courier_id": route.courier_id, "date": route.date });
     let items: Vec<_> = card_ids.iter().map(|c| (c.clone(), payload.clone())).collect();
-    let refused =
-        custody::record_office_events(conn, office.rules(), &office.id, EventKind::Assigned, Some(actor), &items)?;
+    let refused = custody::record_office_events(conn, office, EventKind::Assigned, Some(actor), &items)?;
     match card_ids.iter().find_map(|c| refused.get(c).map(|why| (c, why))) {
         Some((card_id, why)) => {
             Err(ApiError::Conflict(format!("card {card_id} cannot be assigned: {}", why.message())))
@@ -93,15 +92,7 @@ fn unassign(
     }
     if card.status() == Status::Assigned {
         let payload = serde_json::json!({ "route_id": route_id });
-        custody::record_office_event(
-            conn,
-            office.rules(),
-            &office.id,
-            card_id,
-            EventKind::Unassigned,
-            Some(actor),
-            payload,
-        )?;
+        custody::record_office_event(conn, office, card_id, EventKind::Unassigned, Some(actor), payload)?;
     }
     Ok(())
 }

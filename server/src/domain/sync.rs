@@ -259,7 +259,7 @@ pub fn handle_batch(conn: &mut DbConnection, batch: &Batch<'_>, sent: &[SyncEven
         }
         let flags: HashMap<String, _> =
             custody::refold_many(conn, batch.office.rules(), &touched, &notes)?.into_iter().collect();
-        crate::notify::after_events(conn, &batch.office.id, &rows, &flags)?;
+        crate::notify::after_events(conn, batch.office, &rows, &flags)?;
         for ((i, row), lacking) in at.into_iter().zip(&rows).zip(unproven) {
             let why = flags.get(&row.id).map(antar_shared::custody::Refusal::message).or(lacking);
             results[i] = Some(match why {

@@ -140,9 +140,7 @@ pub async fn round(
     for row in rows {
         let Some(office) = offices.get(&row.office_id) else { continue };
         // Quiet hours may have begun since it was queued (a retry at night).
-        let offset = crate::config::zone_offset_hours(&office.time_zone).unwrap_or(7);
-        let quiet = antar_shared::notify::parse_quiet_hours(&office.notify_quiet_hours).ok().flatten();
-        let at = super::not_before(now, offset, quiet);
+        let at = super::due_at(office, now);
         if at > now {
             notifications::postpone(&mut conn, &row.id, at)?;
             continue;

@@ -8,7 +8,7 @@ pub mod dispatch;
 
 use crate::auth::sha256_hex;
 use crate::db::{self, cards, events, links, notifications, offices::Office, users, DbConnection};
-use antar_shared::notify as rules;
+use antar_shared::notify::{self as rules, tanggal};
 use antar_shared::{EventKind, Status};
 use chrono::{Duration, NaiveDateTime, Timelike};
 use diesel::QueryResult;
@@ -49,6 +49,13 @@ pub fn not_before(now: NaiveDateTime, offset_hours: i32, quiet: Option<(u32, u32
     }
 }
 
+/// The earliest a message of `office` may go, asked `now`: after its quiet
+/// hours if now falls inside them (at queueing, and again at sending).
+pub fn due_at(office: &Office, now: NaiveDateTime) -> NaiveDateTime {
+    let offset = crate::config::zone_offset_hours(&office.time_zone).unwrap_or(7);
+    not_before(now, offset, rules::parse_quiet_hours(&office.notify_quiet_hours).ok().flatten())
+}
+
 /// When to try again after `attempts` failed tries: `first` (30 s unless
 /// configured), doubling, at most two hours apart; `None` once a day has
 /// passed since the message was queued (it fails for good).
@@ -63,8 +70,6 @@ pub fn next_retry(
     let at = now + wait;
     (at - created_at <= GIVE_UP_AFTER).then_some(at)
 }
-
-pub use antar_shared::notify::tanggal;
 
 /// The resident links the cards' messages carry, by card: the one each
 /// card's last message carried while that link still opens, else a new one
@@ -83,20 +88,7 @@ fn links_for(
         if tokens.contains_key(card_id) {
             continue;
         }
-        let token = crate::domain::links::new_token();
-        links::replace(
-            conn,
-            &links::LinkRow {
-                id: db::new_id(),
-                card_id: card_id.clone(),
-                office_id: office.id.clone(),
-                token_hash: sha256_hex(token.as_bytes()),
-                created_at: now,
-                expires_at: now + Duration::days(i64::from(office.link_lifetime_days)),
-                revoked: false,
-            },
-        )?;
-        tokens.insert(card_id.clone(), token);
+        tokens.insert(card_id.clone(), crate::domain::links::issue(conn, office, card_id, now)?);
     }
     Ok(tokens)
 }
@@ -108,17 +100,16 @@ fn links_for(
 /// off, nothing is queued.
 pub fn after_events<R>(
     conn: &mut DbConnection,
-    office_id: &str,
+    office: &Office,
     rows: &[events::EventRow],
     refused: &HashMap<String, R>,
 ) -> QueryResult<()> {
-    let applied: Vec<&events::EventRow> = rows.iter().filter(|r| !refused.contains_key(&r.id)).collect();
-    if !applied.iter().any(|r| r.kind().is_some_and(|k| moment(k, Status::HeldForPickup).is_some())) {
-        return Ok(());
-    }
-    let office = crate::db::offices::get(conn, office_id)?;
     let enabled = office.moments();
     if office.notify_channel == "none" || enabled.is_empty() {
+        return Ok(());
+    }
+    let applied: Vec<&events::EventRow> = rows.iter().filter(|r| !refused.contains_key(&r.id)).collect();
+    if !applied.iter().any(|r| r.kind().is_some_and(|k| moment(k, Status::HeldForPickup).is_some())) {
         return Ok(());
     }
     let mut ids: Vec<String> = applied.iter().map(|r| r.card_id.clone()).collect();
@@ -131,26 +122,24 @@ pub fn after_events<R>(
     let names = users::names(conn, &people)?;
     let now = db::now();
     let offset = crate::config::zone_offset_hours(&office.time_zone).unwrap_or(7);
-    let due = not_before(now, offset, rules::parse_quiet_hours(&office.notify_quiet_hours).ok().flatten());
+    let due = due_at(office, now);
     let mut queued = Vec::new();
     for row in applied {
         let (Some(kind), Some(card)) = (row.kind(), cards.get(&row.card_id)) else { continue };
         let Some(moment) = moment(kind, card.status()) else { continue };
         if enabled.iter().any(|m| m == moment) {
-            queued.push((row, card, moment));
+            let phone = card.phone.as_deref().and_then(antar_shared::import::normalise_phone);
+            queued.push((row, card, moment, phone));
         }
     }
     // One link per card, however many of its messages this batch queues.
-    let mut linked: Vec<String> = queued
-        .iter()
-        .filter(|(_, card, _)| card.phone.as_deref().and_then(antar_shared::import::normalise_phone).is_some())
-        .map(|(_, card, _)| card.id.clone())
-        .collect();
+    let mut linked: Vec<String> =
+        queued.iter().filter(|(.., phone)| phone.is_some()).map(|(_, card, ..)| card.id.clone()).collect();
     linked.sort();
     linked.dedup();
-    let tokens = links_for(conn, &office, &linked, now)?;
+    let tokens = links_for(conn, office, &linked, now)?;
     let mut rows = Vec::with_capacity(queued.len());
-    for (row, card, moment) in queued {
+    for (row, card, moment, phone) in queued {
         let courier = courier_of(row).or_else(|| card.courier_id.clone());
         let mut vars: BTreeMap<String, String> = BTreeMap::new();
         vars.insert("nama_depan".into(), crate::domain::links::first_name(&card.name));
@@ -168,7 +157,6 @@ pub fn after_events<R>(
             let last = card.failed_attempts >= office.max_failed_attempts;
             vars.insert("selanjutnya".into(), antar_shared::notify::after_failure(last, &office.name));
         }
-        let phone = card.phone.as_deref().and_then(antar_shared::import::normalise_phone);
         let (status, error, link_token) = match &phone {
             Some(_) => ("pending", None, tokens.get(&card.id).cloned()),
             None if card.phone.as_deref().is_some_and(|p| !p.trim().is_empty()) => {
@@ -250,12 +238,6 @@ mod tests {
         assert_eq!(waits, [30, 60, 120, 240, 480, 960, 1920, 3840, 7200, 7200]);
         assert!(next_retry(start, start + Duration::hours(23), 12, Duration::seconds(30)).is_none());
         assert!(next_retry(start, start + Duration::hours(21), 12, Duration::seconds(30)).is_some());
-    }
-
-    #[test]
-    fn the_route_date_reads_in_indonesian() {
-        let d = chrono::NaiveDate::from_ymd_opt(2026, 12, 4).unwrap();
-        assert_eq!(tanggal(d), "Jumat, 4 Desember 2026");
     }
 
     #[test]
