@@ -265,3 +265,30 @@ async fn two_servers_racing_to_route_one_card_make_one_route_and_answer_the_othe
     let routes = a.get("/api/v1/routes?per_page=100", &s.staff).await.body;
     assert_eq!(routes["items"].as_array().map(Vec::len), Some(s.cards.len()), "one route per card, no more");
 }
+
+/// Two whole plans saved at once, one on each server of one PostgreSQL,
+/// sharing cards in the opposite route order: one plan is saved and the
+/// other desk hears 409 — never a deadlock's 500.
+#[actix_rt::test]
+async fn two_servers_saving_overlapping_plans_at_once_save_one_and_answer_the_other_409() {
+    use antar_tests::process::{self, Antar};
+    let Some(a) = Antar::start(process::binary(), "postgres", &[]) else { return };
+    let b = a.beside();
+    let s = a.seed(40).await;
+    let (other, _) = a.user("kurir2", "courier").await;
+    let staff_b = b.login("petugas1", "petugas1-password-1").await;
+    for (i, c) in s.cards.chunks(4).enumerate() {
+        let date = format!("2026-12-{:02}", i + 1);
+        let one = json!({"date": date, "routes": [
+            {"courier_id": s.courier_id, "card_ids": [c[0], c[1]]}, {"courier_id": other, "card_ids": [c[2], c[3]]}]});
+        let two = json!({"date": date, "routes": [
+            {"courier_id": other, "card_ids": [c[3], c[2]]}, {"courier_id": s.courier_id, "card_ids": [c[1], c[0]]}]});
+        let (ra, rb) =
+            tokio::join!(a.post("/api/v1/routes/batch", &s.staff, one), b.post("/api/v1/routes/batch", &staff_b, two));
+        let mut codes = [ra.status.as_u16(), rb.status.as_u16()];
+        codes.sort_unstable();
+        assert_eq!(codes, [201, 409], "race {i}: {} / {}", ra.text, rb.text);
+    }
+    let routes = a.get("/api/v1/routes?per_page=100", &s.staff).await.body;
+    assert_eq!(routes["items"].as_array().map(Vec::len), Some(20), "one plan of two routes a day, no more");
+}

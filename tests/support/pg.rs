@@ -1,7 +1,7 @@
 //! PostgreSQL for tests: `TEST_DATABASE_URL` when set, or a throwaway cluster
-//! (`initdb` + `postgres` from the local binaries, on a spare port, in a temp
+//! (`initdb` + `pg_ctl` from the local binaries, on a spare port, in a temp
 //! dir) that stops when the test process ends. Each test gets a database of
-//! its own.
+//! its own. The chaos test starts a [`Cluster`] of its own, to crash it.
 
 use diesel::{Connection, PgConnection, RunQueryDsl};
 use std::os::unix::fs::MetadataExt;
@@ -16,25 +16,44 @@ fn required() -> bool {
     std::env::var("ANTAR_REQUIRE_PG").is_ok_and(|v| v == "1" || v == "true")
 }
 
+/// Whether a PostgreSQL test that cannot have its server should be skipped
+/// (after saying so loudly) rather than fail.
+pub fn skip_without(why: &str) -> bool {
+    if required() {
+        panic!("PostgreSQL is required (ANTAR_REQUIRE_PG) but unavailable: {why}");
+    }
+    eprintln!("\n!!! SKIPPING a PostgreSQL test: {why}\n!!! Set TEST_DATABASE_URL or install PostgreSQL; ANTAR_REQUIRE_PG=1 makes this a failure.\n");
+    true
+}
+
 /// A fresh, empty database URL, or `None` when PostgreSQL is unavailable
 /// and not required.
 pub fn fresh_database() -> Option<String> {
-    let server = SERVER.get_or_init(|| std::env::var("TEST_DATABASE_URL").or_else(|_| start_cluster()));
-    let base = match server {
-        Ok(url) => url,
-        Err(why) if required() => {
-            panic!("PostgreSQL is required (ANTAR_REQUIRE_PG) but unavailable: {why}")
-        }
+    let server = SERVER.get_or_init(|| {
+        std::env::var("TEST_DATABASE_URL").or_else(|_| {
+            // Kept for the whole test process; its watchdog stops it after.
+            let cluster = Cluster::start(false)?;
+            let url = cluster.url.clone();
+            std::mem::forget(cluster);
+            Ok(url)
+        })
+    });
+    match server {
+        Ok(url) => Some(database_on(url)),
         Err(why) => {
-            eprintln!("\n!!! SKIPPING a PostgreSQL test: {why}\n!!! Set TEST_DATABASE_URL or install PostgreSQL; ANTAR_REQUIRE_PG=1 makes this a failure.\n");
-            return None;
+            skip_without(why);
+            None
         }
-    };
+    }
+}
+
+/// A new database on the server at `base` (a URL naming any database).
+fn database_on(base: &str) -> String {
     let name = format!("antar_test_{}", uuid::Uuid::new_v4().simple());
     let mut admin = PgConnection::establish(base).unwrap_or_else(|e| panic!("connecting to {base}: {e}"));
     diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut admin).unwrap();
     let (prefix, _) = base.rsplit_once('/').unwrap();
-    Some(format!("{prefix}/{name}"))
+    format!("{prefix}/{name}")
 }
 
 fn pg_bin_dir() -> Result<PathBuf, String> {
@@ -81,39 +100,107 @@ fn as_user(cmd: &mut Command, user: Option<(u32, u32)>) -> &mut Command {
     cmd
 }
 
-fn start_cluster() -> Result<String, String> {
-    let bin = pg_bin_dir()?;
-    let user = postgres_user()?;
-    let dir = std::env::temp_dir().join(format!("antar-pg-{}", uuid::Uuid::new_v4().simple()));
-    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
-    if let Some((uid, gid)) = user {
-        std::os::unix::fs::chown(&dir, Some(uid), Some(gid)).map_err(|e| e.to_string())?;
+/// A throwaway PostgreSQL cluster run by `pg_ctl`. Dropping it stops it and
+/// removes its files; a watchdog does the same if the test process dies.
+pub struct Cluster {
+    /// Connects to its `postgres` database.
+    pub url: String,
+    bin: PathBuf,
+    dir: PathBuf,
+    port: u16,
+    user: Option<(u32, u32)>,
+    durable: bool,
+}
+
+impl Cluster {
+    /// A new cluster. Not `durable`, a commit returns before its log record
+    /// is written, which is fast and loses the last commits when PostgreSQL
+    /// is killed; `durable`, it waits for the write (`synchronous_commit`),
+    /// so a crash of PostgreSQL's processes loses nothing acknowledged.
+    /// Neither syncs to disk: the tests crash processes, not the machine.
+    pub fn start(durable: bool) -> Result<Cluster, String> {
+        let bin = pg_bin_dir()?;
+        let user = postgres_user()?;
+        let dir = std::env::temp_dir().join(format!("antar-pg-{}", uuid::Uuid::new_v4().simple()));
+        std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+        if let Some((uid, gid)) = user {
+            std::os::unix::fs::chown(&dir, Some(uid), Some(gid)).map_err(|e| e.to_string())?;
+        }
+        let out = as_user(Command::new(bin.join("initdb")).current_dir(&dir), user)
+            .args(["-D", "data", "-A", "trust", "-U", "postgres", "-E", "UTF8", "--locale=C", "--no-sync"])
+            .output()
+            .map_err(|e| format!("initdb: {e}"))?;
+        if !out.status.success() {
+            return Err(format!("initdb failed: {}", String::from_utf8_lossy(&out.stderr)));
+        }
+        let port = spare_port()?;
+        let url = format!("postgres://postgres@127.0.0.1:{port}/postgres");
+        let cluster = Cluster { url, bin, dir, port, user, durable };
+        cluster.pg_ctl_start()?;
+        // The watchdog: once this test process is gone, stop the cluster and
+        // remove its files.
+        let script = format!(
+            "while [ -d /proc/$PARENT ] && [ -d '{dir}/data' ]; do sleep 1; done; \
+             '{pg_ctl}' -D '{dir}/data' -m immediate stop >/dev/null 2>&1; rm -rf '{dir}'",
+            pg_ctl = cluster.bin.join("pg_ctl").display(),
+            dir = cluster.dir.display(),
+        );
+        as_user(Command::new("sh").args(["-c", &script]).current_dir(&cluster.dir), user)
+            .env("PARENT", std::process::id().to_string())
+            .spawn()
+            .map_err(|e| format!("starting the watchdog: {e}"))?;
+        Ok(cluster)
     }
-    let data = dir.join("data");
-    let out = as_user(Command::new(bin.join("initdb")).current_dir(&dir), user)
-        .args(["-D", &data.to_string_lossy(), "-A", "trust", "-U", "postgres", "-E", "UTF8", "--locale=C", "--no-sync"])
-        .output()
-        .map_err(|e| format!("initdb: {e}"))?;
-    if !out.status.success() {
-        return Err(format!("initdb failed: {}", String::from_utf8_lossy(&out.stderr)));
+
+    /// A new, empty database on this cluster.
+    pub fn database(&self) -> String {
+        database_on(&self.url)
     }
-    let port = spare_port()?;
-    // A watchdog shell stops the cluster once this test process is gone.
-    let script = format!(
-        "'{postgres}' -D '{data}' -p {port} -k '{dir}' -c listen_addresses=127.0.0.1 -c fsync=off \
-         -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 >'{dir}/log' 2>&1 & PG=$!; \
-         while [ -d /proc/$PARENT ] && kill -0 $PG 2>/dev/null; do sleep 1; done; kill -INT $PG 2>/dev/null; wait $PG; rm -rf '{dir}'",
-        postgres = bin.join("postgres").display(),
-        data = data.display(),
-        dir = dir.display(),
-    );
-    as_user(Command::new("sh").args(["-c", &script]).current_dir(&dir), user)
-        .env("PARENT", std::process::id().to_string())
-        .spawn()
-        .map_err(|e| format!("starting postgres: {e}"))?;
-    let url = format!("postgres://postgres@127.0.0.1:{port}/postgres");
-    wait_ready(&url, &dir)?;
-    Ok(url)
+
+    fn pg_ctl(&self) -> Command {
+        let mut cmd = Command::new(self.bin.join("pg_ctl"));
+        as_user(&mut cmd, self.user).current_dir(&self.dir);
+        cmd
+    }
+
+    fn pg_ctl_start(&self) -> Result<(), String> {
+        let options = format!(
+            "-p {port} -k '{dir}' -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit={sync} \
+             -c full_page_writes=off -c max_connections=200",
+            port = self.port,
+            dir = self.dir.display(),
+            sync = if self.durable { "on" } else { "off" },
+        );
+        let out = self
+            .pg_ctl()
+            .args(["-D", "data", "-l", "log", "-w", "-t", "60", "-o", &options, "start"])
+            .output()
+            .map_err(|e| format!("pg_ctl start: {e}"))?;
+        if !out.status.success() {
+            let log = std::fs::read_to_string(self.dir.join("log")).unwrap_or_default();
+            return Err(format!("postgres did not start: {}\n{log}", String::from_utf8_lossy(&out.stderr)));
+        }
+        wait_ready(&self.url, &self.dir)
+    }
+
+    /// `pg_ctl stop -m immediate`: every backend killed, no checkpoint, as a
+    /// power cut; the next start replays the write-ahead log.
+    pub fn crash(&self) {
+        let out = self.pg_ctl().args(["-D", "data", "-m", "immediate", "-w", "stop"]).output().unwrap();
+        assert!(out.status.success(), "pg_ctl stop: {}", String::from_utf8_lossy(&out.stderr));
+    }
+
+    /// Starts it again after [`Cluster::crash`], on the same port.
+    pub fn restart(&self) {
+        self.pg_ctl_start().unwrap();
+    }
+}
+
+impl Drop for Cluster {
+    fn drop(&mut self) {
+        let _ = self.pg_ctl().args(["-D", "data", "-m", "immediate", "stop"]).output();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
 }
 
 fn wait_ready(url: &str, dir: &Path) -> Result<(), String> {

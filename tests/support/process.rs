@@ -44,12 +44,18 @@ impl Antar {
     /// "postgres") with `env` besides the basics; `None` when PostgreSQL
     /// cannot be had and is not required (as for [`crate::TestApp`]).
     pub fn start(bin: PathBuf, backend: &str, env: &[(&str, &str)]) -> Option<Antar> {
+        let database = if backend == "postgres" { Some(pg::fresh_database()?) } else { None };
+        Some(Antar::on(bin, database, env))
+    }
+
+    /// Starts `bin` on the PostgreSQL database at `url`, or on a fresh
+    /// SQLite file of its own when `None`.
+    pub fn on(bin: PathBuf, url: Option<String>, env: &[(&str, &str)]) -> Antar {
         let dir = tempfile::tempdir().unwrap();
-        let postgres = backend == "postgres";
-        let database =
-            if postgres { pg::fresh_database()? } else { dir.path().join("antar.sqlite3").display().to_string() };
+        let postgres = url.is_some();
+        let database = url.unwrap_or_else(|| dir.path().join("antar.sqlite3").display().to_string());
         let env = env.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
-        Some(Antar::spawned(bin, database, postgres, env, dir))
+        Antar::spawned(bin, database, postgres, env, dir)
     }
 
     /// A second process of the same binary on the same database (its own

@@ -7,6 +7,8 @@
 //! - `bench-plan`: the planner beside OR-Tools (BENCHMARKS.md).
 //! - `schemathesis [EXAMPLES]`: Schemathesis against the OpenAPI document,
 //!   as admin, staff and courier (part of `test`).
+//! - `chaos [CYCLES]`: the chaos test's long run (200 faults per backend by
+//!   default) on the release binary; `test` runs its short one.
 //!
 //! Missing tools (the wasm target, the wasm-bindgen CLI matching Cargo.lock,
 //! wasm-opt, the browser-test packages) are installed on first use.
@@ -27,12 +29,13 @@ fn main() -> Result<()> {
         Some("bench") => bench(&root, &args[1..]),
         Some("bench-web") => bench_web(&root),
         Some("bench-plan") => bench_plan(&root),
+        Some("chaos") => chaos(&root, args.get(1).map_or("200", String::as_str)),
         Some("schemathesis") => {
             sh(cargo().current_dir(&root).args(["build", "--package", "antar-server", "--bin", "antar"]))?;
             schemathesis(&root, args.get(1).map_or("20", String::as_str))
         }
         _ => {
-            eprintln!("usage: cargo xtask run [ARGS…] | test | build-web [--dev] | bench | bench-web | bench-plan | schemathesis [EXAMPLES]");
+            eprintln!("usage: cargo xtask run [ARGS…] | test | build-web [--dev] | bench | bench-web | bench-plan | schemathesis [EXAMPLES] | chaos [CYCLES]");
             std::process::exit(2);
         }
     }
@@ -137,6 +140,18 @@ fn bench(root: &Path, _args: &[String]) -> Result<()> {
         "--bin",
         "antar-bench",
     ]))
+}
+
+/// The chaos test (`tests/chaos`) with `cycles` faults per backend, on the
+/// release binary, PostgreSQL required; its summary lines go to BENCHMARKS.md.
+fn chaos(root: &Path, cycles: &str) -> Result<()> {
+    sh(cargo().current_dir(root).args(["build", "--release", "--package", "antar-server", "--bin", "antar"]))?;
+    sh(cargo()
+        .current_dir(root)
+        .env("ANTAR_BIN", root.join("target/release/antar"))
+        .env("ANTAR_CHAOS_CYCLES", cycles)
+        .env("ANTAR_REQUIRE_PG", "1")
+        .args(["test", "--release", "--package", "antar-tests", "--test", "chaos", "--", "--nocapture"]))
 }
 
 /// The planner's tours and time beside OR-Tools on the same instances

@@ -134,6 +134,12 @@ pub fn create_all(
                 return Err(ApiError::Conflict(format!("card {twice} is in the plan twice (route {})", i + 1)));
             }
         }
+        // Every route's cards locked at once, in id order: locked route by
+        // route, two overlapping plans saved at once in a different order
+        // would each hold a card the other waits for.
+        let mut all: Vec<String> = plan.iter().flat_map(|r| r.card_ids.iter().cloned()).collect();
+        all.sort();
+        db::lock_cards(conn, &all)?;
         plan.iter()
             .enumerate()
             .map(|(i, r)| {
