@@ -54,6 +54,10 @@ pub struct Config {
     pub bind: String,
     #[arg(long, env = "ANTAR_DATA_DIR", default_value = "./data", global = true)]
     pub data_dir: PathBuf,
+    /// Where proof photos and signatures go; default: `media` in the data
+    /// dir. Servers sharing one PostgreSQL share this directory too.
+    #[arg(long, env = "ANTAR_MEDIA_DIR", global = true)]
+    pub media_dir: Option<PathBuf>,
     /// Password of the `admin` user created on first start.
     #[arg(long, env = "ANTAR_ADMIN_PASSWORD", hide_env_values = true, global = true)]
     pub admin_password: Option<String>,
@@ -113,6 +117,7 @@ impl Config {
             database_url: None,
             bind: "127.0.0.1:0".into(),
             data_dir,
+            media_dir: None,
             admin_password: None,
             jwt_secret: None,
             public_url: None,
@@ -136,6 +141,11 @@ impl Config {
     /// bound address.
     pub fn public_url(&self) -> String {
         self.public_url.clone().unwrap_or_else(|| format!("http://{}", self.bind)).trim_end_matches('/').to_owned()
+    }
+
+    /// Where media files are kept.
+    pub fn media_dir(&self) -> PathBuf {
+        self.media_dir.clone().filter(|d| !d.as_os_str().is_empty()).unwrap_or_else(|| self.data_dir.join("media"))
     }
 
     /// The database to use; an empty `DATABASE_URL` counts as unset.

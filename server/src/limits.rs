@@ -1,8 +1,14 @@
-//! Rate limits, in memory per process: fixed windows keyed by username or
-//! client address. Several server processes each keep their own counts,
-//! which multiplies the allowance by the process count: acceptable for
-//! slowing guessing, and it needs no shared store.
+//! Rate limits: fixed windows keyed by username, client address or device.
+//!
+//! Failed logins are counted in the database ([`SharedLimiter`]), so every
+//! server sharing it counts against one allowance: with several servers a
+//! guesser spread over them gets no more tries than with one. The resident
+//! link's per-address brake stays in memory ([`Limiter`]): it only slows a
+//! flood, each server's share is enough for that, and a write per page view
+//! would cost more than it saves.
 
+use crate::db::DbConnection;
+use diesel::QueryResult;
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -63,16 +69,69 @@ impl Limiter {
     }
 }
 
+/// A limit whose counts live in the database (`db::limits`), under a hash
+/// of the limit's name and the key: no username or address is stored.
+#[derive(Debug)]
+pub struct SharedLimiter {
+    name: &'static str,
+    max: u32,
+    period: Duration,
+}
+
+/// Windows older than this are pruned now and then (longer than any
+/// shared limit's period).
+const PRUNE_AFTER: chrono::TimeDelta = chrono::TimeDelta::hours(1);
+
+impl SharedLimiter {
+    pub fn new(name: &'static str, max: u32, period: Duration) -> SharedLimiter {
+        SharedLimiter { name, max, period }
+    }
+
+    fn key(&self, key: &str) -> String {
+        use sha2::{Digest, Sha256};
+        hex::encode(Sha256::new().chain_update(self.name).chain_update([0]).chain_update(key).finalize())
+    }
+
+    fn period(&self) -> chrono::TimeDelta {
+        chrono::TimeDelta::from_std(self.period).unwrap_or(PRUNE_AFTER)
+    }
+
+    /// `Err(seconds to wait)` when the key has used its allowance.
+    pub fn check(&self, conn: &mut DbConnection, key: &str) -> QueryResult<Result<(), u64>> {
+        let now = crate::db::now();
+        Ok(match crate::db::limits::get(conn, &self.key(key))? {
+            Some((start, hits)) if now - start < self.period() && hits >= self.max as i32 => {
+                Err((self.period() - (now - start)).num_seconds().max(1) as u64)
+            }
+            _ => Ok(()),
+        })
+    }
+
+    /// Counts one use.
+    pub fn hit(&self, conn: &mut DbConnection, key: &str) -> QueryResult<()> {
+        let now = crate::db::now();
+        crate::db::limits::hit(conn, &self.key(key), now, now - self.period())?;
+        if rand::random::<u8>() < 4 {
+            crate::db::limits::prune(conn, now - PRUNE_AFTER)?;
+        }
+        Ok(())
+    }
+
+    pub fn reset(&self, conn: &mut DbConnection, key: &str) -> QueryResult<()> {
+        crate::db::limits::clear(conn, &self.key(key))
+    }
+}
+
 /// The limits the server enforces.
 #[derive(Debug)]
 pub struct Limits {
     /// Failed logins per username.
-    pub login_user: Limiter,
+    pub login_user: SharedLimiter,
     /// Failed logins per address: looser, since a whole office may share one.
-    pub login_addr: Limiter,
+    pub login_addr: SharedLimiter,
     /// Failed logins made with one device cookie: past it, the cookie no
     /// longer vouches for its browser.
-    pub login_device: Limiter,
+    pub login_device: SharedLimiter,
     /// Resident-link requests per address.
     pub resident_addr: Limiter,
 }
@@ -80,9 +139,9 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Self {
         Limits {
-            login_user: Limiter::new(10, Duration::from_secs(15 * 60)),
-            login_addr: Limiter::new(100, Duration::from_secs(15 * 60)),
-            login_device: Limiter::new(10, Duration::from_secs(15 * 60)),
+            login_user: SharedLimiter::new("login_user", 10, Duration::from_secs(15 * 60)),
+            login_addr: SharedLimiter::new("login_addr", 100, Duration::from_secs(15 * 60)),
+            login_device: SharedLimiter::new("login_device", 10, Duration::from_secs(15 * 60)),
             resident_addr: Limiter::new(60, Duration::from_secs(60)),
         }
     }

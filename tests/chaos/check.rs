@@ -135,3 +135,21 @@ pub fn messages(acked: &[Acked], held: &Held, received: &[Received], moments: &[
     assert_eq!(caused, asked, "one message for each acknowledged event of a moment the office sends");
     (ids.len(), got.values().filter(|n| **n > 1).count())
 }
+
+/// With two servers, one never killed: no message that server sent went out
+/// again. (The gateway answers at once, so what it sent it recorded; a
+/// message sent twice must have been cut off by a kill of the other.) A
+/// message's link names the server that sent it.
+pub fn claimed_once(received: &[Received], survivor: &str) {
+    let mut by_id: HashMap<&str, Vec<&Received>> = HashMap::new();
+    for r in received {
+        by_id.entry(r.headers["webhook-id"].as_str()).or_default().push(r);
+    }
+    let mut from_survivor = 0;
+    for (id, sends) in &by_id {
+        from_survivor += sends.iter().filter(|r| r.body.contains(survivor)).count();
+        let again = sends[..sends.len() - 1].iter().any(|r| r.body.contains(survivor));
+        assert!(!again, "message {id} went out again after the server never killed had sent it: claimed twice");
+    }
+    assert!(from_survivor > 0, "the server never killed sent no message: the outbox was not shared");
+}

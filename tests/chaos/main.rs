@@ -39,42 +39,68 @@ fn setting<T: std::str::FromStr>(name: &str, default: T) -> T {
     std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
 }
 
-async fn chaos(backend: &'static str) {
+/// What a run stands on and what the nemesis does to it.
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum Ground {
+    /// One server on SQLite, SIGKILLed.
+    Sqlite,
+    /// One server on PostgreSQL; the server SIGKILLed, the database
+    /// crashed, or both.
+    Postgres,
+    /// Two servers on one PostgreSQL, half the couriers on each; one of
+    /// them SIGKILLed again and again while the other works on.
+    TwoServers,
+}
+
+/// The two servers' public addresses, so a message's link tells which
+/// server sent it.
+const PUBLIC: [&str; 2] = ["http://server-a.invalid", "http://server-b.invalid"];
+
+async fn chaos(ground: Ground) {
     let _one = ONE_AT_A_TIME.lock().await;
     let cycles: usize = setting("ANTAR_CHAOS_CYCLES", 10);
     let seed: u64 = setting("ANTAR_CHAOS_SEED", std::process::id() as u64 ^ 0x9e37_79b9_7f4a_7c15);
-    eprintln!("chaos on {backend}: {cycles} cycles, ANTAR_CHAOS_SEED={seed}");
-    let cluster = if backend == "postgres" {
+    eprintln!("chaos, {ground:?}: {cycles} faults, ANTAR_CHAOS_SEED={seed}");
+    let cluster = if ground == Ground::Sqlite {
+        None
+    } else {
         match Cluster::start(true) {
             Ok(c) => Some(c),
             Err(why) if pg::skip_without(&why) => return,
             Err(why) => panic!("{why}"),
         }
-    } else {
-        None
     };
     // Claims lapse in 2 s, so a message cut off by a kill goes again soon.
-    let env = [("ANTAR_NOTIFY_POLL_MS", "100"), ("ANTAR_NOTIFY_LEASE_MS", "2000"), ("ANTAR_LOG", "antar_server=error")];
+    let env = [
+        ("ANTAR_NOTIFY_POLL_MS", "100"),
+        ("ANTAR_NOTIFY_LEASE_MS", "2000"),
+        ("ANTAR_LOG", "antar_server=error"),
+        ("ANTAR_JWT_SECRET", "the-chaos-runs-servers-share-this-secret"),
+        ("ANTAR_PUBLIC_URL", PUBLIC[0]),
+    ];
     let antar = Antar::on(process::binary(), cluster.as_ref().map(Cluster::database), &env);
+    let other = (ground == Ground::TwoServers).then(|| antar.beside_with(&[("ANTAR_PUBLIC_URL", PUBLIC[1])]));
     let gateway = Gateway::start(vec![]).await;
     let couriers = setup(&antar, &gateway, (40 + cycles * 4).min(1600)).await;
     let database = antar.database.clone();
-    let base = antar.base.clone();
+    let bases: Vec<String> = [Some(&antar), other.as_ref()].into_iter().flatten().map(|a| a.base.clone()).collect();
 
     let started = Instant::now();
     let stop = Arc::new(AtomicBool::new(false));
     let mut rng = Rng::new(seed);
     let workers: Vec<_> = couriers
         .into_iter()
-        .map(|c| {
+        .enumerate()
+        .map(|(i, c)| {
             let stop = stop.clone();
-            let (base, seed) = (base.clone(), rng.next());
+            let (base, seed) = (bases[i % bases.len()].clone(), rng.next());
             actix_rt::spawn(async move { c.work(&base, stop, Rng::new(seed)).await })
         })
         .collect();
-    let (nemesis_seed, postgres) = (rng.next(), cluster.is_some());
+    let nemesis_seed = rng.next();
+    let crash_database = ground == Ground::Postgres;
     let (antar, cluster) = tokio::task::spawn_blocking(move || {
-        let antar = nemesis(antar, cluster.as_ref(), cycles, Rng::new(nemesis_seed));
+        let antar = nemesis(antar, cluster.as_ref().filter(|_| crash_database), cycles, Rng::new(nemesis_seed));
         (antar, cluster)
     })
     .await
@@ -94,20 +120,23 @@ async fn chaos(backend: &'static str) {
     check::events(&acknowledged, &held);
     check::folds(&acknowledged, &held);
     let (messages, resent_messages) = check::messages(&acknowledged, &held, &received, &MOMENTS);
+    if other.is_some() {
+        check::claimed_once(&received, PUBLIC[1]);
+    }
     assert!(tally.anomalies.is_empty(), "the couriers saw answers no server may give: {:#?}", tally.anomalies);
     eprintln!(
-        "chaos {}: {} faults in {:.0} s (postgres crashed too: {postgres}); {} events acknowledged in {} batches, \
-         {} batches retried after no answer, {} acknowledged batches sent again; {} messages each sent under one id \
-         ({} sent again after a kill, same id); checks passed",
-        backend, cycles, seconds, tally.events, tally.batches, tally.in_doubt, tally.resent, messages, resent_messages,
+        "chaos, {ground:?}: {cycles} faults in {seconds:.0} s; {} events acknowledged in {} batches, {} batches \
+         retried after no answer, {} acknowledged batches sent again; {messages} messages each sent under one id \
+         ({resent_messages} sent again after a kill, same id); checks passed",
+        tally.events, tally.batches, tally.in_doubt, tally.resent,
     );
-    // The server and the cluster (and their files) live until here.
-    drop((antar, cluster));
+    // The servers and the cluster (and their files) live until here.
+    drop((antar, other, cluster));
 }
 
 /// The faults: every cycle, after a random while, SIGKILL the server and
-/// start it again; on PostgreSQL every other cycle crashes the database
-/// instead, or both at once.
+/// start it again; given the database to crash, every third cycle crashes
+/// it instead, and every third both at once.
 fn nemesis(antar: Antar, cluster: Option<&Cluster>, cycles: usize, mut rng: Rng) -> Antar {
     let mut antar = antar;
     for i in 0..cycles {
@@ -169,13 +198,20 @@ async fn setup(antar: &Antar, gateway: &Gateway, cards: usize) -> Vec<Courier> {
 }
 
 mod every_acknowledged_event_and_message_survives_kills_and_database_crashes {
+    use super::{chaos, Ground};
+
     #[actix_rt::test]
     async fn sqlite() {
-        super::chaos("sqlite").await
+        chaos(Ground::Sqlite).await
     }
 
     #[actix_rt::test]
     async fn postgres() {
-        super::chaos("postgres").await
+        chaos(Ground::Postgres).await
+    }
+
+    #[actix_rt::test]
+    async fn two_servers_on_postgres_one_killed() {
+        chaos(Ground::TwoServers).await
     }
 }

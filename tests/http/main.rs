@@ -21,4 +21,5 @@ mod resident;
 mod review;
 mod routes;
 mod sync;
+mod two_servers;
 mod users;

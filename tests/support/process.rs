@@ -61,8 +61,16 @@ impl Antar {
     /// A second process of the same binary on the same database (its own
     /// data directory and port): how Antar scales out on PostgreSQL.
     pub fn beside(&self) -> Antar {
+        self.beside_with(&[])
+    }
+
+    /// [`Antar::beside`], with `env` over this one's settings.
+    pub fn beside_with(&self, env: &[(&str, &str)]) -> Antar {
         let dir = tempfile::tempdir().unwrap();
-        Antar::spawned(self.bin.clone(), self.database.clone(), self.postgres, self.env.clone(), dir)
+        let mut all = self.env.clone();
+        all.retain(|(k, _)| !env.iter().any(|(o, _)| o == k));
+        all.extend(env.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())));
+        Antar::spawned(self.bin.clone(), self.database.clone(), self.postgres, all, dir)
     }
 
     /// The binary started on a spare port.

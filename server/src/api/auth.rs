@@ -26,30 +26,36 @@ pub async fn login(
     let user_key = body.username.trim().to_lowercase();
     let addr = state.client_addr(&req);
     let cookie = req.cookie(device::COOKIE);
-    let trusted = cookie
-        .as_ref()
-        .and_then(|c| {
-            device::verify(&state.keys.device, &user_key, c.value()).map(|nonce| format!("{user_key}|{nonce}"))
-        })
-        .filter(|key| state.limits.login_device.check(key).is_ok());
-    if trusted.is_none() {
-        state.limits.login_user.check(&user_key).map_err(too_many)?;
-        state.limits.login_addr.check(&addr).map_err(too_many)?;
-    }
+    let device_key = cookie.as_ref().and_then(|c| {
+        device::verify(&state.keys.device, &user_key, c.value()).map(|nonce| format!("{user_key}|{nonce}"))
+    });
     let st = state.clone();
     let (username, password) = (body.username.clone(), body.password);
-    let result = state.db(move |conn| crate::auth::refresh::login(conn, &st.keys, &username, &password)).await;
-    match (&result, &trusted) {
-        (Ok(_), _) => state.limits.login_user.reset(&user_key),
-        (Err(ApiError::Unauthorized(_)), Some(device_key)) => {
-            let _ = state.limits.login_device.hit(device_key);
-        }
-        (Err(ApiError::Unauthorized(_)), None) => {
-            let _ = state.limits.login_user.hit(&user_key);
-            let _ = state.limits.login_addr.hit(&addr);
-        }
-        _ => {}
-    }
+    let result = state
+        .db(move |conn| {
+            let limits = &st.limits;
+            let mut trusted = None;
+            if let Some(key) = device_key {
+                trusted = limits.login_device.check(conn, &key)?.is_ok().then_some(key);
+            }
+            if trusted.is_none() {
+                limits.login_user.check(conn, &user_key)?.map_err(too_many)?;
+                limits.login_addr.check(conn, &addr)?.map_err(too_many)?;
+            }
+            let result = crate::auth::refresh::login(conn, &st.keys, &username, &password);
+            match (&result, &trusted) {
+                (Ok(_), _) => limits.login_user.reset(conn, &user_key)?,
+                (Err(ApiError::Unauthorized(_)), Some(device_key)) => limits.login_device.hit(conn, device_key)?,
+                (Err(ApiError::Unauthorized(_)), None) => {
+                    limits.login_user.hit(conn, &user_key)?;
+                    limits.login_addr.hit(conn, &addr)?;
+                }
+                _ => {}
+            }
+            Ok((result, user_key))
+        })
+        .await?;
+    let (result, user_key) = result;
     let pair = result?;
     let secure = req.connection_info().scheme() == "https";
     let cookie = Cookie::build(device::COOKIE, device::issue(&state.keys.device, &user_key))

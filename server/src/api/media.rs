@@ -43,14 +43,16 @@ pub async fn put(
     let (content_type, bytes) = web::block(move || (media::check_image(&bytes), bytes)).await?;
     let content_type =
         content_type.map_err(|detail| ApiError::Unprocessable { code: "unsupported_media", detail, errors: vec![] })?;
-    let target = media::path(&state.config.data_dir, &courier.office_id, &sha);
+    let target = media::path(&state.config.media_dir(), &courier.office_id, &sha);
     let created = state
         .db(move |conn| {
             if rows::get(conn, &courier.office_id, &sha)?.is_some() {
                 return Ok(false);
             }
             media::store(&target, &bytes).map_err(|e| ApiError::Internal(format!("storing media: {e}")))?;
-            rows::insert(
+            // The same photo stored at once through another server: theirs
+            // is ours, byte for byte.
+            let stored = rows::insert(
                 conn,
                 &rows::MediaRow {
                     office_id: courier.office_id.clone(),
@@ -60,8 +62,13 @@ pub async fn put(
                     uploaded_by: courier.id.clone(),
                     created_at: db::now(),
                 },
-            )?;
-            Ok(true)
+            );
+            match stored {
+                Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => {
+                    Ok(false)
+                }
+                other => other.map(|_| true).map_err(ApiError::from),
+            }
         })
         .await?;
     Ok(if created { HttpResponse::Created() } else { HttpResponse::Ok() }.json(serde_json::json!({ "stored": true })))
@@ -77,7 +84,7 @@ pub async fn get(state: web::Data<AppState>, staff: Staff, sha: web::Path<String
     let (s, o) = (sha.clone(), office.clone());
     let row = state.db(move |conn| Ok(rows::get(conn, &o, &s)?)).await?.ok_or_else(|| ApiError::not_found("media"))?;
     let bytes = web::block({
-        let path = media::path(&state.config.data_dir, &office, &sha);
+        let path = media::path(&state.config.media_dir(), &office, &sha);
         move || std::fs::read(path)
     })
     .await?

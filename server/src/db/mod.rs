@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod cards;
 pub mod events;
+pub mod limits;
 pub mod links;
 pub mod media;
 pub mod notifications;

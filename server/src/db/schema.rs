@@ -262,6 +262,14 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    login_limits (key) {
+        key -> Text,
+        window_start -> Timestamp,
+        hits -> Integer,
+    }
+}
+
 diesel::joinable!(notifications -> cards (card_id));
 diesel::joinable!(route_stops -> routes (route_id));
 diesel::joinable!(route_stops -> cards (card_id));

@@ -41,8 +41,9 @@ pub fn check_image(bytes: &[u8]) -> Result<&'static str, String> {
     Ok(content_type)
 }
 
-pub fn path(data_dir: &Path, office_id: &str, sha256: &str) -> PathBuf {
-    data_dir.join("media").join(office_id).join(&sha256[..2]).join(sha256)
+/// Where a media file lives under the media directory.
+pub fn path(media_dir: &Path, office_id: &str, sha256: &str) -> PathBuf {
+    media_dir.join(office_id).join(&sha256[..2]).join(sha256)
 }
 
 /// Writes the file whole or not at all (a temp file renamed into place).
