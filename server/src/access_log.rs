@@ -65,6 +65,9 @@ pub async fn log_request(
     match result {
         Ok(mut res) => {
             let status = res.status().as_u16();
+            if let Some(state) = res.request().app_data::<actix_web::web::Data<crate::app::AppState>>() {
+                state.metrics.request(method.as_str(), res.request().match_pattern(), status, ms / 1000.0);
+            }
             tracing::info!(%method, %path, status, ms = format_args!("{ms:.1}"), "http");
             if let Ok(v) = HeaderValue::from_str(&request_id) {
                 res.headers_mut().insert(HeaderName::from_static("x-request-id"), v);

@@ -14,6 +14,7 @@ pub struct AppState {
     pub keys: Keys,
     pub config: Arc<Config>,
     pub limits: crate::limits::Limits,
+    pub metrics: Arc<crate::metrics::Metrics>,
     /// SQLite's log checkpoints, while the app runs.
     pub checkpointer: Option<db::Checkpointer>,
     /// Sends residents' messages from the outbox, while the app runs.
@@ -28,8 +29,11 @@ impl AppState {
         T: Send + 'static,
     {
         let pool = self.pool.clone();
+        let metrics = self.metrics.clone();
         web::block(move || {
+            let waited = std::time::Instant::now();
             let mut conn = pool.get().map_err(db::DbError::from)?;
+            metrics.pool_wait_seconds.observe(waited.elapsed().as_secs_f64());
             f(&mut conn)
         })
         .await?
@@ -107,9 +111,11 @@ pub fn prepare(config: Config) -> anyhow::Result<web::Data<AppState>> {
     }
     drop(conn);
     let checkpointer = db::Checkpointer::start(&pool, &backend);
+    let metrics = Arc::new(crate::metrics::Metrics::default());
     let dispatcher = crate::notify::dispatch::start(
         pool.clone(),
         crate::notify::dispatch::Settings {
+            metrics: metrics.clone(),
             public_url: config.public_url(),
             poll: std::time::Duration::from_millis(config.notify_poll_ms.max(10)),
             first_retry: chrono::Duration::milliseconds(i64::try_from(config.notify_retry_ms).unwrap_or(30_000)),
@@ -121,6 +127,7 @@ pub fn prepare(config: Config) -> anyhow::Result<web::Data<AppState>> {
         keys: Keys::new(&secret).map_err(|e| anyhow::anyhow!(e))?,
         config: Arc::new(config),
         limits: crate::limits::Limits::default(),
+        metrics,
         checkpointer,
         dispatcher,
         pool,

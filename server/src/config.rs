@@ -58,6 +58,9 @@ pub struct Config {
     /// dir. Servers sharing one PostgreSQL share this directory too.
     #[arg(long, env = "ANTAR_MEDIA_DIR", global = true)]
     pub media_dir: Option<PathBuf>,
+    /// When set, `/metrics` answers only to `Authorization: Bearer <this>`.
+    #[arg(long, env = "ANTAR_METRICS_TOKEN", hide_env_values = true, global = true)]
+    pub metrics_token: Option<String>,
     /// Password of the `admin` user created on first start.
     #[arg(long, env = "ANTAR_ADMIN_PASSWORD", hide_env_values = true, global = true)]
     pub admin_password: Option<String>,
@@ -118,6 +121,7 @@ impl Config {
             bind: "127.0.0.1:0".into(),
             data_dir,
             media_dir: None,
+            metrics_token: None,
             admin_password: None,
             jwt_secret: None,
             public_url: None,

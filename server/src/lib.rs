@@ -11,6 +11,7 @@ pub mod db;
 pub mod demo;
 pub mod domain;
 pub mod limits;
+pub mod metrics;
 pub mod notify;
 pub mod print;
 pub mod private_files;

@@ -22,7 +22,7 @@ use antar_tests::gateway::Gateway;
 use antar_tests::pg::{self, Cluster};
 use antar_tests::process::{self, Antar};
 use courier::{Courier, Rng, Tally};
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::json;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -166,15 +166,7 @@ fn nemesis(antar: Antar, cluster: Option<&Cluster>, cycles: usize, mut rng: Rng)
 /// An office sending its residents messages through `gateway` at the run's
 /// moments, `cards` cards per courier each on their courier's route.
 async fn setup(antar: &Antar, gateway: &Gateway, cards: usize) -> Vec<Courier> {
-    let admin = antar.admin().await;
-    let mut s = antar.get("/api/v1/settings", &admin).await.body;
-    s["notify_channel"] = json!("webhook");
-    s["notify_url"] = json!(gateway.url);
-    s["notify_secret"] = json!("whsec_Y2hhb3MtdGVzdC1zZWNyZXQtMzItYnl0ZXMtbG9uZyE=");
-    s["notify_quiet_hours"] = json!("");
-    s["notify_moments"] = json!(MOMENTS);
-    let put = antar.call(Method::PUT, "/api/v1/settings", Some(&admin), Some(s)).await;
-    assert_eq!(put.status, StatusCode::OK, "{}", put.text);
+    let admin = gateway.serve(antar, "webhook", json!({"notify_moments": MOMENTS})).await;
 
     let total = cards * COURIERS;
     let import = antar.post_csv("/api/v1/cards/import", &admin, antar_tests::batch_csv(total, ',')).await;

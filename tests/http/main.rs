@@ -10,6 +10,7 @@ mod health;
 mod import;
 mod limits;
 mod media;
+mod metrics;
 mod migrations;
 mod nik_privacy;
 mod notify;

@@ -2,7 +2,7 @@
 //! dispatcher sending through a gateway stand-in on a real port (signatures,
 //! retries, timeouts, a retired channel), and the settings that steer it.
 
-use antar_tests::gateway::{Gateway, Reply};
+use antar_tests::gateway::{Gateway, Reply, SECRET};
 use antar_tests::process::{self, Antar};
 use antar_tests::{event, on_both_backends, Answer, Api, Seed, TestApp};
 use base64::Engine;
@@ -12,21 +12,6 @@ use serde_json::{json, Value};
 use std::time::Duration;
 
 const DAY: &str = "2026-11-23";
-const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
-
-/// Points the office's messages at `gateway` (no quiet hours: tests run at
-/// any hour).
-async fn use_gateway(app: &Api, channel: &str, gateway: &Gateway) -> String {
-    let admin = app.admin().await;
-    let mut s = app.get("/api/v1/settings", &admin).await.body;
-    s["notify_channel"] = json!(channel);
-    s["notify_url"] = json!(gateway.url);
-    s["notify_secret"] = json!(SECRET);
-    s["notify_quiet_hours"] = json!("");
-    let put = app.call(Method::PUT, "/api/v1/settings", Some(&admin), Some(s)).await;
-    assert_eq!(put.status, StatusCode::OK, "{}", put.text);
-    admin
-}
 
 async fn outbox(app: &Api, s: &Seed, query: &str) -> Vec<Value> {
     let a = app.get(&format!("/api/v1/notifications?per_page=100{query}"), &s.staff).await;
@@ -67,7 +52,7 @@ async fn card_without_phone(app: &TestApp, s: &Seed) -> String {
 async fn a_saved_route_sends_each_resident_with_a_phone_one_signed_message(app: TestApp) {
     let gateway = Gateway::start(vec![]).await;
     let mut s = app.seed(2).await;
-    use_gateway(&app, "webhook", &gateway).await;
+    gateway.serve(&app, "webhook", json!({})).await;
     let no_phone = card_without_phone(&app, &s).await;
     s.cards.push(no_phone.clone());
     app.route(&s, DAY, &s.cards).await;
@@ -104,7 +89,7 @@ async fn a_saved_route_sends_each_resident_with_a_phone_one_signed_message(app: 
 async fn a_failing_gateway_is_retried_with_the_same_id_and_a_resent_sync_queues_nothing_new(app: TestApp) {
     let gateway = Gateway::start(vec![Reply::Status(500), Reply::Huge(503, 10 << 20)]).await;
     let s = app.seed(1).await;
-    let admin = use_gateway(&app, "webhook", &gateway).await;
+    let admin = gateway.serve(&app, "webhook", json!({})).await;
     // Only the pick-up sends.
     let mut settings = app.get("/api/v1/settings", &admin).await.body;
     settings["notify_moments"] = json!(["out_for_delivery"]);
@@ -129,7 +114,7 @@ async fn a_failing_gateway_is_retried_with_the_same_id_and_a_resent_sync_queues_
 async fn a_refused_message_fails_at_once_and_staff_can_send_it_again(app: TestApp) {
     let gateway = Gateway::start(vec![Reply::Status(400)]).await;
     let s = app.seed(1).await;
-    use_gateway(&app, "form", &gateway).await;
+    gateway.serve(&app, "form", json!({})).await;
     app.route(&s, DAY, &s.cards).await;
     let all = settled(&app, &s, Duration::from_secs(10)).await;
     assert_eq!(all[0]["status"], "failed");
@@ -153,7 +138,7 @@ async fn a_refused_message_fails_at_once_and_staff_can_send_it_again(app: TestAp
 async fn a_gone_gateway_turns_the_channel_off(app: TestApp) {
     let gateway = Gateway::start(vec![Reply::Status(410)]).await;
     let s = app.seed(2).await;
-    let admin = use_gateway(&app, "webhook", &gateway).await;
+    let admin = gateway.serve(&app, "webhook", json!({})).await;
     app.route(&s, DAY, &s.cards[..1]).await;
     let all = settled(&app, &s, Duration::from_secs(10)).await;
     assert_eq!(all[0]["status"], "failed");
@@ -165,7 +150,7 @@ async fn a_gone_gateway_turns_the_channel_off(app: TestApp) {
     app.route(&s, DAY, &s.cards[1..]).await;
     assert_eq!(outbox(&app, &s, "").await.len(), 1, "nothing is queued on a channel that is off");
     // Set again by the admin: the note goes.
-    use_gateway(&app, "webhook", &gateway).await;
+    gateway.serve(&app, "webhook", json!({})).await;
     assert_eq!(app.get("/api/v1/settings", &admin).await.body["notify_channel_note"], Value::Null);
 }
 
@@ -180,7 +165,7 @@ async fn a_test_message_goes_through_the_saved_channel_and_says_how_the_gateway_
     let none = notify_test(&app, &admin, "0812 3456 7890").await;
     assert_eq!(none.status, StatusCode::CONFLICT, "no channel yet: {}", none.text);
 
-    use_gateway(&app, "webhook", &gateway).await;
+    gateway.serve(&app, "webhook", json!({})).await;
     let ok = notify_test(&app, &admin, "0812 3456 7890").await;
     assert_eq!(ok.status, StatusCode::OK, "{}", ok.text);
     assert_eq!((ok.body["sent"].as_bool(), ok.body["status"].as_u64()), (Some(true), Some(200)), "{}", ok.text);
@@ -209,7 +194,7 @@ async fn a_test_message_goes_through_the_saved_channel_and_says_how_the_gateway_
 async fn the_whatsapp_cloud_channel_sends_the_moments_template_with_the_text_as_its_parameter(app: TestApp) {
     let gateway = Gateway::start(vec![]).await;
     let s = app.seed(1).await;
-    use_gateway(&app, "whatsapp_cloud", &gateway).await;
+    gateway.serve(&app, "whatsapp_cloud", json!({})).await;
     app.route(&s, DAY, &s.cards).await;
     let got = gateway.wait_for(1, Duration::from_secs(10)).await;
     assert_eq!(got.len(), 1);
@@ -229,7 +214,7 @@ async fn the_whatsapp_cloud_channel_sends_the_moments_template_with_the_text_as_
 async fn a_hanging_gateway_times_out_while_other_messages_go(app: TestApp) {
     let gateway = Gateway::start(vec![Reply::Hang]).await;
     let s = app.seed(2).await;
-    use_gateway(&app, "webhook", &gateway).await;
+    gateway.serve(&app, "webhook", json!({})).await;
     app.route(&s, DAY, &s.cards).await;
     let got = gateway.wait_for(2, Duration::from_secs(5)).await;
     assert_eq!(got.len(), 2, "the second message is not held up by the first");
@@ -255,7 +240,7 @@ async fn a_server_killed_between_the_gateways_answer_and_the_record_sends_again_
     let env = [("ANTAR_NOTIFY_POLL_MS", "100"), ("ANTAR_NOTIFY_LEASE_MS", "2000")];
     let Some(mut antar) = Antar::start(process::binary(), backend, &env) else { return };
     let gateway = Gateway::start(vec![Reply::Late(200, Duration::from_secs(3))]).await;
-    use_gateway(&antar, "webhook", &gateway).await;
+    gateway.serve(&antar, "webhook", json!({})).await;
     let s = antar.seed(1).await;
     antar.route(&s, DAY, &s.cards).await;
     let first = gateway.wait_for(1, Duration::from_secs(10)).await;

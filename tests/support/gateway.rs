@@ -1,10 +1,17 @@
 //! A stand-in for an SMS/WhatsApp gateway: a real HTTP server on a spare
 //! port that records what it receives and answers from a script (then 200).
 
+use crate::Api;
 use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+
+/// The gateway's secret as the office's settings hold it (a Standard
+/// Webhooks key; the token for the other channels).
+pub const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
 /// How the gateway answers one request.
 #[derive(Debug, Clone)]
@@ -81,6 +88,24 @@ impl Gateway {
         let handle = server.handle();
         actix_web::rt::spawn(server);
         Gateway { url: format!("http://{addr}/send"), shared, handle }
+    }
+
+    /// Points the office's messages at this gateway through `channel`, with
+    /// no quiet hours (tests run at any hour) and the `more` settings
+    /// besides; returns the admin's token.
+    pub async fn serve(&self, app: &Api, channel: &str, more: Value) -> String {
+        let admin = app.admin().await;
+        let mut s = app.get("/api/v1/settings", &admin).await.body;
+        s["notify_channel"] = json!(channel);
+        s["notify_url"] = json!(self.url);
+        s["notify_secret"] = json!(SECRET);
+        s["notify_quiet_hours"] = json!("");
+        for (k, v) in more.as_object().into_iter().flatten() {
+            s[k] = v.clone();
+        }
+        let put = app.call(Method::PUT, "/api/v1/settings", Some(&admin), Some(s)).await;
+        assert_eq!(put.status, StatusCode::OK, "{}", put.text);
+        admin
     }
 
     pub fn received(&self) -> Vec<Received> {

@@ -61,6 +61,10 @@ pub async fn import(
     }
     let report = report?;
     if !dry_run {
+        use crate::metrics::Metrics;
+        Metrics::count(&state.metrics.import_rows, "imported", report.imported);
+        Metrics::count(&state.metrics.import_rows, "duplicate", report.duplicates);
+        Metrics::count(&state.metrics.import_rows, "rejected", report.rejected);
         // The rows are written batch by batch as they stream in, each batch
         // its own transaction; the import's record follows its last one.
         let detail = serde_json::json!({

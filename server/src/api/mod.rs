@@ -10,6 +10,7 @@ pub mod health;
 pub mod import;
 pub mod me;
 pub mod media;
+pub mod metrics;
 pub mod notifications;
 pub mod openapi;
 pub mod review;
@@ -35,6 +36,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.configure(openapi::configure);
     cfg.service(resource!("/healthz", get => health::healthz))
         .service(resource!("/readyz", get => health::readyz))
+        .service(resource!("/metrics", get => metrics::scrape))
         .service(
             web::scope("/api/v1")
                 .service(resource!("/auth/login", post => auth::login))

@@ -46,5 +46,23 @@ pub async fn sync(
             Ok(sync::handle_batch(conn, &batch, &body.events)?)
         })
         .await?;
+    count_outcomes(&state.metrics, &results);
     Ok(Json(SyncResponse { results, server_time: chrono::Utc::now() }))
+}
+
+fn count_outcomes(metrics: &crate::metrics::Metrics, results: &[antar_shared::wire::SyncResult]) {
+    use antar_shared::wire::SyncStatus;
+    let mut n = [0u64; 4];
+    for r in results {
+        n[match (&r.status, &r.code) {
+            (SyncStatus::Accepted, None) => 0,
+            (SyncStatus::Accepted, Some(_)) => 1,
+            (SyncStatus::Duplicate, _) => 2,
+            (SyncStatus::Rejected, _) => 3,
+        }] += 1;
+    }
+    for (outcome, n) in ["accepted", "flagged", "duplicate", "rejected"].into_iter().zip(n) {
+        crate::metrics::Metrics::count(&metrics.sync_events, outcome, n);
+    }
+    metrics.sync_batches.inc();
 }

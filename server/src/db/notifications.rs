@@ -278,3 +278,13 @@ pub fn attempts(conn: &mut DbConnection, id: &str) -> QueryResult<Vec<AttemptRow
         .select(AttemptRow::as_select())
         .load(conn)
 }
+
+/// How many messages wait to go, over every office, and since when the
+/// oldest has waited.
+pub fn outbox_depth(conn: &mut DbConnection) -> QueryResult<(i64, Option<NaiveDateTime>)> {
+    use diesel::dsl::{count_star, min};
+    notifications::table
+        .filter(notifications::status.eq("pending"))
+        .select((count_star(), min(notifications::created_at)))
+        .first(conn)
+}

@@ -20,6 +20,7 @@ const IN_FLIGHT: usize = 128;
 const ANSWER_BYTES: usize = 2048;
 
 pub struct Settings {
+    pub metrics: Arc<crate::metrics::Metrics>,
     pub public_url: String,
     pub poll: std::time::Duration,
     pub first_retry: Duration,
@@ -167,6 +168,12 @@ pub async fn round(
                     send(channel.request(&client, &out)).await
                 }
             };
+            let outcome = match &answer {
+                Answer::Sent(_) => "sent",
+                Answer::Transient(..) => "retry",
+                Answer::Permanent(..) | Answer::Gone(_) => "failed",
+            };
+            crate::metrics::Metrics::count(&settings.metrics.messages, outcome, 1);
             if let Err(e) = record(&pool, &row, &message, answer, settings.first_retry) {
                 // The claim lapses and the message goes again, same id.
                 tracing::warn!(error = %e, notification = %row.id, "could not record a send");
