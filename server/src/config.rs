@@ -31,6 +31,16 @@ pub enum Command {
         #[arg(long, env = "ANTAR_NEW_USER_PASSWORD", hide_env_values = true)]
         password: Option<String>,
     },
+    /// Copy the SQLite database (consistently, while the server runs), the
+    /// media and the generated secret into DIR, which must be new or empty.
+    Backup { dir: PathBuf },
+    /// Put a backup made by `antar backup` in place. Stop the server first.
+    Restore {
+        dir: PathBuf,
+        /// Replace an existing database (kept beside, renamed).
+        #[arg(long)]
+        force: bool,
+    },
     /// The audit trail.
     Audit {
         #[command(subcommand)]

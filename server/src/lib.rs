@@ -5,6 +5,7 @@ pub mod access_log;
 pub mod api;
 pub mod app;
 pub mod auth;
+pub mod backup;
 pub mod bootstrap;
 pub mod config;
 pub mod db;
@@ -75,6 +76,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 Ok(())
             })
             .await?
+        }
+        Command::Backup { dir } => {
+            let summary = actix_web::rt::task::spawn_blocking(move || backup::backup(&config, &dir)).await??;
+            println!("Backed up {summary}.");
+            Ok(())
+        }
+        Command::Restore { dir, force } => {
+            let summary = actix_web::rt::task::spawn_blocking(move || backup::restore(&config, &dir, force)).await??;
+            println!("Restored {summary}. Start the server.");
+            Ok(())
         }
         Command::Audit { command: config::AuditCommand::Verify } => {
             actix_web::rt::task::spawn_blocking(move || {

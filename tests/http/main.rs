@@ -3,6 +3,7 @@
 mod audit;
 mod auth;
 mod authz;
+mod backup;
 mod chain;
 mod custody;
 mod dashboard;

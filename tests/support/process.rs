@@ -58,6 +58,19 @@ impl Antar {
         Antar::spawned(bin, database, postgres, env, dir)
     }
 
+    /// Starts `bin` on SQLite in `dir`, a data directory with whatever it
+    /// holds (a restored backup, say).
+    pub fn in_dir(bin: PathBuf, dir: tempfile::TempDir, env: &[(&str, &str)]) -> Antar {
+        let database = dir.path().join("antar.sqlite3").display().to_string();
+        let env = env.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        Antar::spawned(bin, database, false, env, dir)
+    }
+
+    /// Its data directory.
+    pub fn data_dir(&self) -> &std::path::Path {
+        self.dir.path()
+    }
+
     /// A second process of the same binary on the same database (its own
     /// data directory and port): how Antar scales out on PostgreSQL.
     pub fn beside(&self) -> Antar {
@@ -139,6 +152,22 @@ impl Antar {
             .unwrap_or(0.0);
         kb / 1024.0
     }
+}
+
+/// Runs one of the binary's commands (`backup`, `restore`) on the data
+/// directory `dir` with `env` besides, to its end; its exit and what it
+/// printed.
+pub fn command(bin: &std::path::Path, dir: &std::path::Path, args: &[&str], env: &[(&str, &str)]) -> (bool, String) {
+    let out = Command::new(bin)
+        .env_clear()
+        .env("ANTAR_DATA_DIR", dir)
+        .env("ANTAR_LOG", "warn")
+        .envs(env.iter().copied())
+        .args(args)
+        .output()
+        .unwrap();
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    (out.status.success(), text)
 }
 
 impl Drop for Antar {
