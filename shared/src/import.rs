@@ -184,6 +184,90 @@ pub struct RowOutcome {
     pub warnings: Vec<Problem>,
 }
 
+/// Why a file's header could not be read.
+#[derive(Debug, Clone, PartialEq)]
+pub enum HeaderError {
+    Unreadable(String),
+    /// A required column is missing.
+    Missing(Column),
+}
+
+/// One record of a print batch as read from its bytes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Record {
+    /// The fields of the row on physical line `line`.
+    Row { line: u64, fields: Vec<String> },
+    /// A row the CSV reader could not read; after an I/O error (`io`)
+    /// nothing more can be read.
+    Unreadable { line: u64, message: String, io: bool },
+}
+
+/// A print batch's records, streamed: a byte-order mark dropped, the
+/// delimiter (`;` or `,`) sniffed from the header, lines ending at `\n`
+/// alone so that record positions count physical lines in CRLF files too
+/// (the `\r` left on a last field is trimmed by [`check_row`]), rows of any
+/// length (the checks say what is missing), bytes that are not UTF-8 read
+/// lossily. Blank rows are skipped.
+#[cfg(feature = "csv")]
+pub struct Records<R: std::io::Read> {
+    csv: csv::Reader<std::io::Chain<std::io::Cursor<Vec<u8>>, std::io::BufReader<R>>>,
+    record: csv::ByteRecord,
+    pub layout: Layout,
+}
+
+#[cfg(feature = "csv")]
+impl<R: std::io::Read> Records<R> {
+    pub fn new(input: R) -> Result<Records<R>, HeaderError> {
+        use std::io::{BufRead, Read};
+        let mut reader = std::io::BufReader::with_capacity(64 * 1024, input);
+        let mut header = Vec::new();
+        reader.read_until(b'\n', &mut header).map_err(|e| HeaderError::Unreadable(e.to_string()))?;
+        let header = header.strip_prefix(b"\xEF\xBB\xBF".as_slice()).map(<[u8]>::to_vec).unwrap_or(header);
+        let count = |c: u8| header.iter().filter(|&&b| b == c).count();
+        let delimiter = if count(b';') > count(b',') { b';' } else { b',' };
+        let mut csv = csv::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .terminator(csv::Terminator::Any(b'\n'))
+            .flexible(true)
+            .has_headers(true)
+            .from_reader(std::io::Cursor::new(header).chain(reader));
+        let headers: Vec<String> = csv
+            .byte_headers()
+            .map_err(|e| HeaderError::Unreadable(e.to_string()))?
+            .iter()
+            .map(|h| String::from_utf8_lossy(h).into_owned())
+            .collect();
+        let layout = Layout::from_headers(&headers).map_err(HeaderError::Missing)?;
+        Ok(Records { csv, record: csv::ByteRecord::new(), layout })
+    }
+}
+
+#[cfg(feature = "csv")]
+impl<R: std::io::Read> Iterator for Records<R> {
+    type Item = Record;
+
+    fn next(&mut self) -> Option<Record> {
+        loop {
+            match self.csv.read_byte_record(&mut self.record) {
+                Ok(false) => return None,
+                Ok(true) => {
+                    let line = self.record.position().map_or(0, csv::Position::line);
+                    let fields: Vec<String> =
+                        self.record.iter().map(|f| String::from_utf8_lossy(f).into_owned()).collect();
+                    if fields.iter().all(|f| f.trim().is_empty()) {
+                        continue;
+                    }
+                    return Some(Record::Row { line, fields });
+                }
+                Err(e) => {
+                    let line = e.position().map_or(0, csv::Position::line);
+                    return Some(Record::Unreadable { line, message: e.to_string(), io: e.is_io_error() });
+                }
+            }
+        }
+    }
+}
+
 /// Checks one data row. `office_regency` is the office's 4-digit code.
 pub fn check_row<S: AsRef<str>>(layout: &Layout, fields: &[S], line: u64, office_regency: &str) -> RowOutcome {
     let mut errors = Vec::new();

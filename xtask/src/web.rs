@@ -17,7 +17,7 @@ const BINARYEN: &str = "binaryen@132.0.0";
 /// The apps never format with `{:?}` and treat a panic as a bug either way.
 /// This takes 18 KB (brotli) off the phone's download; see BENCHMARKS.md.
 /// Where the toolchain cannot be installed the build falls back to stable.
-const SIZE_TOOLCHAIN: &str = "nightly-2026-10-30";
+pub const SIZE_TOOLCHAIN: &str = "nightly-2026-10-30";
 const SIZE_RUSTFLAGS: &str = "-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none";
 
 /// One of the two apps: what cargo builds and where its files go.

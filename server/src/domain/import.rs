@@ -10,11 +10,11 @@ use crate::api::error::ApiError;
 use crate::db::{self, cards, offices::Office, DbConnection};
 use actix_web::web::Bytes;
 use antar_shared::codes::{import as code, problem};
-use antar_shared::import::{check_row, CardRow, Layout, Problem};
+use antar_shared::import::{check_row, CardRow, HeaderError, Layout, Problem, Record, Records};
 use antar_shared::wire::{FieldError, ImportReport};
 use antar_shared::Status;
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Read};
+use std::io::Read;
 
 /// Rows checked and written together: one NIK look-up and one insert each.
 const BATCH: usize = 1000;
@@ -116,69 +116,46 @@ fn read_rows<R: Read>(
     dry_run: bool,
     writer: &std::sync::mpsc::SyncSender<Vec<cards::Card>>,
 ) -> Result<ImportReport, ApiError> {
-    let mut reader = BufReader::with_capacity(64 * 1024, input);
-    let mut header = Vec::new();
-    reader.read_until(b'\n', &mut header).map_err(|e| ApiError::BadRequest(format!("reading the file: {e}")))?;
-    let header = header.strip_prefix(b"\xEF\xBB\xBF".as_slice()).map(<[u8]>::to_vec).unwrap_or(header);
-    let delimiter = if header.iter().filter(|&&b| b == b';').count() > header.iter().filter(|&&b| b == b',').count() {
-        b';'
-    } else {
-        b','
-    };
-    let mut csv = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        // Lines end at '\n' alone, so record positions count physical lines
-        // for CRLF files too; the '\r' left on a last field is trimmed.
-        .terminator(csv::Terminator::Any(b'\n'))
-        .flexible(true)
-        .has_headers(true)
-        .from_reader(std::io::Cursor::new(header).chain(reader));
-    let headers: Vec<String> = csv
-        .byte_headers()
-        .map_err(|e| ApiError::BadRequest(format!("reading the header: {e}")))?
-        .iter()
-        .map(|h| String::from_utf8_lossy(h).into_owned())
-        .collect();
-    let layout = Layout::from_headers(&headers).map_err(|missing| ApiError::Unprocessable {
-        code: problem::MISSING_COLUMN,
-        detail: format!("kolom wajib {} tidak ada / required column {} is missing", missing.header(), missing.header()),
-        errors: vec![FieldError { field: missing.header().to_owned(), message: "required column is missing".into() }],
+    let records = Records::new(input).map_err(|e| match e {
+        HeaderError::Unreadable(e) => ApiError::BadRequest(format!("reading the header: {e}")),
+        HeaderError::Missing(missing) => ApiError::Unprocessable {
+            code: problem::MISSING_COLUMN,
+            detail: format!(
+                "kolom wajib {} tidak ada / required column {} is missing",
+                missing.header(),
+                missing.header()
+            ),
+            errors: vec![FieldError {
+                field: missing.header().to_owned(),
+                message: "required column is missing".into(),
+            }],
+        },
     })?;
-
+    let layout = records.layout.clone();
     let mut report = ImportReport { dry_run, ..ImportReport::default() };
     let mut seen: HashMap<String, Seen> = HashMap::new();
     let mut batch: Vec<(u64, CardRow)> = Vec::with_capacity(BATCH);
-    let mut record = csv::ByteRecord::new();
-    loop {
-        let more = match csv.read_byte_record(&mut record) {
-            Ok(more) => more,
-            Err(e) => {
-                let line = e.position().map_or(0, csv::Position::line);
+    for record in records {
+        let (line, fields) = match record {
+            Record::Row { line, fields } => (line, fields),
+            Record::Unreadable { line, message, io } => {
                 push(
                     &mut report.errors,
                     Problem {
                         line,
                         column: String::new(),
                         code: code::MALFORMED.into(),
-                        message: format!("baris tidak terbaca: {e}"),
-                        message_en: format!("unreadable row: {e}"),
+                        message: format!("baris tidak terbaca: {message}"),
+                        message_en: format!("unreadable row: {message}"),
                     },
                 );
                 report.rejected += 1;
-                if e.is_io_error() {
+                if io {
                     break;
                 }
                 continue;
             }
         };
-        if !more {
-            break;
-        }
-        let line = record.position().map_or(0, csv::Position::line);
-        let fields: Vec<String> = record.iter().map(|f| String::from_utf8_lossy(f).into_owned()).collect();
-        if fields.iter().all(|f| f.trim().is_empty()) {
-            continue;
-        }
         let outcome = check_row(&layout, &fields, line, &office.regency_code);
         for w in outcome.warnings {
             push(&mut report.warnings, w);
