@@ -9,12 +9,16 @@
 //! - `BENCH_ONLY=dashboard`: the console's dashboard and forecast at
 //!   25,000 cards beside the bare `GROUP BY`s (`dashboard.rs`);
 //! - `BENCH_ONLY=notify`: the message dispatcher's throughput and what the
-//!   outbox adds to a sync batch (`notify.rs`).
+//!   outbox adds to a sync batch (`notify.rs`);
+//! - `BENCH_ONLY=national | latency | metrics | soak`: a national day, the
+//!   latency of 200 couriers at once, what `/metrics` costs, an hour's soak
+//!   (`scale.rs`).
 //!
 //! The server is the release `antar` binary in its own process.
 
 mod dashboard;
 mod notify;
+mod scale;
 
 use antar_tests::process::Antar;
 use diesel::{Connection, RunQueryDsl};
@@ -435,6 +439,18 @@ fn main() {
         let backends = std::env::var("BENCH_BACKENDS").unwrap_or_else(|_| "postgres,sqlite".into());
         // The gateway stand-in is an actix server: run in an actix system.
         actix_rt::System::new().block_on(notify::bench(&bin, &backends, cards));
+        return;
+    }
+    if let Some(run) = ["national", "latency", "metrics", "soak"].into_iter().find(|m| *m == only) {
+        let backends = std::env::var("BENCH_BACKENDS").unwrap_or_else(|_| "postgres,sqlite".into());
+        for backend in backends.split(',') {
+            match run {
+                "national" => rt.block_on(scale::national(&bin, backend)),
+                "latency" => rt.block_on(scale::latency(&bin, backend)),
+                "metrics" => rt.block_on(scale::metrics_cost(&bin, backend)),
+                _ => rt.block_on(scale::soak(&bin, backend)),
+            }
+        }
         return;
     }
     if only == "dashboard" {

@@ -142,15 +142,30 @@ impl Antar {
 
     /// Peak resident memory so far, in MB.
     pub fn peak_rss_mb(&self) -> f64 {
+        self.status_mb("VmHWM:")
+    }
+
+    /// Resident memory now, in MB.
+    pub fn rss_mb(&self) -> f64 {
+        self.status_mb("VmRSS:")
+    }
+
+    fn status_mb(&self, field: &str) -> f64 {
         let Some(child) = &self.child else { return 0.0 };
         let status = std::fs::read_to_string(format!("/proc/{}/status", child.id())).unwrap_or_default();
         let kb: f64 = status
             .lines()
-            .find(|l| l.starts_with("VmHWM:"))
+            .find(|l| l.starts_with(field))
             .and_then(|l| l.split_whitespace().nth(1))
             .and_then(|v| v.parse().ok())
             .unwrap_or(0.0);
         kb / 1024.0
+    }
+
+    /// File descriptors the process holds open now.
+    pub fn open_fds(&self) -> usize {
+        let Some(child) = &self.child else { return 0 };
+        std::fs::read_dir(format!("/proc/{}/fd", child.id())).map_or(0, Iterator::count)
     }
 }
 

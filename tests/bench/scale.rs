@@ -1,0 +1,384 @@
+//! A province or the country on one installation:
+//!
+//! - `BENCH_ONLY=national`: a national day — 500,000 events from 1,000
+//!   couriers (250 cards each, picked up and delivered) in batches of 50,
+//!   16 batches in flight — timed end to end, beside raw inserts of the
+//!   same rows into a copy of the event table in the same database;
+//! - `BENCH_ONLY=latency`: 200 couriers at once, each sending 40
+//!   single-event syncs one after the other; latency percentiles beside
+//!   `GET /healthz` from 200 clients at once in the same run;
+//! - `BENCH_ONLY=metrics`: what `/metrics` costs — sync throughput in
+//!   phases of `BENCH_PHASE_SECS` (20) alternately without and with a
+//!   scrape every 5 s (A B B A, so a drift cancels);
+//! - `BENCH_ONLY=soak`: `BENCH_SOAK_SECS` (3600) at ten times an office's
+//!   daily rate (7,000 cards delivered in the hour), the dashboard polled
+//!   and `/metrics` scraped every 15 s; resident memory and open file
+//!   descriptors sampled each minute.
+
+use super::{csv, median, raw_insert, start_on, Client, OfficeId, PASSWORD};
+use futures_util::StreamExt;
+use serde_json::{json, Value};
+use std::time::{Duration, Instant};
+
+/// The card ids of the server's database, in id order.
+fn card_ids(database: &str) -> Vec<String> {
+    use antar_server::db::schema::cards::dsl::*;
+    use diesel::{QueryDsl, RunQueryDsl};
+    let url = if database.starts_with("postgres") { database.to_owned() } else { format!("sqlite://{database}") };
+    let (pool, _) = antar_server::db::connect(&url).unwrap();
+    cards.select(id).order(id).load::<String>(&mut *pool.get().unwrap()).unwrap()
+}
+
+/// `n` couriers, each with `per` of `ids` on a route; their tokens and
+/// cards. Made a few at a time (each user is a password hash).
+async fn couriers(c: &Client, admin: &str, n: usize, per: usize, ids: &[String]) -> Vec<(String, Vec<String>)> {
+    let made = futures_util::stream::iter(ids.chunks(per).take(n).enumerate().map(|(i, mine)| async move {
+        let name = format!("kurir{i}");
+        let user = c
+            .call(
+                reqwest::Method::POST,
+                "/api/v1/users",
+                Some(admin),
+                Some(json!({"username": name, "password": PASSWORD, "role": "courier", "display_name": format!("Kurir {i}")})),
+            )
+            .await;
+        c.call(
+            reqwest::Method::POST,
+            "/api/v1/routes",
+            Some(admin),
+            Some(json!({"courier_id": user["id"], "date": "2026-12-04", "card_ids": mine})),
+        )
+        .await;
+        (c.login(&name).await, mine.to_vec())
+    }))
+    .buffer_unordered(4)
+    .collect::<Vec<_>>()
+    .await;
+    assert_eq!(made.len(), n);
+    made
+}
+
+fn ev(card: &str, kind: &str, at: chrono::DateTime<chrono::Utc>, payload: Value) -> Value {
+    json!({"id": uuid::Uuid::new_v4().to_string(), "card_id": card, "kind": kind, "occurred_at": at.to_rfc3339(), "payload": payload})
+}
+
+fn delivered_payload() -> Value {
+    json!({"recipient_name": "Penerima", "recipient_relation": "self", "lat": -5.37, "lon": 105.24, "accuracy_m": 12.0})
+}
+
+/// Each card picked up then delivered, in batches of 50, per courier.
+fn day_batches(work: &[(String, Vec<String>)]) -> Vec<Vec<Vec<Value>>> {
+    let t0 = chrono::Utc::now();
+    work.iter()
+        .map(|(_, cards)| {
+            let evs: Vec<Value> = cards
+                .iter()
+                .enumerate()
+                .flat_map(|(i, card)| {
+                    let at = |ms: i64| t0 + chrono::Duration::milliseconds(i as i64 * 10 + ms);
+                    [ev(card, "picked_up", at(0), json!({})), ev(card, "delivered", at(5), delivered_payload())]
+                })
+                .collect();
+            evs.chunks(50).map(<[Value]>::to_vec).collect()
+        })
+        .collect()
+}
+
+async fn sync(c: &Client, token: &str, batch: &[Value]) -> usize {
+    c.sync(token, "bench", batch).await
+}
+
+/// The national day, once per backend given.
+pub async fn national(bin: &str, backend: &str) {
+    const COURIERS: usize = 1_000;
+    const CARDS: usize = 250;
+    let mut server = start_on(bin, backend);
+    let c = Client { http: reqwest::Client::new(), base: server.base.clone() };
+    let admin = c.login("admin").await;
+    let started = Instant::now();
+    let report = c.import(&admin, csv(COURIERS * CARDS)).await;
+    assert_eq!(report["imported"], COURIERS * CARDS, "{}", report["errors"][0]);
+    let ids = card_ids(&server.database);
+    let work = couriers(&c, &admin, COURIERS, CARDS, &ids).await;
+    eprintln!("{backend}: {} cards on {COURIERS} routes in {:.0} s", ids.len(), started.elapsed().as_secs_f64());
+    let batches = day_batches(&work);
+    // Round by round: every courier's first batch, then every second one.
+    let rounds = batches.iter().map(Vec::len).max().unwrap_or(0);
+    let order: Vec<(&str, &[Value])> = (0..rounds)
+        .flat_map(|r| work.iter().zip(&batches).filter_map(move |((t, _), b)| b.get(r).map(|b| (t.as_str(), &b[..]))))
+        .collect();
+    let events: usize = order.iter().map(|(_, b)| b.len()).sum();
+    let start = Instant::now();
+    let accepted: usize = futures_util::stream::iter(order.iter().map(|(token, batch)| sync(&c, token, batch)))
+        .buffer_unordered(16)
+        .collect::<Vec<_>>()
+        .await
+        .into_iter()
+        .sum();
+    let secs = start.elapsed().as_secs_f64();
+    assert_eq!(accepted, events, "every event accepted clean");
+    let rss = server.peak_rss_mb();
+    // The same rows, raw, by 8 writers, into a copy of the event table.
+    let office = office_of(&server.database, backend);
+    server.kill();
+    let writers: Vec<Vec<Vec<Value>>> =
+        (0..8).map(|w| batches.iter().skip(w).step_by(8).flat_map(|b| b.iter().cloned()).collect()).collect();
+    let raw_rate = raw_copy(&server.database, backend, &writers, &office);
+    let raw_secs = events as f64 / raw_rate;
+    println!(
+        "national day, {backend}: {events} events from {COURIERS} couriers in {secs:.1} s ({:.0} events/s); \
+         raw inserts of the same rows {raw_secs:.1} s ({raw_rate:.0} rows/s); ratio {:.2}; peak RSS {rss:.0} MB",
+        events as f64 / secs,
+        raw_secs / secs
+    );
+}
+
+fn office_of(database: &str, backend: &str) -> String {
+    use diesel::{Connection, RunQueryDsl};
+    let q = "SELECT id AS office FROM offices LIMIT 1";
+    if backend == "postgres" {
+        let mut conn = diesel::PgConnection::establish(database).unwrap();
+        diesel::sql_query(q).load::<OfficeId>(&mut conn).unwrap().remove(0).office
+    } else {
+        let mut conn = diesel::SqliteConnection::establish(database).unwrap();
+        diesel::sql_query(q).load::<OfficeId>(&mut conn).unwrap().remove(0).office
+    }
+}
+
+/// Raw inserts of `writers`' rows into a fresh copy of the event table.
+fn raw_copy(database: &str, backend: &str, writers: &[Vec<Vec<Value>>], office: &str) -> f64 {
+    use diesel::{Connection, RunQueryDsl};
+    if backend == "postgres" {
+        let mut conn = diesel::PgConnection::establish(database).unwrap();
+        diesel::sql_query("CREATE TABLE bench_raw (LIKE card_events INCLUDING ALL)").execute(&mut conn).unwrap();
+        raw_insert(|| diesel::PgConnection::establish(database).unwrap(), writers, office)
+    } else {
+        let mut conn = diesel::SqliteConnection::establish(database).unwrap();
+        diesel::sql_query("CREATE TABLE bench_raw AS SELECT id, card_id, office_id, kind, occurred_at, received_at, actor_id, device_id, payload, content_hash, implied_by, flag FROM card_events WHERE 0").execute(&mut conn).unwrap();
+        diesel::sql_query("CREATE UNIQUE INDEX bench_raw_id ON bench_raw(id)").execute(&mut conn).unwrap();
+        raw_insert(
+            || {
+                let mut c = diesel::SqliteConnection::establish(database).unwrap();
+                diesel::sql_query("PRAGMA busy_timeout = 10000").execute(&mut c).unwrap();
+                diesel::sql_query("PRAGMA journal_mode = WAL").execute(&mut c).unwrap();
+                diesel::sql_query("PRAGMA synchronous = NORMAL").execute(&mut c).unwrap();
+                c
+            },
+            writers,
+            office,
+        )
+    }
+}
+
+fn percentiles(mut ms: Vec<f64>) -> String {
+    ms.sort_by(f64::total_cmp);
+    let at = |p: f64| ms[((ms.len() as f64 * p) as usize).min(ms.len() - 1)];
+    format!("p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms, max {:.1} ms", at(0.5), at(0.95), at(0.99), at(1.0))
+}
+
+/// 200 couriers at once, single-event syncs.
+pub async fn latency(bin: &str, backend: &str) {
+    const COURIERS: usize = 200;
+    const CARDS: usize = 20;
+    let server = start_on(bin, backend);
+    // One connection per courier, as 200 phones would hold.
+    let c = Client {
+        http: reqwest::Client::builder().pool_max_idle_per_host(COURIERS).build().unwrap(),
+        base: server.base.clone(),
+    };
+    let admin = c.login("admin").await;
+    assert_eq!(c.import(&admin, csv(COURIERS * CARDS)).await["imported"], COURIERS * CARDS);
+    let ids = card_ids(&server.database);
+    let work = couriers(&c, &admin, COURIERS, CARDS, &ids).await;
+    let health = futures_util::future::join_all((0..COURIERS).map(|_| async {
+        let mut ms = Vec::new();
+        for _ in 0..CARDS * 2 {
+            let t = Instant::now();
+            let res = c.http.get(format!("{}/healthz", c.base)).send().await.unwrap();
+            assert!(res.status().is_success());
+            ms.push(t.elapsed().as_secs_f64() * 1000.0);
+        }
+        ms
+    }))
+    .await;
+    let c = &c;
+    let syncs = futures_util::future::join_all(work.iter().map(|(token, cards)| async move {
+        let mut ms = Vec::new();
+        for card in cards {
+            for (kind, payload) in [("picked_up", json!({})), ("delivered", delivered_payload())] {
+                let batch = [ev(card, kind, chrono::Utc::now(), payload)];
+                let t = Instant::now();
+                assert_eq!(sync(c, token, &batch).await, 1);
+                ms.push(t.elapsed().as_secs_f64() * 1000.0);
+            }
+        }
+        ms
+    }))
+    .await;
+    let n: usize = syncs.iter().map(Vec::len).sum();
+    println!("200 couriers at once, single-event syncs, {backend} ({n} syncs): {}", percentiles(syncs.concat()));
+    println!("  the same 200 clients' GET /healthz, same run: {}", percentiles(health.concat()));
+}
+
+/// Sends `attempt_failed` for the couriers' cards, round after round, for
+/// `secs`; events acknowledged per second.
+async fn sustained(c: &Client, work: &[(String, Vec<String>)], secs: f64) -> f64 {
+    let until = Instant::now() + Duration::from_secs_f64(secs);
+    let start = Instant::now();
+    let sent: usize = futures_util::future::join_all(work.iter().map(|(token, cards)| async move {
+        let mut n = 0;
+        'rounds: loop {
+            for chunk in cards.chunks(50) {
+                if Instant::now() >= until {
+                    break 'rounds;
+                }
+                let now = chrono::Utc::now();
+                let batch: Vec<Value> = chunk
+                    .iter()
+                    .map(|card| {
+                        ev(
+                            card,
+                            "attempt_failed",
+                            now,
+                            json!({"reason": "not_home", "lat": -5.37, "lon": 105.24, "accuracy_m": 30.0}),
+                        )
+                    })
+                    .collect();
+                n += sync(c, token, &batch).await;
+            }
+        }
+        n
+    }))
+    .await
+    .into_iter()
+    .sum();
+    sent as f64 / start.elapsed().as_secs_f64()
+}
+
+/// Sync throughput without and with `/metrics` scraped every 5 s.
+pub async fn metrics_cost(bin: &str, backend: &str) {
+    const COURIERS: usize = 8;
+    const CARDS: usize = 2_000;
+    let phase: f64 = std::env::var("BENCH_PHASE_SECS").ok().and_then(|v| v.parse().ok()).unwrap_or(20.0);
+    let server = start_on(bin, backend);
+    let c = Client { http: reqwest::Client::new(), base: server.base.clone() };
+    let admin = c.login("admin").await;
+    assert_eq!(c.import(&admin, csv(COURIERS * CARDS)).await["imported"], COURIERS * CARDS);
+    let ids = card_ids(&server.database);
+    let work = couriers(&c, &admin, COURIERS, CARDS, &ids).await;
+    // Every card in the bag first.
+    let cl = &c;
+    futures_util::future::join_all(work.iter().map(|(token, cards)| async move {
+        for chunk in cards.chunks(50) {
+            let now = chrono::Utc::now();
+            let batch: Vec<Value> = chunk.iter().map(|card| ev(card, "picked_up", now, json!({}))).collect();
+            sync(cl, token, &batch).await;
+        }
+    }))
+    .await;
+    let (mut plain, mut scraped) = (Vec::new(), Vec::new());
+    for scrape in [false, true, true, false, false, true] {
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let scraper = scrape.then(|| {
+            let (http, url, stop) = (c.http.clone(), format!("{}/metrics", c.base), stop.clone());
+            tokio::spawn(async move {
+                let mut scrapes = 0;
+                while !stop.load(std::sync::atomic::Ordering::SeqCst) {
+                    let body = http.get(&url).send().await.unwrap().text().await.unwrap();
+                    assert!(body.contains("antar_sync_events_total"));
+                    scrapes += 1;
+                    tokio::time::sleep(Duration::from_secs(5)).await;
+                }
+                scrapes
+            })
+        });
+        let rate = sustained(&c, &work, phase).await;
+        stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        let scrapes = match scraper {
+            Some(s) => s.await.unwrap(),
+            None => 0,
+        };
+        eprintln!("{backend}: {rate:.0} events/s, {scrapes} scrapes");
+        if scrape {
+            scraped.push(rate)
+        } else {
+            plain.push(rate)
+        }
+    }
+    let (p, s) = (median(plain), median(scraped));
+    println!(
+        "/metrics cost, {backend}: {s:.0} events/s scraped every 5 s beside {p:.0} not scraped: ratio {:.3}",
+        s / p
+    );
+}
+
+/// An hour at ten times an office's daily rate.
+pub async fn soak(bin: &str, backend: &str) {
+    const COURIERS: usize = 10;
+    const CARDS: usize = 700;
+    let secs: u64 = std::env::var("BENCH_SOAK_SECS").ok().and_then(|v| v.parse().ok()).unwrap_or(3600);
+    let server = start_on(bin, backend);
+    let c = Client { http: reqwest::Client::new(), base: server.base.clone() };
+    let admin = c.login("admin").await;
+    assert_eq!(c.import(&admin, csv(COURIERS * CARDS)).await["imported"], COURIERS * CARDS);
+    let ids = card_ids(&server.database);
+    let work = couriers(&c, &admin, COURIERS, CARDS, &ids).await;
+    let batches = day_batches(&work);
+    // 14,000 events in `secs`: one batch of 4 every `gap`.
+    let plan: Vec<(&str, Vec<Value>)> = work
+        .iter()
+        .zip(&batches)
+        .flat_map(|((t, _), b)| {
+            b.iter().flat_map(|b| b.chunks(4).map(|c| (t.as_str(), c.to_vec())).collect::<Vec<_>>())
+        })
+        .collect();
+    let gap = Duration::from_secs_f64(secs as f64 / plan.len() as f64);
+    let start = Instant::now();
+    let warm_up = Duration::from_secs(secs / 10);
+    let (mut samples, mut after_warm_up) = (Vec::new(), None);
+    let mut next_sample = start;
+    let mut next_poll = start;
+    let today = chrono::Utc::now().date_naive().to_string();
+    for (i, (token, batch)) in plan.iter().enumerate() {
+        // Each batch as of now, its events a millisecond apart in order.
+        let now = chrono::Utc::now();
+        let batch: Vec<Value> = batch
+            .iter()
+            .enumerate()
+            .map(|(k, e)| {
+                let mut e = e.clone();
+                e["occurred_at"] = json!((now + chrono::Duration::milliseconds(k as i64)).to_rfc3339());
+                e
+            })
+            .collect();
+        sync(&c, token, &batch).await;
+        if Instant::now() >= next_poll {
+            c.call(reqwest::Method::GET, &format!("/api/v1/dashboard?date={today}"), Some(&admin), None).await;
+            c.http.get(format!("{}/metrics", c.base)).send().await.unwrap().text().await.unwrap();
+            next_poll += Duration::from_secs(15);
+        }
+        if Instant::now() >= next_sample {
+            let (rss, fds) = (server.rss_mb(), server.open_fds());
+            samples.push((start.elapsed().as_secs(), rss, fds));
+            if after_warm_up.is_none() && start.elapsed() >= warm_up {
+                after_warm_up = Some((rss, fds));
+            }
+            next_sample += Duration::from_secs(60);
+        }
+        let due = start + gap * (i as u32 + 1);
+        tokio::time::sleep_until(due.into()).await;
+    }
+    let (end_rss, end_fds) = (server.rss_mb(), server.open_fds());
+    let (warm_rss, warm_fds) = after_warm_up.unwrap_or((end_rss, end_fds));
+    for (t, rss, fds) in &samples {
+        eprintln!("  {t:>5} s: RSS {rss:.1} MB, {fds} open fds");
+    }
+    println!(
+        "soak, {backend}, {} s, {} events: RSS {warm_rss:.1} MB after warm-up, {end_rss:.1} MB at the end ({:+.1} %), \
+         peak {:.1} MB; open fds {warm_fds} after warm-up, {end_fds} at the end",
+        start.elapsed().as_secs(),
+        plan.iter().map(|(_, b)| b.len()).sum::<usize>(),
+        (end_rss / warm_rss - 1.0) * 100.0,
+        server.peak_rss_mb()
+    );
+}
