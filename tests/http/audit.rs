@@ -88,7 +88,25 @@ async fn a_deleted_record_or_a_cut_tail_is_found(app: TestApp) {
     assert_eq!(check["problem"], "record 2 is missing: it was deleted");
 }
 
+/// Several desks acting at once: each action's rows (a user, a route)
+/// point at the office, and the audit record locks the office's row. Every
+/// action succeeds, and the chain holds them all in one order.
+async fn actions_at_once_are_all_recorded_without_a_deadlock(app: TestApp) {
+    let admin = app.admin().await;
+    let created = futures_util::future::join_all((0..16).map(|i| {
+        let body = json!({"username": format!("kurir{i}"), "password": "kurir-password-1", "role": "courier", "display_name": "Kurir"});
+        app.post("/api/v1/users", &admin, body)
+    }))
+    .await;
+    for (i, a) in created.iter().enumerate() {
+        assert_eq!(a.status, StatusCode::CREATED, "user {i}: {}", a.text);
+    }
+    let check = app.get("/api/v1/audit/verify", &admin).await.body;
+    assert_eq!(check["records"], 16, "{check}");
+}
+
 on_both_backends!(
     every_staff_and_admin_action_is_recorded_in_order_and_the_chain_checks,
     a_deleted_record_or_a_cut_tail_is_found,
+    actions_at_once_are_all_recorded_without_a_deadlock,
 );

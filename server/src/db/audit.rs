@@ -55,8 +55,14 @@ pub struct Entry<'a> {
 /// appends of one office in order.
 pub fn append(conn: &mut DbConnection, e: &Entry<'_>) -> QueryResult<()> {
     super::write_tx(conn, |conn| {
+        // One appender per office at a time. Not `FOR UPDATE`: the action
+        // being recorded has inserted rows pointing at the office (a user, a
+        // route), each holding a key-share lock on its row, which `FOR
+        // UPDATE` waits for — two actions at once then wait on each other.
+        // `FOR NO KEY UPDATE` leaves key-share locks be and still queues
+        // appenders.
         if let DbConnection::Postgres(c) = conn {
-            offices::table.find(e.office_id).select(offices::id).for_update().first::<String>(c)?;
+            offices::table.find(e.office_id).select(offices::id).for_no_key_update().first::<String>(c)?;
         }
         let head: Option<(i64, String)> = audit_heads::table
             .find(e.office_id)

@@ -291,10 +291,12 @@ pub fn refresh_stats(conn: &mut DbConnection, table: &str) -> QueryResult<()> {
 /// Locks cards' rows for the rest of the transaction, in the order given
 /// (callers sort it), so two syncs of the same card fold its log one after
 /// the other. SQLite's immediate transactions already serialise writers.
+/// `FOR NO KEY UPDATE` queues lockers as `FOR UPDATE` would, without waiting
+/// for the key-share locks rows pointing at a card (events, stops) hold.
 pub fn lock_cards(conn: &mut DbConnection, card_ids: &[String]) -> QueryResult<()> {
     if let DbConnection::Postgres(c) = conn {
         if !card_ids.is_empty() {
-            diesel::sql_query("SELECT id FROM cards WHERE id = ANY($1) ORDER BY id FOR UPDATE")
+            diesel::sql_query("SELECT id FROM cards WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE")
                 .bind::<diesel::sql_types::Array<diesel::sql_types::Text>, _>(card_ids)
                 .execute(c)?;
         }
