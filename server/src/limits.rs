@@ -107,18 +107,29 @@ impl SharedLimiter {
         })
     }
 
-    /// Counts one use.
+    /// Counts one use. Writes go through `write_tx`, queued with the
+    /// server's other writers: on SQLite a lone write would wait on the
+    /// busy timeout's polling, and under load it can starve.
     pub fn hit(&self, conn: &mut DbConnection, key: &str) -> QueryResult<()> {
         let now = crate::db::now();
-        crate::db::limits::hit(conn, &self.key(key), now, now - self.period())?;
-        if rand::random::<u8>() < 4 {
-            crate::db::limits::prune(conn, now - PRUNE_AFTER)?;
-        }
-        Ok(())
+        let key = self.key(key);
+        crate::db::write_tx(conn, |conn| {
+            crate::db::limits::hit(conn, &key, now, now - self.period())?;
+            if rand::random::<u8>() < 4 {
+                crate::db::limits::prune(conn, now - PRUNE_AFTER)?;
+            }
+            Ok(())
+        })
     }
 
+    /// Forgets the key's count; a write only when there is one (a good
+    /// login usually has none to clear).
     pub fn reset(&self, conn: &mut DbConnection, key: &str) -> QueryResult<()> {
-        crate::db::limits::clear(conn, &self.key(key))
+        let key = self.key(key);
+        if crate::db::limits::get(conn, &key)?.is_none() {
+            return Ok(());
+        }
+        crate::db::write_tx(conn, |conn| crate::db::limits::clear(conn, &key))
     }
 }
 

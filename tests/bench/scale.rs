@@ -4,9 +4,10 @@
 //!   couriers (250 cards each, picked up and delivered) in batches of 50,
 //!   16 batches in flight — timed end to end, beside raw inserts of the
 //!   same rows into a copy of the event table in the same database;
-//! - `BENCH_ONLY=latency`: 200 couriers at once, each sending 40
-//!   single-event syncs one after the other; latency percentiles beside
-//!   `GET /healthz` from 200 clients at once in the same run;
+//! - `BENCH_ONLY=latency`: 200 couriers at once, single-event syncs: back
+//!   to back (the server saturated), then each courier once a second
+//!   (`BENCH_PACE_MS`); latency percentiles beside `GET /healthz` from 200
+//!   clients at once in the same run;
 //! - `BENCH_ONLY=metrics`: what `/metrics` costs — sync throughput in
 //!   phases of `BENCH_PHASE_SECS` (20) alternately without and with a
 //!   scrape every 5 s (A B B A, so a drift cancels);
@@ -51,7 +52,7 @@ async fn couriers(c: &Client, admin: &str, n: usize, per: usize, ids: &[String])
         .await;
         (c.login(&name).await, mine.to_vec())
     }))
-    .buffer_unordered(4)
+    .buffered(4)
     .collect::<Vec<_>>()
     .await;
     assert_eq!(made.len(), n);
@@ -202,21 +203,45 @@ pub async fn latency(bin: &str, backend: &str) {
     }))
     .await;
     let c = &c;
-    let syncs = futures_util::future::join_all(work.iter().map(|(token, cards)| async move {
-        let mut ms = Vec::new();
-        for card in cards {
-            for (kind, payload) in [("picked_up", json!({})), ("delivered", delivered_payload())] {
-                let batch = [ev(card, kind, chrono::Utc::now(), payload)];
-                let t = Instant::now();
-                assert_eq!(sync(c, token, &batch).await, 1);
-                ms.push(t.elapsed().as_secs_f64() * 1000.0);
+    // Back to back (each courier sends the next as soon as the last is
+    // answered: the server saturated), then paced (each courier once every
+    // `pace` on average, its start spread: an offered load).
+    let half = CARDS / 2;
+    let run = |from: usize, pace: Option<Duration>| {
+        futures_util::future::join_all(work.iter().enumerate().map(move |(i, (token, cards))| async move {
+            let mut ms = Vec::new();
+            if let Some(p) = pace {
+                tokio::time::sleep(p.mul_f64(i as f64 / COURIERS as f64)).await;
             }
-        }
-        ms
-    }))
-    .await;
-    let n: usize = syncs.iter().map(Vec::len).sum();
-    println!("200 couriers at once, single-event syncs, {backend} ({n} syncs): {}", percentiles(syncs.concat()));
+            for card in &cards[from..from + half] {
+                for (kind, payload) in [("picked_up", json!({})), ("delivered", delivered_payload())] {
+                    let batch = [ev(card, kind, chrono::Utc::now(), payload)];
+                    let t = Instant::now();
+                    assert_eq!(sync(c, token, &batch).await, 1);
+                    let took = t.elapsed();
+                    ms.push(took.as_secs_f64() * 1000.0);
+                    if let Some(p) = pace {
+                        tokio::time::sleep(p.saturating_sub(took)).await;
+                    }
+                }
+            }
+            ms
+        }))
+    };
+    let saturated = run(0, None).await.concat();
+    let pace = Duration::from_millis(std::env::var("BENCH_PACE_MS").ok().and_then(|v| v.parse().ok()).unwrap_or(1000));
+    let paced = run(half, Some(pace)).await.concat();
+    println!(
+        "200 couriers, single-event syncs, {backend}, back to back ({} syncs): {}",
+        saturated.len(),
+        percentiles(saturated)
+    );
+    println!(
+        "200 couriers, single-event syncs, {backend}, each once every {} ms ({} syncs): {}",
+        pace.as_millis(),
+        paced.len(),
+        percentiles(paced)
+    );
     println!("  the same 200 clients' GET /healthz, same run: {}", percentiles(health.concat()));
 }
 
@@ -258,8 +283,8 @@ async fn sustained(c: &Client, work: &[(String, Vec<String>)], secs: f64) -> f64
 /// Sync throughput without and with `/metrics` scraped every 5 s.
 pub async fn metrics_cost(bin: &str, backend: &str) {
     const COURIERS: usize = 8;
-    const CARDS: usize = 2_000;
-    let phase: f64 = std::env::var("BENCH_PHASE_SECS").ok().and_then(|v| v.parse().ok()).unwrap_or(20.0);
+    const CARDS: usize = 4_000;
+    let phase: f64 = std::env::var("BENCH_PHASE_SECS").ok().and_then(|v| v.parse().ok()).unwrap_or(10.0);
     let server = start_on(bin, backend);
     let c = Client { http: reqwest::Client::new(), base: server.base.clone() };
     let admin = c.login("admin").await;
@@ -276,8 +301,14 @@ pub async fn metrics_cost(bin: &str, backend: &str) {
         }
     }))
     .await;
-    let (mut plain, mut scraped) = (Vec::new(), Vec::new());
-    for scrape in [false, true, true, false, false, true] {
+    // Each card's log grows phase by phase, and the sync slows with it,
+    // steeply at first: four warm-up phases, then blocks of A B B A, each
+    // block's ratio its own (a linear drift cancels within a block).
+    let block = [Some(false), Some(true), Some(true), Some(false)];
+    let phases = std::iter::repeat_n(None, 4).chain(block.iter().copied().cycle().take(4 * 3));
+    let mut rates: Vec<(bool, f64)> = Vec::new();
+    for phase_kind in phases {
+        let scrape = phase_kind.unwrap_or(false);
         let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
         let scraper = scrape.then(|| {
             let (http, url, stop) = (c.http.clone(), format!("{}/metrics", c.base), stop.clone());
@@ -298,17 +329,23 @@ pub async fn metrics_cost(bin: &str, backend: &str) {
             Some(s) => s.await.unwrap(),
             None => 0,
         };
-        eprintln!("{backend}: {rate:.0} events/s, {scrapes} scrapes");
-        if scrape {
-            scraped.push(rate)
-        } else {
-            plain.push(rate)
+        let note = if phase_kind.is_none() { " (warm-up)" } else { "" };
+        eprintln!("{backend}: {rate:.0} events/s, {scrapes} scrapes{note}");
+        if let Some(scraped) = phase_kind {
+            rates.push((scraped, rate));
         }
     }
-    let (p, s) = (median(plain), median(scraped));
+    let ratios: Vec<f64> = rates
+        .chunks(4)
+        .map(|b| {
+            let sum = |s: bool| b.iter().filter(|r| r.0 == s).map(|r| r.1).sum::<f64>();
+            sum(true) / sum(false)
+        })
+        .collect();
     println!(
-        "/metrics cost, {backend}: {s:.0} events/s scraped every 5 s beside {p:.0} not scraped: ratio {:.3}",
-        s / p
+        "/metrics cost, {backend}: scraped every 5 s / not scraped, per A B B A block: {} (median {:.3})",
+        ratios.iter().map(|r| format!("{r:.3}")).collect::<Vec<_>>().join(", "),
+        median(ratios.clone())
     );
 }
 
@@ -325,13 +362,14 @@ pub async fn soak(bin: &str, backend: &str) {
     let work = couriers(&c, &admin, COURIERS, CARDS, &ids).await;
     let batches = day_batches(&work);
     // 14,000 events in `secs`: one batch of 4 every `gap`.
-    let plan: Vec<(&str, Vec<Value>)> = work
+    let plan: Vec<(usize, Vec<Value>)> = batches
         .iter()
-        .zip(&batches)
-        .flat_map(|((t, _), b)| {
-            b.iter().flat_map(|b| b.chunks(4).map(|c| (t.as_str(), c.to_vec())).collect::<Vec<_>>())
-        })
+        .enumerate()
+        .flat_map(|(i, b)| b.iter().flat_map(move |b| b.chunks(4).map(move |c| (i, c.to_vec())).collect::<Vec<_>>()))
         .collect();
+    // Access tokens last 15 minutes: a courier logs in again when told.
+    let mut tokens: Vec<String> = work.iter().map(|(t, _)| t.clone()).collect();
+    let (mut admin, mut admin_since) = (admin, Instant::now());
     let gap = Duration::from_secs_f64(secs as f64 / plan.len() as f64);
     let start = Instant::now();
     let warm_up = Duration::from_secs(secs / 10);
@@ -339,7 +377,7 @@ pub async fn soak(bin: &str, backend: &str) {
     let mut next_sample = start;
     let mut next_poll = start;
     let today = chrono::Utc::now().date_naive().to_string();
-    for (i, (token, batch)) in plan.iter().enumerate() {
+    for (i, (courier, batch)) in plan.iter().enumerate() {
         // Each batch as of now, its events a millisecond apart in order.
         let now = chrono::Utc::now();
         let batch: Vec<Value> = batch
@@ -351,8 +389,18 @@ pub async fn soak(bin: &str, backend: &str) {
                 e
             })
             .collect();
-        sync(&c, token, &batch).await;
+        let body = json!({"device_id": "soak", "sent_at": chrono::Utc::now().to_rfc3339(), "events": batch});
+        let url = format!("{}/api/v1/sync", c.base);
+        let mut res = c.http.post(&url).bearer_auth(&tokens[*courier]).json(&body).send().await.unwrap();
+        if res.status() == reqwest::StatusCode::UNAUTHORIZED {
+            tokens[*courier] = c.login(&format!("kurir{courier}")).await;
+            res = c.http.post(&url).bearer_auth(&tokens[*courier]).json(&body).send().await.unwrap();
+        }
+        assert!(res.status().is_success(), "sync: {}", res.status());
         if Instant::now() >= next_poll {
+            if admin_since.elapsed() > Duration::from_secs(600) {
+                (admin, admin_since) = (c.login("admin").await, Instant::now());
+            }
             c.call(reqwest::Method::GET, &format!("/api/v1/dashboard?date={today}"), Some(&admin), None).await;
             c.http.get(format!("{}/metrics", c.base)).send().await.unwrap().text().await.unwrap();
             next_poll += Duration::from_secs(15);

@@ -50,19 +50,22 @@ pub async fn put(
                 return Ok(false);
             }
             media::store(&target, &bytes).map_err(|e| ApiError::Internal(format!("storing media: {e}")))?;
-            // The same photo stored at once through another server: theirs
-            // is ours, byte for byte.
-            let stored = rows::insert(
-                conn,
-                &rows::MediaRow {
-                    office_id: courier.office_id.clone(),
-                    sha256: sha,
-                    content_type: content_type.to_owned(),
-                    size_bytes: i64::try_from(bytes.len()).unwrap_or(i64::MAX),
-                    uploaded_by: courier.id.clone(),
-                    created_at: db::now(),
-                },
-            );
+            // Queued with the other writers (see `db::write_tx`). The same
+            // photo stored at once through another server is a unique
+            // violation: theirs is ours, byte for byte.
+            let stored = db::write_tx(conn, |conn| {
+                rows::insert(
+                    conn,
+                    &rows::MediaRow {
+                        office_id: courier.office_id.clone(),
+                        sha256: sha,
+                        content_type: content_type.to_owned(),
+                        size_bytes: i64::try_from(bytes.len()).unwrap_or(i64::MAX),
+                        uploaded_by: courier.id.clone(),
+                        created_at: db::now(),
+                    },
+                )
+            });
             match stored {
                 Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => {
                     Ok(false)

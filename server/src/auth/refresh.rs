@@ -24,7 +24,10 @@ pub fn login(conn: &mut DbConnection, keys: &Keys, username: &str, pass: &str) -
     if !password::verify(pass, &user.password_hash) || user.disabled {
         return Err(unauthorized());
     }
-    let id = issue(conn, keys, &user.id, &db::new_id(), db::now())?;
+    // Queued with the server's other writers (`write_tx`): on SQLite a lone
+    // insert waits on the busy timeout's polling, and while others write
+    // back to back it starved past the timeout (logins under load got 503).
+    let id = db::write_tx(conn, |conn| issue(conn, keys, &user.id, &db::new_id(), db::now()))?;
     pair(keys, &user, &id)
 }
 
