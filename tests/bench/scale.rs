@@ -17,6 +17,7 @@
 //!   descriptors sampled each minute.
 
 use super::{csv, median, raw_insert, start_on, Client, OfficeId, PASSWORD};
+use antar_tests::process::Antar;
 use futures_util::StreamExt;
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
@@ -59,30 +60,29 @@ async fn couriers(c: &Client, admin: &str, n: usize, per: usize, ids: &[String])
     made
 }
 
+/// A release server on a fresh `backend` database with `n` couriers of
+/// `per` cards each on a route: the server, a client, the admin's token and
+/// each courier's token and cards.
+async fn office(bin: &str, backend: &str, n: usize, per: usize) -> (Antar, Client, String, Vec<(String, Vec<String>)>) {
+    let server = start_on(bin, backend);
+    let c = Client {
+        http: reqwest::Client::builder().pool_max_idle_per_host(n.max(8)).build().unwrap(),
+        base: server.base.clone(),
+    };
+    let admin = c.login("admin").await;
+    let report = c.import(&admin, csv(n * per)).await;
+    assert_eq!(report["imported"], n * per, "{}", report["errors"][0]);
+    let ids = card_ids(&server.database);
+    let work = couriers(&c, &admin, n, per, &ids).await;
+    (server, c, admin, work)
+}
+
 fn ev(card: &str, kind: &str, at: chrono::DateTime<chrono::Utc>, payload: Value) -> Value {
     json!({"id": uuid::Uuid::new_v4().to_string(), "card_id": card, "kind": kind, "occurred_at": at.to_rfc3339(), "payload": payload})
 }
 
 fn delivered_payload() -> Value {
     json!({"recipient_name": "Penerima", "recipient_relation": "self", "lat": -5.37, "lon": 105.24, "accuracy_m": 12.0})
-}
-
-/// Each card picked up then delivered, in batches of 50, per courier.
-fn day_batches(work: &[(String, Vec<String>)]) -> Vec<Vec<Vec<Value>>> {
-    let t0 = chrono::Utc::now();
-    work.iter()
-        .map(|(_, cards)| {
-            let evs: Vec<Value> = cards
-                .iter()
-                .enumerate()
-                .flat_map(|(i, card)| {
-                    let at = |ms: i64| t0 + chrono::Duration::milliseconds(i as i64 * 10 + ms);
-                    [ev(card, "picked_up", at(0), json!({})), ev(card, "delivered", at(5), delivered_payload())]
-                })
-                .collect();
-            evs.chunks(50).map(<[Value]>::to_vec).collect()
-        })
-        .collect()
 }
 
 async fn sync(c: &Client, token: &str, batch: &[Value]) -> usize {
@@ -93,16 +93,10 @@ async fn sync(c: &Client, token: &str, batch: &[Value]) -> usize {
 pub async fn national(bin: &str, backend: &str) {
     const COURIERS: usize = 1_000;
     const CARDS: usize = 250;
-    let mut server = start_on(bin, backend);
-    let c = Client { http: reqwest::Client::new(), base: server.base.clone() };
-    let admin = c.login("admin").await;
     let started = Instant::now();
-    let report = c.import(&admin, csv(COURIERS * CARDS)).await;
-    assert_eq!(report["imported"], COURIERS * CARDS, "{}", report["errors"][0]);
-    let ids = card_ids(&server.database);
-    let work = couriers(&c, &admin, COURIERS, CARDS, &ids).await;
-    eprintln!("{backend}: {} cards on {COURIERS} routes in {:.0} s", ids.len(), started.elapsed().as_secs_f64());
-    let batches = day_batches(&work);
+    let (mut server, c, _, work) = office(bin, backend, COURIERS, CARDS).await;
+    eprintln!("{backend}: {} cards on {COURIERS} routes in {:.0} s", COURIERS * CARDS, started.elapsed().as_secs_f64());
+    let batches = super::events(&work);
     // Round by round: every courier's first batch, then every second one.
     let rounds = batches.iter().map(Vec::len).max().unwrap_or(0);
     let order: Vec<(&str, &[Value])> = (0..rounds)
@@ -181,16 +175,8 @@ fn percentiles(mut ms: Vec<f64>) -> String {
 pub async fn latency(bin: &str, backend: &str) {
     const COURIERS: usize = 200;
     const CARDS: usize = 20;
-    let server = start_on(bin, backend);
     // One connection per courier, as 200 phones would hold.
-    let c = Client {
-        http: reqwest::Client::builder().pool_max_idle_per_host(COURIERS).build().unwrap(),
-        base: server.base.clone(),
-    };
-    let admin = c.login("admin").await;
-    assert_eq!(c.import(&admin, csv(COURIERS * CARDS)).await["imported"], COURIERS * CARDS);
-    let ids = card_ids(&server.database);
-    let work = couriers(&c, &admin, COURIERS, CARDS, &ids).await;
+    let (_server, c, _, work) = office(bin, backend, COURIERS, CARDS).await;
     let health = futures_util::future::join_all((0..COURIERS).map(|_| async {
         let mut ms = Vec::new();
         for _ in 0..CARDS * 2 {
@@ -285,12 +271,7 @@ pub async fn metrics_cost(bin: &str, backend: &str) {
     const COURIERS: usize = 8;
     const CARDS: usize = 4_000;
     let phase: f64 = std::env::var("BENCH_PHASE_SECS").ok().and_then(|v| v.parse().ok()).unwrap_or(10.0);
-    let server = start_on(bin, backend);
-    let c = Client { http: reqwest::Client::new(), base: server.base.clone() };
-    let admin = c.login("admin").await;
-    assert_eq!(c.import(&admin, csv(COURIERS * CARDS)).await["imported"], COURIERS * CARDS);
-    let ids = card_ids(&server.database);
-    let work = couriers(&c, &admin, COURIERS, CARDS, &ids).await;
+    let (_server, c, _, work) = office(bin, backend, COURIERS, CARDS).await;
     // Every card in the bag first.
     let cl = &c;
     futures_util::future::join_all(work.iter().map(|(token, cards)| async move {
@@ -354,13 +335,8 @@ pub async fn soak(bin: &str, backend: &str) {
     const COURIERS: usize = 10;
     const CARDS: usize = 700;
     let secs: u64 = std::env::var("BENCH_SOAK_SECS").ok().and_then(|v| v.parse().ok()).unwrap_or(3600);
-    let server = start_on(bin, backend);
-    let c = Client { http: reqwest::Client::new(), base: server.base.clone() };
-    let admin = c.login("admin").await;
-    assert_eq!(c.import(&admin, csv(COURIERS * CARDS)).await["imported"], COURIERS * CARDS);
-    let ids = card_ids(&server.database);
-    let work = couriers(&c, &admin, COURIERS, CARDS, &ids).await;
-    let batches = day_batches(&work);
+    let (server, c, admin, work) = office(bin, backend, COURIERS, CARDS).await;
+    let batches = super::events(&work);
     // 14,000 events in `secs`: one batch of 4 every `gap`.
     let plan: Vec<(usize, Vec<Value>)> = batches
         .iter()
