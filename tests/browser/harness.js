@@ -59,8 +59,16 @@ export async function startServer(extraArgs = [], { dataDir, port } = {}) {
   };
 }
 
+// The browsers, and these tests' own clocks, keep the demo office's time
+// zone, as an office's computers and its couriers' phones do: the console
+// reads "today" from the browser's clock. In UTC the tests failed from
+// midnight to 07:00 WIB, when the machine's date is still the day before.
+const OFFICE_ZONE = "Asia/Jakarta";
+process.env.TZ = OFFICE_ZONE;
+
 const CHROMIUM = {
   executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  env: { ...process.env, TZ: OFFICE_ZONE },
   headless: true,
   args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
 };
