@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { after, before, test } from "node:test";
-import { ADMIN_PASSWORD, api, launchBrowser, login, makePhotos, openAppAs, sign, startServer, stopRow, userId } from "./harness.js";
+import { ADMIN_PASSWORD, api, launchBrowser, localDay, login, makePhotos, openAppAs, sign, startServer, stopRow, userId } from "./harness.js";
 
 let server;
 let browser;
@@ -19,7 +19,7 @@ before(async () => {
   staff = await login(server.base, "petugas", "petugas-demo-1871");
   courierId = await userId(server.base, "kurir2");
   cards = (await api(server.base, "GET", "/api/v1/cards?status=printed&per_page=8", staff)).json.items.map((c) => c.id);
-  const today = new Date().toISOString().slice(0, 10);
+  const today = localDay(0);
   const route = await api(server.base, "POST", "/api/v1/routes", staff, { courier_id: courierId, date: today, card_ids: cards });
   assert.equal(route.status, 201, route.text);
   for (const id of cards) niks[id] = (await api(server.base, "GET", `/api/v1/cards/${id}`, staff)).json.nik;
@@ -299,7 +299,7 @@ test("on a 360×740 phone the first stop shows at once, an opened form comes int
 
 test("a route planned for tomorrow waits under its own day and does not join today's count", async () => {
   const tomorrowCards = (await api(server.base, "GET", "/api/v1/cards?status=printed&per_page=3", staff)).json.items.map((c) => c.id);
-  const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+  const tomorrow = localDay(1);
   const route = await api(server.base, "POST", "/api/v1/routes", staff, { courier_id: courierId, date: tomorrow, card_ids: tomorrowCards });
   assert.equal(route.status, 201, route.text);
 

@@ -165,3 +165,11 @@ export async function sign(page, pad, wobble = 0) {
   await page.mouse.move(box.x + 200 - wobble, box.y + 40, { steps: 5 });
   await page.mouse.up();
 }
+
+/// The office's date `days` from today (`YYYY-MM-DD`), by the clock the
+/// apps read (the office's zone, above); `toISOString` would give UTC's.
+export function localDay(days) {
+  const d = new Date();
+  d.setDate(d.getDate() + days);
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
+}
