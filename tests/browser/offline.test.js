@@ -1,6 +1,9 @@
 // A whole courier day with the server truly unreachable: 30 stops worked
 // while the server is stopped and the browser offline, a reload and a full
-// browser restart in the middle, then back online through a slow 3G link.
+// browser restart in the middle, then back online through a bad link (slow,
+// 400 ms each way, every fifth request cut or its answer lost, one answer
+// that never comes, and 30 s when nothing passes), with nothing done on the
+// phone but waiting.
 // Afterwards the server must hold every event exactly once, and every photo.
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
@@ -8,15 +11,18 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import { api, launchPhone, login, makePhotos, sign, startServer, stopRow, userId } from "./harness.js";
+import { api, launchPhone, localDay, login, makePhotos, sign, startServer, stopRow, userId } from "./harness.js";
+import { lossyLink } from "./link.js";
 
 const STOPS = 30;
 let server;
 let phone;
+let link;
 const profile = mkdtempSync(join(tmpdir(), "antar-phone-"));
 
 after(async () => {
   await phone?.close();
+  await link?.close();
   await server?.stop();
   rmSync(profile, { recursive: true, force: true });
 });
@@ -59,14 +65,17 @@ async function pendingCount(page) {
   return Number(await page.getByTestId("sync-status").getAttribute("data-pending"));
 }
 
-test("a 30-stop day worked offline through a reload and a browser restart reaches the server exactly once, photos included", async () => {
+test("a 30-stop day worked offline through a reload and a browser restart reaches the server exactly once through a lossy link, photos included", async () => {
   server = await startServer();
+  // The phone reaches the server only through the link, clean until the
+  // evening.
+  link = await lossyLink(server.port);
   const staff = await login(server.base, "petugas", "petugas-demo-1871");
   const courierId = await userId(server.base, "kurir2");
   const printed = await api(server.base, "GET", "/api/v1/cards?status=printed&per_page=100", staff);
   const cards = printed.json.items.slice(0, STOPS).map((c) => c.id);
   assert.equal(cards.length, STOPS);
-  const today = new Date().toISOString().slice(0, 10);
+  const today = localDay(0);
   const route = await api(server.base, "POST", "/api/v1/routes", staff, { courier_id: courierId, date: today, card_ids: cards });
   assert.equal(route.status, 201, route.text);
   const niks = {};
@@ -75,7 +84,7 @@ test("a 30-stop day worked offline through a reload and a browser restart reache
   // Morning at the office: log in, download the route; the app is cached.
   phone = await launchPhone(profile);
   let page = phone.pages()[0] ?? (await phone.newPage());
-  await page.goto(server.base);
+  await page.goto(link.base);
   await page.getByTestId("login-username").fill("kurir2");
   await page.getByTestId("login-password").fill("kurir2-demo-1871");
   await page.getByTestId("login-submit").click();
@@ -123,7 +132,7 @@ test("a 30-stop day worked offline through a reload and a browser restart reache
   await phone.close();
   phone = await launchPhone(profile, { offline: true });
   page = phone.pages()[0] ?? (await phone.newPage());
-  await page.goto(server.base);
+  await page.goto(link.base);
   await page.locator(`[data-testid=stop-row][data-card-id="${cards[19]}"]`).waitFor();
   await page.locator("[data-testid=sync-status]").waitFor();
   assert.equal(await pendingCount(page), beforeRestart, "nothing lost in the restart");
@@ -149,18 +158,31 @@ test("a 30-stop day worked offline through a reload and a browser restart reache
   assert.equal(await pendingCount(page), made);
   assert.equal(photo, 20);
 
-  // Back online, through slow 3G; a reload in the middle of sending.
+  // Back online through a bad link: 500 kbit/s, 400 ms each way, every
+  // fifth request's answer lost or the request cut in turn, one stalled.
   server = await startServer([], { dataDir: server.dataDir, port: server.port });
+  link.worsen({ delayMs: 400, faultEvery: 5, stalls: 1 });
   await phone.setOffline(false);
-  const slow3g = { offline: false, latency: 400, downloadThroughput: (500 * 1024) / 8, uploadThroughput: (500 * 1024) / 8 };
+  const slow = { offline: false, latency: 0, downloadThroughput: (500 * 1024) / 8, uploadThroughput: (500 * 1024) / 8 };
   let cdp = await phone.newCDPSession(page);
-  await cdp.send("Network.emulateNetworkConditions", slow3g);
-  await page.waitForFunction((made) => Number(document.querySelector("[data-testid=sync-status]")?.dataset.pending) < made, made, { timeout: 60_000 });
+  await cdp.send("Network.emulateNetworkConditions", slow);
+  await page.waitForFunction((made) => Number(document.querySelector("[data-testid=sync-status]")?.dataset.pending) < made, made, { timeout: 120_000 });
+  // A reload in the middle of sending, into 30 s when nothing passes: the
+  // app still opens from what the phone keeps, well before the link comes
+  // back.
+  link.blackHole(30_000);
+  const holeEnds = Date.now() + 30_000;
   await page.reload();
+  await page.locator(`[data-testid=stop-row][data-card-id="${cards[29]}"]`).waitFor({ timeout: 15_000 });
+  assert.ok(Date.now() < holeEnds, "the app opened inside the black hole");
   cdp = await phone.newCDPSession(page);
-  await cdp.send("Network.emulateNetworkConditions", slow3g);
-  await page.locator("[data-testid=sync-status][data-pending='0'][data-media='0']").waitFor({ timeout: 180_000 });
+  await cdp.send("Network.emulateNetworkConditions", slow);
+  await page.locator("[data-testid=sync-status][data-pending='0'][data-media='0']").waitFor({ timeout: 360_000 });
   assert.deepEqual(await page.getByTestId("sync-rejected").allTextContents(), [], "the server refused nothing");
+  // The link did what it was meant to.
+  console.log(`lossy link: ${JSON.stringify(link.stats)}`);
+  for (const fault of ["cutUpload", "lostAnswer", "stalled"]) assert.ok(link.stats[fault] >= 1, `no request met ${fault}: ${JSON.stringify(link.stats)}`);
+  assert.ok(link.stats.heldInHole >= 1, `nothing was held in the black hole: ${JSON.stringify(link.stats)}`);
 
   // The server holds each event exactly once, and every image.
   const media = new Set();

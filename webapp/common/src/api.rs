@@ -1,5 +1,6 @@
 //! Calls to the Antar API. A 401 triggers one refresh of the session and a
-//! retry; a failed refresh ends the session but keeps unsent work.
+//! retry; a failed refresh ends the session but keeps unsent work. Every
+//! call has a deadline: an answer that stalls counts as no answer.
 
 use crate::storage;
 use antar_shared::wire::{LoginRequest, ProblemDetails, RefreshRequest, TokenPair};
@@ -18,6 +19,48 @@ pub enum ApiError {
 }
 
 pub type Session = TokenPair;
+
+/// How long a call may take, its answer read whole, before it counts as no
+/// answer. A link with bars but no data, or a connection that stalls
+/// mid-answer, would otherwise hold a sync (and the courier's queue behind
+/// it) until the browser gives up, which can be never.
+const DEADLINE_MS: u32 = 30_000;
+/// On top, for what the call uploads: a body at 8 KB/s, a poor 2G link.
+const UPLOAD_BYTES_PER_MS: u32 = 8;
+/// Files the API makes (a day's PDF) can be large and slow to make.
+const FILE_DEADLINE_MS: u32 = 120_000;
+
+/// Aborts the request it signs, and the reading of its answer, once its
+/// time is up; dropped first, it cancels its timer.
+struct Deadline {
+    controller: Option<web_sys::AbortController>,
+    _timer: Option<gloo_timers::callback::Timeout>,
+}
+
+impl Deadline {
+    fn after(ms: u32) -> Deadline {
+        let Ok(controller) = web_sys::AbortController::new() else {
+            return Deadline { controller: None, _timer: None };
+        };
+        let abort = controller.clone();
+        let timer = gloo_timers::callback::Timeout::new(ms, move || abort.abort());
+        Deadline { controller: Some(controller), _timer: Some(timer) }
+    }
+
+    /// For a call carrying `body`.
+    fn for_body(body: &Payload<'_>) -> Deadline {
+        let bytes = match body {
+            Payload::Empty => 0,
+            Payload::Text(_, text) => u32::try_from(text.len()).unwrap_or(u32::MAX),
+            Payload::Bytes(_, bytes) => bytes.length(),
+        };
+        Deadline::after(DEADLINE_MS.saturating_add(bytes / UPLOAD_BYTES_PER_MS))
+    }
+
+    fn sign(&self, b: RequestBuilder) -> RequestBuilder {
+        b.abort_signal(self.controller.as_ref().map(|c| c.signal()).as_ref())
+    }
+}
 
 pub fn session() -> Option<Session> {
     storage::load(storage::SESSION)
@@ -47,7 +90,9 @@ fn parse<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
 
 pub async fn login(username: &str, password: &str) -> Result<Session, ApiError> {
     let body = LoginRequest { username: username.to_owned(), password: password.to_owned() };
-    let res = Request::post("/api/v1/auth/login").json(&body).map_err(|_| ApiError::Network)?.send().await;
+    let deadline = Deadline::after(DEADLINE_MS);
+    let res =
+        deadline.sign(Request::post("/api/v1/auth/login")).json(&body).map_err(|_| ApiError::Network)?.send().await;
     let pair: Session = parse(&answer(res.map_err(|_| ApiError::Network)?).await?)?;
     storage::save(storage::SESSION, &pair);
     Ok(pair)
@@ -58,7 +103,9 @@ pub async fn login(username: &str, password: &str) -> Result<Session, ApiError> 
 pub async fn refresh() -> Result<Session, ApiError> {
     let current = session().ok_or(ApiError::Unauthorized)?;
     let body = RefreshRequest { refresh_token: current.refresh_token };
-    let res = Request::post("/api/v1/auth/refresh").json(&body).map_err(|_| ApiError::Network)?.send().await;
+    let deadline = Deadline::after(DEADLINE_MS);
+    let res =
+        deadline.sign(Request::post("/api/v1/auth/refresh")).json(&body).map_err(|_| ApiError::Network)?.send().await;
     let pair = answer(res.map_err(|_| ApiError::Network)?).await.and_then(|text| parse::<Session>(&text));
     match pair {
         Ok(pair) => {
@@ -80,8 +127,17 @@ enum Payload<'a> {
     Bytes(&'a str, &'a js_sys::Uint8Array),
 }
 
-fn build(method: &Method, path: &str, token: &str, body: &Payload<'_>) -> Result<Request, ApiError> {
-    let b = RequestBuilder::new(path).method(method.clone()).header("Authorization", &format!("Bearer {token}"));
+fn build(
+    method: &Method,
+    path: &str,
+    token: &str,
+    body: &Payload<'_>,
+    deadline: &Deadline,
+) -> Result<Request, ApiError> {
+    let b = deadline
+        .sign(RequestBuilder::new(path))
+        .method(method.clone())
+        .header("Authorization", &format!("Bearer {token}"));
     let request = match body {
         Payload::Empty => b.build(),
         Payload::Text(kind, text) => b.header("Content-Type", kind).body(text.clone()),
@@ -91,20 +147,22 @@ fn build(method: &Method, path: &str, token: &str, body: &Payload<'_>) -> Result
 }
 
 /// Sends a request with the session's token; on 401 it refreshes the
-/// session once and sends the request again.
-async fn send(method: Method, path: &str, body: Payload<'_>) -> Result<Response, ApiError> {
+/// session once and sends the request again. The answer must be read
+/// before `deadline` goes.
+async fn send(method: Method, path: &str, body: Payload<'_>, deadline: &Deadline) -> Result<Response, ApiError> {
     let token = session().ok_or(ApiError::Unauthorized)?.access_token;
-    let res = build(&method, path, &token, &body)?.send().await.map_err(|_| ApiError::Network)?;
+    let res = build(&method, path, &token, &body, deadline)?.send().await.map_err(|_| ApiError::Network)?;
     if res.status() != 401 {
         return Ok(res);
     }
     let fresh = refresh().await?;
-    build(&method, path, &fresh.access_token, &body)?.send().await.map_err(|_| ApiError::Network)
+    build(&method, path, &fresh.access_token, &body, deadline)?.send().await.map_err(|_| ApiError::Network)
 }
 
 /// An authorised call's answer as text (see `answer`).
 async fn call(method: Method, path: &str, body: Payload<'_>) -> Result<String, ApiError> {
-    answer(send(method, path, body).await?).await
+    let deadline = Deadline::for_body(&body);
+    answer(send(method, path, body, &deadline).await?).await
 }
 
 fn json<B: Serialize>(body: &B) -> Result<Payload<'static>, ApiError> {
@@ -130,7 +188,8 @@ pub async fn patch<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> R
 
 /// A file the API makes (a PDF, a CSV) as bytes, with its content type.
 pub async fn get_bytes(path: &str) -> Result<(Vec<u8>, String), ApiError> {
-    let res = send(Method::GET, path, Payload::Empty).await?;
+    let deadline = Deadline::after(FILE_DEADLINE_MS);
+    let res = send(Method::GET, path, Payload::Empty, &deadline).await?;
     if !(200..300).contains(&res.status()) {
         let status = res.status();
         return Err(answer(res).await.err().unwrap_or(ApiError::Other(status)));

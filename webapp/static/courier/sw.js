@@ -27,9 +27,27 @@ self.addEventListener("fetch", (event) => {
   // the stop among the routes on the phone.
   if (url.pathname.startsWith("/api/") || url.pathname.startsWith("/t/") || url.pathname.startsWith("/console")) return;
   if (req.mode === "navigate") {
-    // Network first, so a new release shows at once; the shell when offline.
-    event.respondWith(fetch(req).catch(() => caches.match("/", { cacheName: CACHE })));
+    event.respondWith(navigate(req));
     return;
   }
   event.respondWith(caches.match(req, { cacheName: CACHE }).then((hit) => hit || fetch(req)));
 });
+
+// How long a page load waits for the network before opening the kept app.
+const NAVIGATE_WAIT_MS = 4000;
+
+// Network first, so a new release shows at once; the kept shell when
+// offline, and also when the network does not answer in time: a phone with
+// bars but no data would otherwise wait for TCP to give up, minutes.
+async function navigate(req) {
+  const network = fetch(req);
+  network.catch(() => {});
+  const late = new Promise((resolve) => setTimeout(() => resolve(null), NAVIGATE_WAIT_MS));
+  try {
+    const answer = await Promise.race([network, late]);
+    if (answer) return answer;
+  } catch {
+    // Offline: the shell.
+  }
+  return (await caches.match("/", { cacheName: CACHE })) || network;
+}
