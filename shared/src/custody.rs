@@ -465,9 +465,15 @@ pub fn canonical_order(events: &mut [CustodyEvent]) {
 
 /// Folds a log in canonical order, whatever order `events` is in.
 pub fn replay(events: &[CustodyEvent], rules: Rules) -> Replay {
+    replay_from(CardState::default(), events, rules)
+}
+
+/// Folds `events` on from `state`, the fold of an earlier part of the log:
+/// when every event comes after that part, this is the whole log's fold.
+pub fn replay_from(state: CardState, events: &[CustodyEvent], rules: Rules) -> Replay {
     let mut sorted = events.to_vec();
     canonical_order(&mut sorted);
-    let mut state = CardState::default();
+    let mut state = state;
     let mut flags = Vec::new();
     let mut implied_pickups = Vec::new();
     for ev in &sorted {

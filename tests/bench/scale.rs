@@ -91,11 +91,12 @@ async fn sync(c: &Client, token: &str, batch: &[Value]) -> usize {
 
 /// The national day, once per backend given.
 pub async fn national(bin: &str, backend: &str) {
-    const COURIERS: usize = 1_000;
+    // `BENCH_COURIERS` makes a smaller day to compare changes quickly.
+    let couriers: usize = std::env::var("BENCH_COURIERS").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000);
     const CARDS: usize = 250;
     let started = Instant::now();
-    let (mut server, c, _, work) = office(bin, backend, COURIERS, CARDS).await;
-    eprintln!("{backend}: {} cards on {COURIERS} routes in {:.0} s", COURIERS * CARDS, started.elapsed().as_secs_f64());
+    let (mut server, c, _, work) = office(bin, backend, couriers, CARDS).await;
+    eprintln!("{backend}: {} cards on {couriers} routes in {:.0} s", couriers * CARDS, started.elapsed().as_secs_f64());
     let batches = super::events(&work);
     // Round by round: every courier's first batch, then every second one.
     let rounds = batches.iter().map(Vec::len).max().unwrap_or(0);
@@ -112,6 +113,9 @@ pub async fn national(bin: &str, backend: &str) {
         .sum();
     let secs = start.elapsed().as_secs_f64();
     assert_eq!(accepted, events, "every event accepted clean");
+    if backend == "postgres" && std::env::var_os("ANTAR_PG_STATS").is_some() {
+        statement_times(&server.database);
+    }
     let rss = server.peak_rss_mb();
     // The same rows, raw, by 8 writers, into a copy of the event table.
     let office = office_of(&server.database, backend);
@@ -121,11 +125,52 @@ pub async fn national(bin: &str, backend: &str) {
     let raw_rate = raw_copy(&server.database, backend, &writers, &office);
     let raw_secs = events as f64 / raw_rate;
     println!(
-        "national day, {backend}: {events} events from {COURIERS} couriers in {secs:.1} s ({:.0} events/s); \
+        "national day, {backend}: {events} events from {couriers} couriers in {secs:.1} s ({:.0} events/s); \
          raw inserts of the same rows {raw_secs:.1} s ({raw_rate:.0} rows/s); ratio {:.2}; peak RSS {rss:.0} MB",
         events as f64 / secs,
         raw_secs / secs
     );
+}
+
+/// The statements that took most of PostgreSQL's time (with
+/// `ANTAR_PG_STATS=1`, which loads pg_stat_statements).
+fn statement_times(database: &str) {
+    use diesel::{Connection, RunQueryDsl};
+    #[derive(diesel::QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = diesel::sql_types::Double)]
+        ms: f64,
+        #[diesel(sql_type = diesel::sql_types::Double)]
+        plan_ms: f64,
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        calls: i64,
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        query: String,
+    }
+    let mut conn = diesel::PgConnection::establish(database).unwrap();
+    diesel::sql_query("CREATE EXTENSION IF NOT EXISTS pg_stat_statements").execute(&mut conn).unwrap();
+    let rows = diesel::sql_query(
+        "SELECT total_exec_time + total_plan_time AS ms, total_plan_time AS plan_ms, calls, left(regexp_replace(query, '\\s+', ' ', 'g'), 110) AS query \
+         FROM pg_stat_statements ORDER BY total_exec_time + total_plan_time DESC LIMIT 15",
+    )
+    .load::<Row>(&mut conn)
+    .unwrap();
+    for r in rows {
+        eprintln!("  {:>9.0} ms ({:>6.0} planning) {:>8} calls  {}", r.ms, r.plan_ms, r.calls, r.query);
+    }
+    #[derive(diesel::QueryableByName)]
+    struct Updates {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        all: i64,
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        hot: i64,
+    }
+    let u = diesel::sql_query(
+        "SELECT n_tup_upd AS all, n_tup_hot_upd AS hot FROM pg_stat_user_tables WHERE relname = 'cards'",
+    )
+    .get_result::<Updates>(&mut conn)
+    .unwrap();
+    eprintln!("  cards: {} updates, {} of them HOT (no index touched)", u.all, u.hot);
 }
 
 fn office_of(database: &str, backend: &str) -> String {

@@ -171,6 +171,14 @@ impl Cluster {
             dir = self.dir.display(),
             sync = if self.durable { "on" } else { "off" },
         );
+        // `ANTAR_PG_STATS=1`: load pg_stat_statements, to see where a
+        // benchmark's database time goes.
+        let options = match std::env::var_os("ANTAR_PG_STATS") {
+            Some(_) => format!(
+                "{options} -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track_planning=on"
+            ),
+            None => options,
+        };
         let out = self
             .pg_ctl()
             .args(["-D", "data", "-l", "log", "-w", "-t", "60", "-o", &options, "start"])

@@ -157,42 +157,73 @@ pub fn stops_with_cards_of(
         .load(conn)
 }
 
-/// Of these cards, the ones that were ever on a route of this courier,
-/// locked for the rest of the transaction on PostgreSQL (in id order, so
-/// two batches never wait on each other in a circle). SQLite's immediate
-/// transactions already serialise writers.
+/// A card a courier's batch may touch, as it stands under the batch's lock.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct Held {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub id: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    status: String,
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+    resident: Option<String>,
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    failed_attempts: i32,
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+    courier_id: Option<String>,
+    /// When its log's last event happened (none: an empty log).
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Timestamp>)]
+    pub last_at: Option<NaiveDateTime>,
+}
+
+impl Held {
+    /// The stored projection: the fold of the card's whole log.
+    pub fn state(&self) -> antar_shared::custody::CardState {
+        use antar_shared::custody::{CardState, ResidentAnswer, Status};
+        CardState {
+            status: Status::parse(&self.status).unwrap_or(Status::Printed),
+            failed_attempts: u32::try_from(self.failed_attempts).unwrap_or(0),
+            courier: self.courier_id.clone(),
+            resident: self.resident.as_deref().and_then(ResidentAnswer::parse),
+        }
+    }
+}
+
+/// Of these cards, the ones that were ever on a route of this courier, with
+/// their stored state and last event's time, locked for the rest of the
+/// transaction on PostgreSQL (in id order, so two batches never wait on each
+/// other in a circle). SQLite's immediate transactions already serialise
+/// writers.
 pub fn lock_cards_of_courier(
     conn: &mut DbConnection,
     office_id: &str,
     courier_id: &str,
     card_ids: &[String],
-) -> QueryResult<std::collections::HashSet<String>> {
-    #[derive(QueryableByName)]
-    struct Id {
-        #[diesel(sql_type = diesel::sql_types::Text)]
-        id: String,
-    }
-    let found: Vec<String> = match conn {
-        DbConnection::Postgres(c) => diesel::sql_query(
-            "SELECT c.id FROM cards c WHERE c.id = ANY($1) AND c.office_id = $2 AND EXISTS \
+) -> QueryResult<std::collections::HashMap<String, Held>> {
+    use diesel::sql_types::{Array, Text};
+    const HELD: &str = "SELECT c.id, c.status, c.resident, c.failed_attempts, c.courier_id, \
+         (SELECT max(e.occurred_at) FROM card_events e WHERE e.card_id = c.id) AS last_at FROM cards c";
+    let found: Vec<Held> = match conn {
+        DbConnection::Postgres(c) => diesel::sql_query(format!(
+            "{HELD} WHERE c.id = ANY($1) AND c.office_id = $2 AND EXISTS \
              (SELECT 1 FROM route_stops s JOIN routes r ON r.id = s.route_id \
               WHERE s.card_id = c.id AND r.courier_id = $3 AND r.office_id = $2) \
-             ORDER BY c.id FOR UPDATE OF c",
-        )
-        .bind::<diesel::sql_types::Array<diesel::sql_types::Text>, _>(card_ids)
-        .bind::<diesel::sql_types::Text, _>(office_id)
-        .bind::<diesel::sql_types::Text, _>(courier_id)
-        .load::<Id>(c)?
-        .into_iter()
-        .map(|r| r.id)
-        .collect(),
-        DbConnection::Sqlite(_) => route_stops::table
-            .inner_join(routes::table)
-            .filter(route_stops::card_id.eq_any(card_ids))
-            .filter(routes::courier_id.eq(courier_id).and(routes::office_id.eq(office_id)))
-            .select(route_stops::card_id)
-            .distinct()
-            .load(conn)?,
+             ORDER BY c.id FOR UPDATE OF c"
+        ))
+        .bind::<Array<Text>, _>(card_ids)
+        .bind::<Text, _>(office_id)
+        .bind::<Text, _>(courier_id)
+        .load(c)?,
+        // The id list bound as one JSON text, opened by SQLite's json_each.
+        DbConnection::Sqlite(c) => diesel::sql_query(format!(
+            "{HELD} WHERE c.id IN (SELECT value FROM json_each(?)) AND c.office_id = ? AND EXISTS \
+             (SELECT 1 FROM route_stops s JOIN routes r ON r.id = s.route_id \
+              WHERE s.card_id = c.id AND r.courier_id = ? AND r.office_id = ?)"
+        ))
+        .bind::<Text, _>(serde_json::to_string(card_ids).unwrap_or_default())
+        .bind::<Text, _>(office_id)
+        .bind::<Text, _>(courier_id)
+        .bind::<Text, _>(office_id)
+        .load(c)?,
     };
-    Ok(found.into_iter().collect())
+    Ok(found.into_iter().map(|h| (h.id.clone(), h)).collect())
 }

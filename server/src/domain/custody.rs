@@ -1,8 +1,9 @@
 //! Appending to a card's log and re-projecting its state.
 //!
-//! Every append re-folds the card's whole log in canonical order, so a late
+//! An append re-folds the card's whole log in canonical order, so a late
 //! event re-applies history and the stored status, flags and implied
-//! pick-ups are always what the log says.
+//! pick-ups are always what the log says; events that all come after the
+//! stored log fold on from the stored state instead, which is the same.
 
 use crate::db::{self, cards, events, offices::Office, DbConnection};
 use antar_shared::custody::{self, EventKind, Rules};
@@ -84,6 +85,46 @@ pub fn refold_many(
         .collect();
     cards::set_projections(conn, &projections)?;
     Ok(flags)
+}
+
+/// What folding new events onto their cards' stored states gave.
+#[derive(Debug, Default)]
+pub struct Extended {
+    /// Pick-ups the new events imply, to store with them.
+    pub implied: Vec<events::EventRow>,
+    /// The new events that did not apply, with the reason.
+    pub flags: Vec<(String, custody::Refusal)>,
+    /// Each card's state after them.
+    pub states: Vec<(String, custody::CardState)>,
+}
+
+/// The fold for new events that all come after their card's stored log
+/// (a courier's day as it happens): the stored state folded on with them is
+/// the whole log's fold, and nothing stored changes, so no log is read.
+/// `cards`: each card, its stored state, and where its new events are in
+/// `rows`, which are flagged in place before they are stored.
+pub fn extend_many(
+    rules: Rules,
+    rows: &mut [events::EventRow],
+    cards: Vec<(String, custody::CardState, Vec<usize>)>,
+) -> Extended {
+    let mut out = Extended::default();
+    for (card, state, at) in cards {
+        let new: Vec<_> = at.iter().filter_map(|&i| rows[i].custody()).collect();
+        let replay = custody::replay_from(state, &new, rules);
+        for &i in &at {
+            if let Some((_, refusal)) = replay.flags.iter().find(|(id, _)| *id == rows[i].id) {
+                // A custody refusal outranks missing proof, as in the full fold.
+                rows[i].flag = Some(refusal.code().to_owned());
+            }
+            if replay.implied_pickups.contains(&rows[i].id) {
+                out.implied.push(implied_pickup(implied_pickup_id(&rows[i].id), &rows[i]));
+            }
+        }
+        out.flags.extend(replay.flags);
+        out.states.push((card, replay.state));
+    }
+    out
 }
 
 fn implied_pickup_id(source_id: &str) -> String {

@@ -13,7 +13,7 @@ use antar_shared::wire::{ProofRules, SyncEvent, SyncResult, SyncStatus};
 use antar_shared::EventKind;
 use chrono::NaiveDateTime;
 use diesel::QueryResult;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 /// Largest accepted batch; the phone sends smaller ones.
 pub const MAX_EVENTS: usize = 500;
@@ -186,7 +186,7 @@ pub fn handle_batch(conn: &mut DbConnection, batch: &Batch<'_>, sent: &[SyncEven
         };
         // Cards first: once they are locked, an event id another request is
         // storing right now is seen as stored, not inserted twice.
-        let mine: HashSet<String> = routes::lock_cards_of_courier(conn, &batch.office.id, batch.courier_id, &card_ids)?;
+        let held = routes::lock_cards_of_courier(conn, &batch.office.id, batch.courier_id, &card_ids)?;
         let stored: HashMap<String, events::EventRow> =
             events::by_ids(conn, &ids)?.into_iter().map(|r| (r.id.clone(), r)).collect();
         // The NIKs of the cards a sealed NIK was typed for, in one look-up.
@@ -220,7 +220,7 @@ pub fn handle_batch(conn: &mut DbConnection, batch: &Batch<'_>, sent: &[SyncEven
                 }
                 Ok(row) => row,
             };
-            if !mine.contains(&ev.card_id) {
+            if !held.contains_key(&ev.card_id) {
                 results[i] = reject(ev, code::NOT_ASSIGNED, "this card was never on your route".into());
                 continue;
             }
@@ -237,10 +237,23 @@ pub fn handle_batch(conn: &mut DbConnection, batch: &Batch<'_>, sent: &[SyncEven
             unproven.push(unproven_or_mismatch);
         }
         events::insert_rejected_many(conn, &rejected)?;
-        let mut touched: Vec<String> = rows.iter().map(|r| r.card_id.clone()).collect();
-        touched.sort();
-        touched.dedup();
-        events::insert_many(conn, &rows)?;
+        // A card whose new events all come after its stored log folds on
+        // from its stored state; any other is re-folded whole once stored.
+        let mut new_of: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+        for (i, row) in rows.iter().enumerate() {
+            new_of.entry(row.card_id.as_str()).or_default().push(i);
+        }
+        let (mut extend, mut refold) = (Vec::new(), Vec::new());
+        for (card, at) in new_of {
+            match held.get(card) {
+                Some(h) if at.iter().all(|&i| h.last_at.is_none_or(|last| rows[i].occurred_at > last)) => {
+                    extend.push((card.to_owned(), h.state(), at));
+                }
+                _ => refold.push(card.to_owned()),
+            }
+        }
+        let extended = custody::extend_many(batch.office.rules(), &mut rows, extend);
+        events::insert_many(conn, &[&rows[..], &extended.implied[..]].concat())?;
         // In time order (a stable sort keeps batch order on ties): the first
         // good GPS fix and the last landmark note of each card.
         let mut order: Vec<usize> = (0..rows.len()).collect();
@@ -257,8 +270,19 @@ pub fn handle_batch(conn: &mut DbConnection, batch: &Batch<'_>, sent: &[SyncEven
                 notes.landmarks.insert(card, note);
             }
         }
-        let flags: HashMap<String, _> =
-            custody::refold_many(conn, batch.office.rules(), &touched, &notes)?.into_iter().collect();
+        let projections: Vec<_> = extended
+            .states
+            .iter()
+            .map(|(id, state)| cards::Projection {
+                id,
+                state,
+                pin: notes.pins.get(id.as_str()).copied(),
+                landmark: notes.landmarks.get(id.as_str()).copied(),
+            })
+            .collect();
+        cards::set_projections(conn, &projections)?;
+        let refolded = custody::refold_many(conn, batch.office.rules(), &refold, &notes)?;
+        let flags: HashMap<String, _> = extended.flags.into_iter().chain(refolded).collect();
         crate::notify::after_events(conn, batch.office, &rows, &flags)?;
         for ((i, row), lacking) in at.into_iter().zip(&rows).zip(unproven) {
             let why = flags.get(&row.id).map(antar_shared::custody::Refusal::message).or(lacking);

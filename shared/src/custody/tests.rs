@@ -194,6 +194,22 @@ proptest! {
         let all = replay(&[&log[cut..], &log[..cut]].concat(), Rules::default());
         prop_assert_eq!(all, expected);
     }
+
+    /// Folding on from the stored state of a log's first part, with events
+    /// that all come after it, gives the whole log's state, and the later
+    /// events' flags and implied pick-ups (the earlier ones' do not change).
+    #[test]
+    fn folding_on_from_a_prefix_state_equals_the_whole_fold(log in arb_log(), split in 0usize..14) {
+        let mut log = log;
+        canonical_order(&mut log);
+        let cut = split.min(log.len());
+        let whole = replay(&log, Rules::default());
+        let first = replay(&log[..cut], Rules::default());
+        let rest = replay_from(first.state.clone(), &log[cut..], Rules::default());
+        prop_assert_eq!(&rest.state, &whole.state);
+        prop_assert_eq!([first.flags, rest.flags].concat(), whole.flags);
+        prop_assert_eq!([first.implied_pickups, rest.implied_pickups].concat(), whole.implied_pickups);
+    }
 }
 
 /// The JSON call, the no-JavaScript form and the stored event all name a
