@@ -16,7 +16,11 @@ fn cargo_fuzz_installed() -> bool {
     Command::new("cargo").args(["fuzz", "--version"]).output().is_ok_and(|o| o.status.success())
 }
 
-pub fn run(root: &Path, seconds: &str) -> Result<()> {
+/// Runs `only` (every target when empty) for `seconds` each.
+pub fn run(root: &Path, seconds: &str, only: &[String]) -> Result<()> {
+    if let Some(unknown) = only.iter().find(|t| !TARGETS.contains(&t.as_str())) {
+        anyhow::bail!("no fuzz target '{unknown}' (there are: {})", TARGETS.join(", "));
+    }
     let toolchain_ready = Command::new("rustup")
         .args(["run", SIZE_TOOLCHAIN, "rustc", "--version"])
         .output()
@@ -30,7 +34,7 @@ pub fn run(root: &Path, seconds: &str) -> Result<()> {
     let dir = root.join("fuzz");
     let toolchain = format!("+{SIZE_TOOLCHAIN}");
     sh(Command::new("cargo").current_dir(&dir).args([toolchain.as_str(), "fuzz", "build"]))?;
-    for target in TARGETS {
+    for target in TARGETS.iter().filter(|t| only.is_empty() || only.iter().any(|o| o == *t)) {
         let kept = dir.join("corpus").join(target);
         let work = tempfile_dir(target)?;
         let time = format!("-max_total_time={seconds}");

@@ -7,8 +7,8 @@
 //! - `bench-plan`: the planner beside OR-Tools (BENCHMARKS.md).
 //! - `schemathesis [EXAMPLES]`: Schemathesis against the OpenAPI document,
 //!   as admin, staff and courier (part of `test`).
-//! - `fuzz [SECONDS]`: each fuzz target (`fuzz/`) for SECONDS with
-//!   cargo-fuzz on the pinned nightly.
+//! - `fuzz [SECONDS] [TARGET…]`: each fuzz target (`fuzz/`), or those
+//!   named, for SECONDS with cargo-fuzz on the pinned nightly.
 //! - `chaos [CYCLES]`: the chaos test's long run (200 faults per backend by
 //!   default) on the release binary; `test` runs its short one.
 //!
@@ -32,14 +32,14 @@ fn main() -> Result<()> {
         Some("bench") => bench(&root, &args[1..]),
         Some("bench-web") => bench_web(&root),
         Some("bench-plan") => bench_plan(&root),
-        Some("fuzz") => fuzz::run(&root, args.get(1).map_or("60", String::as_str)),
+        Some("fuzz") => fuzz::run(&root, args.get(1).map_or("60", String::as_str), args.get(2..).unwrap_or_default()),
         Some("chaos") => chaos(&root, args.get(1).map_or("200", String::as_str)),
         Some("schemathesis") => {
             sh(cargo().current_dir(&root).args(["build", "--package", "antar-server", "--bin", "antar"]))?;
             schemathesis(&root, args.get(1).map_or("20", String::as_str))
         }
         _ => {
-            eprintln!("usage: cargo xtask run [ARGS…] | test | build-web [--dev] | bench | bench-web | bench-plan | schemathesis [EXAMPLES] | chaos [CYCLES] | fuzz [SECONDS]");
+            eprintln!("usage: cargo xtask run [ARGS…] | test | build-web [--dev] | bench | bench-web | bench-plan | schemathesis [EXAMPLES] | chaos [CYCLES] | fuzz [SECONDS] [TARGET…]");
             std::process::exit(2);
         }
     }

@@ -345,6 +345,22 @@ mod tests {
         }
     }
 
+    /// Found by fuzzing: serde_json's default float parsing can miss the
+    /// nearest double by an ulp, so a payload read back and sent again was
+    /// not the payload the phone sent.
+    #[test]
+    fn a_number_with_more_digits_than_a_double_holds_is_read_as_its_nearest_double() {
+        let digits = "12.5111111111111111111111111111111111111";
+        let text = format!(
+            r#"{{"id":"e1","card_id":"c1","kind":"delivered","occurred_at":"2026-12-01T07:35:00+07:00","payload":{{"accuracy_m":{digits}}}}}"#
+        );
+        let ev: SyncEvent = serde_json::from_str(&text).unwrap();
+        let nearest: f64 = digits.parse().unwrap();
+        assert_eq!(ev.payload["accuracy_m"].as_f64(), Some(nearest));
+        let again: SyncEvent = serde_json::from_str(&serde_json::to_string(&ev).unwrap()).unwrap();
+        assert_eq!(again.payload, ev.payload);
+    }
+
     #[test]
     fn same_instant_in_another_zone_and_key_order_hash_the_same() {
         let a =
