@@ -111,15 +111,7 @@ impl SharedLimiter {
     /// server's other writers: on SQLite a lone write would wait on the
     /// busy timeout's polling, and under load it can starve.
     pub fn hit(&self, conn: &mut DbConnection, key: &str) -> QueryResult<()> {
-        let now = crate::db::now();
-        let key = self.key(key);
-        crate::db::write_tx(conn, |conn| {
-            crate::db::limits::hit(conn, &key, now, now - self.period())?;
-            if rand::random::<u8>() < 4 {
-                crate::db::limits::prune(conn, now - PRUNE_AFTER)?;
-            }
-            Ok(())
-        })
+        hit_all(conn, &[(self, key)])
     }
 
     /// Forgets the key's count; a write only when there is one (a good
@@ -131,6 +123,21 @@ impl SharedLimiter {
         }
         crate::db::write_tx(conn, |conn| crate::db::limits::clear(conn, &key))
     }
+}
+
+/// Counts one use against each limiter's key, in one transaction (a failed
+/// login counts against the username and the address at once).
+pub fn hit_all(conn: &mut DbConnection, hits: &[(&SharedLimiter, &str)]) -> QueryResult<()> {
+    let now = crate::db::now();
+    crate::db::write_tx(conn, |conn| {
+        for (limiter, key) in hits {
+            crate::db::limits::hit(conn, &limiter.key(key), now, now - limiter.period())?;
+        }
+        if rand::random::<u8>() < 4 {
+            crate::db::limits::prune(conn, now - PRUNE_AFTER)?;
+        }
+        Ok(())
+    })
 }
 
 /// The limits the server enforces.

@@ -8,7 +8,7 @@
 //! JSON); the baseline is the queries alone on a direct connection, so the
 //! ratio says what the rest costs.
 
-use super::{csv_printed, median, Client};
+use super::{csv_printed, median, Bench, Client};
 use diesel::{Connection, RunQueryDsl};
 use serde_json::{json, Value};
 use std::time::Instant;
@@ -38,12 +38,12 @@ fn spread(mut v: Vec<f64>) -> (f64, f64) {
 
 async fn timed_get(c: &Client, path: &str, token: &str) -> Vec<f64> {
     for _ in 0..3 {
-        c.call(reqwest::Method::GET, path, Some(token), None).await;
+        c.ok(reqwest::Method::GET, path, Some(token), None).await;
     }
     let mut ms = Vec::with_capacity(SAMPLES);
     for _ in 0..SAMPLES {
         let t = Instant::now();
-        c.call(reqwest::Method::GET, path, Some(token), None).await;
+        c.ok(reqwest::Method::GET, path, Some(token), None).await;
         ms.push(t.elapsed().as_secs_f64() * 1000.0);
     }
     ms
@@ -57,7 +57,7 @@ fn ev(card: &str, kind: &str, at: chrono::DateTime<chrono::Utc>, payload: Value)
 /// and today, and each courier's sync. Returns the staff token, today and
 /// the number of events accepted.
 async fn prepare(c: &Client) -> (String, String, usize) {
-    let admin = c.login("admin").await;
+    let admin = c.login_as("admin").await;
     // The office's today (WIB, the default zone), as the dashboard reads it.
     let today = (chrono::Utc::now() + chrono::Duration::hours(7)).date_naive();
     // Print dates spread over the forecast's four weeks.
@@ -67,7 +67,7 @@ async fn prepare(c: &Client) -> (String, String, usize) {
     let ids = c.card_ids(&admin, CARDS).await;
     let mut couriers = Vec::with_capacity(COURIERS);
     for i in 0..COURIERS {
-        let u = c.call(reqwest::Method::POST, "/api/v1/users", Some(&admin), Some(json!({"username": format!("kurir{i}"), "password": super::PASSWORD, "role": "courier", "display_name": format!("Kurir {i}")}))).await;
+        let u = c.ok(reqwest::Method::POST, "/api/v1/users", Some(&admin), Some(json!({"username": format!("kurir{i}"), "password": super::PASSWORD, "role": "courier", "display_name": format!("Kurir {i}")}))).await;
         couriers.push(u["id"].as_str().unwrap().to_owned());
     }
     let mut chunks = ids.chunks(STOPS);
@@ -77,7 +77,7 @@ async fn prepare(c: &Client) -> (String, String, usize) {
         let date = (today - chrono::Duration::days(back as i64)).to_string();
         for (k, courier) in couriers.iter().enumerate() {
             let cards = chunks.next().unwrap().to_vec();
-            c.call(
+            c.ok(
                 reqwest::Method::POST,
                 "/api/v1/routes",
                 Some(&admin),
@@ -91,7 +91,7 @@ async fn prepare(c: &Client) -> (String, String, usize) {
     let t0 = chrono::Utc::now() + chrono::Duration::seconds(1);
     let mut accepted = 0;
     for (k, days) in work.iter().enumerate() {
-        let token = c.login(&format!("kurir{k}")).await;
+        let token = c.login_as(&format!("kurir{k}")).await;
         let mut events = Vec::new();
         let mut at = t0;
         let mut tick = || {
@@ -113,7 +113,7 @@ async fn prepare(c: &Client) -> (String, String, usize) {
             }
         }
         for batch in events.chunks(50) {
-            accepted += c.sync(&token, &format!("hp-{k}"), batch).await;
+            accepted += c.sync_clean(&token, &format!("hp-{k}"), batch).await;
         }
     }
     (admin, today.to_string(), accepted)
@@ -172,11 +172,11 @@ pub async fn bench(bin: &str, backend: &str) -> Figures {
     let url = server.database.clone();
     let c = Client { http: reqwest::Client::new(), base: server.base.clone() };
     let (admin, today, events) = prepare(&c).await;
-    let dash = c.call(reqwest::Method::GET, "/api/v1/dashboard", Some(&admin), None).await;
+    let dash = c.ok(reqwest::Method::GET, "/api/v1/dashboard", Some(&admin), None).await;
     let rows = dash["couriers"].as_array().unwrap();
     assert_eq!(rows.len(), COURIERS, "every courier with a route today is on the dashboard");
     assert!(rows.iter().all(|r| r["handed_out"] == STOPS), "{}", rows[0]);
-    let fc = c.call(reqwest::Method::GET, "/api/v1/forecast", Some(&admin), None).await;
+    let fc = c.ok(reqwest::Method::GET, "/api/v1/forecast", Some(&admin), None).await;
     if backend == "postgres" {
         // Statistics as autovacuum would leave them after the morning's
         // sync; otherwise its ANALYZE lands inside the timed calls.

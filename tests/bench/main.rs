@@ -45,70 +45,54 @@ fn start_on(bin: &str, backend: &str) -> Antar {
     Antar::start(bin.into(), backend, &[("ANTAR_ADMIN_PASSWORD", PASSWORD)]).expect("PostgreSQL for the benchmark")
 }
 
-struct Client {
-    http: reqwest::Client,
-    base: String,
-}
+/// The benchmarks' client is the test support's; what they ask of it
+/// (every call must succeed) is below.
+type Client = antar_tests::Api;
 
-impl Client {
-    async fn call(&self, method: reqwest::Method, path: &str, token: Option<&str>, body: Option<Value>) -> Value {
-        let mut req = self.http.request(method, format!("{}{path}", self.base));
-        if let Some(t) = token {
-            req = req.bearer_auth(t);
-        }
-        if let Some(b) = body {
-            req = req.json(&b);
-        }
-        let res = req.send().await.unwrap();
-        let status = res.status();
-        let body: Value = res.json().await.unwrap_or(Value::Null);
-        assert!(status.is_success(), "{path}: {status} {body}");
-        body
-    }
-
+trait Bench {
+    /// A call that must succeed; its JSON answer.
+    async fn ok(&self, method: reqwest::Method, path: &str, token: Option<&str>, body: Option<Value>) -> Value;
     /// Sends one sync batch; how many of its events were accepted clean
     /// (not flagged).
-    async fn sync(&self, token: &str, device: &str, batch: &[Value]) -> usize {
+    async fn sync_clean(&self, token: &str, device: &str, batch: &[Value]) -> usize;
+    /// Imports a print batch; the import report.
+    async fn import(&self, token: &str, csv: String) -> Value;
+    /// The ids of the office's first `n` cards, as the card list pages them.
+    async fn card_ids(&self, token: &str, n: usize) -> Vec<String>;
+    /// A token for `user`, whose password is the benchmarks' one.
+    async fn login_as(&self, user: &str) -> String;
+}
+
+impl Bench for Client {
+    async fn ok(&self, method: reqwest::Method, path: &str, token: Option<&str>, body: Option<Value>) -> Value {
+        let a = self.call(method, path, token, body).await;
+        assert!(a.status.is_success(), "{path}: {} {}", a.status, a.text);
+        a.body
+    }
+
+    async fn sync_clean(&self, token: &str, device: &str, batch: &[Value]) -> usize {
         let body = json!({"device_id": device, "sent_at": chrono::Utc::now().to_rfc3339(), "events": batch});
-        let r = self.call(reqwest::Method::POST, "/api/v1/sync", Some(token), Some(body)).await;
+        let r = self.ok(reqwest::Method::POST, "/api/v1/sync", Some(token), Some(body)).await;
         r["results"].as_array().unwrap().iter().filter(|x| x["status"] == "accepted" && x.get("code").is_none()).count()
     }
 
-    /// Imports a print batch; the import report.
     async fn import(&self, token: &str, csv: String) -> Value {
-        let res = self
-            .http
-            .post(format!("{}/api/v1/cards/import", self.base))
-            .bearer_auth(token)
-            .body(csv)
-            .send()
-            .await
-            .unwrap();
-        res.json().await.unwrap()
+        self.post_csv("/api/v1/cards/import", token, csv).await.body
     }
 
-    /// The ids of the office's first `n` cards, as the card list pages them.
     async fn card_ids(&self, token: &str, n: usize) -> Vec<String> {
         let mut ids = Vec::with_capacity(n);
         for page in 1..=n.div_ceil(100) {
             let p = self
-                .call(reqwest::Method::GET, &format!("/api/v1/cards?per_page=100&page={page}"), Some(token), None)
+                .ok(reqwest::Method::GET, &format!("/api/v1/cards?per_page=100&page={page}"), Some(token), None)
                 .await;
             ids.extend(p["items"].as_array().unwrap().iter().map(|x| x["id"].as_str().unwrap().to_owned()));
         }
         ids
     }
 
-    async fn login(&self, user: &str) -> String {
-        let b = self
-            .call(
-                reqwest::Method::POST,
-                "/api/v1/auth/login",
-                None,
-                Some(json!({"username": user, "password": PASSWORD})),
-            )
-            .await;
-        b["access_token"].as_str().unwrap().to_owned()
+    async fn login_as(&self, user: &str) -> String {
+        self.login(user, PASSWORD).await
     }
 }
 
@@ -141,26 +125,26 @@ fn csv_printed(n: usize, printed: impl Fn(usize) -> String) -> String {
 /// Prepares `cards` cards on 8 couriers' routes; returns each courier's token
 /// and card ids.
 async fn prepare(c: &Client, cards: usize) -> Vec<(String, Vec<String>)> {
-    let admin = c.login("admin").await;
+    let admin = c.login_as("admin").await;
     for i in 0..COURIERS {
-        c.call(reqwest::Method::POST, "/api/v1/users", Some(&admin), Some(json!({"username": format!("kurir{i}"), "password": PASSWORD, "role": "courier", "display_name": format!("Kurir {i}")}))).await;
+        c.ok(reqwest::Method::POST, "/api/v1/users", Some(&admin), Some(json!({"username": format!("kurir{i}"), "password": PASSWORD, "role": "courier", "display_name": format!("Kurir {i}")}))).await;
     }
     let report = c.import(&admin, csv(cards)).await;
     assert_eq!(report["imported"], cards, "{report}");
     let ids = c.card_ids(&admin, cards).await;
-    let couriers = c.call(reqwest::Method::GET, "/api/v1/users?role=courier", Some(&admin), None).await;
+    let couriers = c.ok(reqwest::Method::GET, "/api/v1/users?role=courier", Some(&admin), None).await;
     let mut out = Vec::new();
     for (i, chunk) in ids.chunks(cards / COURIERS).enumerate().take(COURIERS) {
         let courier =
             couriers["items"].as_array().unwrap().iter().find(|u| u["username"] == format!("kurir{i}")).unwrap();
-        c.call(
+        c.ok(
             reqwest::Method::POST,
             "/api/v1/routes",
             Some(&admin),
             Some(json!({"courier_id": courier["id"], "date": "2026-11-23", "card_ids": chunk})),
         )
         .await;
-        out.push((c.login(&format!("kurir{i}")).await, chunk.to_vec()));
+        out.push((c.login_as(&format!("kurir{i}")).await, chunk.to_vec()));
     }
     out
 }
@@ -194,7 +178,7 @@ async fn ingest(c: &Client, work: &[(String, Vec<String>)], batches: &[Vec<Vec<V
     let tasks = work.iter().zip(batches).map(|((token, _), mine)| async move {
         let mut n = 0;
         for batch in mine {
-            n += c.sync(token, "bench", batch).await;
+            n += c.sync_clean(token, "bench", batch).await;
         }
         n
     });
@@ -340,7 +324,7 @@ async fn bench_import(bin: &str, rows: usize) -> (f64, f64, f64) {
         let server = start_on(bin, "postgres");
         let url = server.database.clone();
         let c = Client { http: reqwest::Client::new(), base: server.base.clone() };
-        let admin = c.login("admin").await;
+        let admin = c.login_as("admin").await;
         let start = Instant::now();
         let report = c.import(&admin, body.clone()).await;
         let secs = start.elapsed().as_secs_f64();

@@ -8,7 +8,7 @@
 //!   each card picked up and delivered, batches of 50) with the channel
 //!   `none` and `webhook`, on fresh servers, in the same run.
 
-use super::{csv, median, Client};
+use super::{csv, median, Bench, Client};
 use antar_tests::gateway::Gateway;
 use serde_json::json;
 use std::time::{Duration, Instant};
@@ -17,25 +17,25 @@ const MESSAGES: usize = 2_000;
 const ROUTE: usize = 100;
 
 async fn use_channel(c: &Client, admin: &str, gateway: &Gateway, channel: &str) {
-    let mut s = c.call(reqwest::Method::GET, "/api/v1/settings", Some(admin), None).await;
+    let mut s = c.ok(reqwest::Method::GET, "/api/v1/settings", Some(admin), None).await;
     s["notify_channel"] = json!(channel);
     s["notify_url"] = json!(gateway.url);
     s["notify_secret"] = json!("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
     s["notify_quiet_hours"] = json!("");
-    c.call(reqwest::Method::PUT, "/api/v1/settings", Some(admin), Some(s)).await;
+    c.ok(reqwest::Method::PUT, "/api/v1/settings", Some(admin), Some(s)).await;
 }
 
 /// Messages per second from the outbox to the gateway.
 async fn throughput(bin: &str, backend: &str) -> f64 {
     let server = super::start_on(bin, backend);
     let c = Client { http: reqwest::Client::new(), base: server.base.clone() };
-    let admin = c.login("admin").await;
+    let admin = c.login_as("admin").await;
     let gateway = Gateway::start(vec![]).await;
     use_channel(&c, &admin, &gateway, "webhook").await;
     assert_eq!(c.import(&admin, csv(MESSAGES)).await["imported"], MESSAGES);
     let ids = c.card_ids(&admin, MESSAGES).await;
     let courier = c
-        .call(
+        .ok(
             reqwest::Method::POST,
             "/api/v1/users",
             Some(&admin),
@@ -45,7 +45,7 @@ async fn throughput(bin: &str, backend: &str) -> f64 {
     let start = Instant::now();
     for (i, chunk) in ids.chunks(ROUTE).enumerate() {
         let date = (chrono::Utc::now().date_naive() + chrono::Duration::days(1 + i as i64)).to_string();
-        c.call(
+        c.ok(
             reqwest::Method::POST,
             "/api/v1/routes",
             Some(&admin),
@@ -73,7 +73,7 @@ async fn sync_cost(bin: &str, backend: &str, cards: usize) -> (f64, f64, f64) {
             let c = Client { http: reqwest::Client::new(), base: server.base.clone() };
             let gateway = Gateway::start(vec![]).await;
             if channel != "none" {
-                let admin = c.login("admin").await;
+                let admin = c.login_as("admin").await;
                 use_channel(&c, &admin, &gateway, channel).await;
             }
             let work = super::prepare(&c, cards).await;

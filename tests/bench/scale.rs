@@ -16,7 +16,7 @@
 //!   and `/metrics` scraped every 15 s; resident memory and open file
 //!   descriptors sampled each minute.
 
-use super::{csv, median, raw_insert, start_on, Client, OfficeId, PASSWORD};
+use super::{csv, median, raw_insert, start_on, Bench, Client, OfficeId, PASSWORD};
 use antar_tests::process::Antar;
 use futures_util::StreamExt;
 use serde_json::{json, Value};
@@ -37,21 +37,21 @@ async fn couriers(c: &Client, admin: &str, n: usize, per: usize, ids: &[String])
     let made = futures_util::stream::iter(ids.chunks(per).take(n).enumerate().map(|(i, mine)| async move {
         let name = format!("kurir{i}");
         let user = c
-            .call(
+            .ok(
                 reqwest::Method::POST,
                 "/api/v1/users",
                 Some(admin),
                 Some(json!({"username": name, "password": PASSWORD, "role": "courier", "display_name": format!("Kurir {i}")})),
             )
             .await;
-        c.call(
+        c.ok(
             reqwest::Method::POST,
             "/api/v1/routes",
             Some(admin),
             Some(json!({"courier_id": user["id"], "date": "2026-12-04", "card_ids": mine})),
         )
         .await;
-        (c.login(&name).await, mine.to_vec())
+        (c.login_as(&name).await, mine.to_vec())
     }))
     .buffered(4)
     .collect::<Vec<_>>()
@@ -69,7 +69,7 @@ async fn office(bin: &str, backend: &str, n: usize, per: usize) -> (Antar, Clien
         http: reqwest::Client::builder().pool_max_idle_per_host(n.max(8)).build().unwrap(),
         base: server.base.clone(),
     };
-    let admin = c.login("admin").await;
+    let admin = c.login_as("admin").await;
     let report = c.import(&admin, csv(n * per)).await;
     assert_eq!(report["imported"], n * per, "{}", report["errors"][0]);
     let ids = card_ids(&server.database);
@@ -86,7 +86,7 @@ fn delivered_payload() -> Value {
 }
 
 async fn sync(c: &Client, token: &str, batch: &[Value]) -> usize {
-    c.sync(token, "bench", batch).await
+    c.sync_clean(token, "bench", batch).await
 }
 
 /// The national day, once per backend given.
@@ -414,15 +414,15 @@ pub async fn soak(bin: &str, backend: &str) {
         let url = format!("{}/api/v1/sync", c.base);
         let mut res = c.http.post(&url).bearer_auth(&tokens[*courier]).json(&body).send().await.unwrap();
         if res.status() == reqwest::StatusCode::UNAUTHORIZED {
-            tokens[*courier] = c.login(&format!("kurir{courier}")).await;
+            tokens[*courier] = c.login_as(&format!("kurir{courier}")).await;
             res = c.http.post(&url).bearer_auth(&tokens[*courier]).json(&body).send().await.unwrap();
         }
         assert!(res.status().is_success(), "sync: {}", res.status());
         if Instant::now() >= next_poll {
             if admin_since.elapsed() > Duration::from_secs(600) {
-                (admin, admin_since) = (c.login("admin").await, Instant::now());
+                (admin, admin_since) = (c.login_as("admin").await, Instant::now());
             }
-            c.call(reqwest::Method::GET, &format!("/api/v1/dashboard?date={today}"), Some(&admin), None).await;
+            c.ok(reqwest::Method::GET, &format!("/api/v1/dashboard?date={today}"), Some(&admin), None).await;
             c.http.get(format!("{}/metrics", c.base)).send().await.unwrap().text().await.unwrap();
             next_poll += Duration::from_secs(15);
         }

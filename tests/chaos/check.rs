@@ -13,10 +13,21 @@ pub struct Held {
     pub events: Vec<EventRow>,
     /// Each card's (status, failed attempts).
     pub cards: HashMap<String, (String, i32)>,
-    /// (id, card, moment, cause, status) of every message.
-    pub messages: Vec<(String, String, String, String, String)>,
+    pub messages: Vec<Message>,
     pub rejected: i64,
     pub max_failed_attempts: i32,
+}
+
+/// A message in the outbox, as the check needs it.
+#[derive(Debug, diesel::Queryable)]
+pub struct Message {
+    pub id: String,
+    #[allow(dead_code)] // shown when an assertion fails
+    pub card_id: String,
+    pub moment: String,
+    /// The event that caused it.
+    pub cause: String,
+    pub status: String,
 }
 
 /// Waits until no message is pending (at most `within`), then reads the log,
@@ -46,7 +57,7 @@ pub async fn read(database: &str, within: Duration) -> Held {
             .collect();
         let messages = {
             use schema::notifications::dsl::*;
-            notifications.select((id, card_id, moment, cause, status)).load(&mut *conn).unwrap()
+            notifications.select((id, card_id, moment, cause, status)).load::<Message>(&mut *conn).unwrap()
         };
         let rejected = schema::rejected_events::table.count().get_result(&mut *conn).unwrap();
         let max_failed_attempts =
@@ -117,18 +128,18 @@ pub fn folds(acked: &[Acked], held: &Held) {
 /// acknowledged event of a moment the office sends. Returns how many
 /// messages there were and how many the gateway received more than once.
 pub fn messages(acked: &[Acked], held: &Held, received: &[Received], moments: &[&str]) -> (usize, usize) {
-    let unsent: Vec<_> = held.messages.iter().filter(|m| m.4 != "sent").collect();
+    let unsent: Vec<_> = held.messages.iter().filter(|m| m.status != "sent").collect();
     assert!(unsent.is_empty(), "messages not sent: {unsent:?}");
     let mut got: HashMap<&str, usize> = HashMap::new();
     for r in received {
         *got.entry(r.headers["webhook-id"].as_str()).or_default() += 1;
     }
-    let ids: HashSet<&str> = held.messages.iter().map(|m| m.0.as_str()).collect();
+    let ids: HashSet<&str> = held.messages.iter().map(|m| m.id.as_str()).collect();
     let never: Vec<&&str> = ids.iter().filter(|id| !got.contains_key(**id)).collect();
     assert!(never.is_empty(), "messages recorded sent that the gateway never received: {never:?}");
     let strangers: Vec<&&str> = got.keys().filter(|id| !ids.contains(**id)).collect();
     assert!(strangers.is_empty(), "the gateway received messages the outbox does not hold: {strangers:?}");
-    let caused: HashSet<(&str, &str)> = held.messages.iter().map(|m| (m.3.as_str(), m.2.as_str())).collect();
+    let caused: HashSet<(&str, &str)> = held.messages.iter().map(|m| (m.cause.as_str(), m.moment.as_str())).collect();
     assert_eq!(caused.len(), held.messages.len(), "two messages for one event and moment");
     let asked: HashSet<(&str, &str)> =
         acked.iter().filter(|a| moments.contains(&a.kind.as_str())).map(|a| (a.id.as_str(), a.kind.as_str())).collect();

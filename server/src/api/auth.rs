@@ -47,8 +47,7 @@ pub async fn login(
                 (Ok(_), _) => limits.login_user.reset(conn, &user_key)?,
                 (Err(ApiError::Unauthorized(_)), Some(device_key)) => limits.login_device.hit(conn, device_key)?,
                 (Err(ApiError::Unauthorized(_)), None) => {
-                    limits.login_user.hit(conn, &user_key)?;
-                    limits.login_addr.hit(conn, &addr)?;
+                    crate::limits::hit_all(conn, &[(&limits.login_user, &user_key), (&limits.login_addr, &addr)])?;
                 }
                 _ => {}
             }
