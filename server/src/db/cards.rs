@@ -288,7 +288,7 @@ pub fn by_ids(conn: &mut DbConnection, office_id: &str, ids: &[String]) -> Query
 pub fn plannable(conn: &mut DbConnection, office_id: &str, f: &Filter, limit: i64) -> QueryResult<Vec<Card>> {
     use super::schema::route_stops;
     let statuses = [Status::Printed.as_str(), Status::ReturnedToOffice.as_str()];
-    let on_route = route_stops::table.select(route_stops::card_id).filter(route_stops::active.eq(true));
+    let on_route = route_stops::table.select(route_stops::card_id).filter(route_stops::active);
     let q = cards::table
         .filter(cards::office_id.eq(office_id))
         .filter(cards::status.eq_any(statuses))

@@ -84,10 +84,13 @@ pub fn set_seq(conn: &mut DbConnection, route_id: &str, card_id: &str, seq: i32)
     diesel::update(route_stops::table.find((route_id, card_id))).set(route_stops::seq.eq(seq)).execute(conn).map(drop)
 }
 
-/// Which of these cards are already on an open route.
+/// Which of these cards are already on an open route. `active` stays a
+/// bare column, not `active = <bound true>`: only then can PostgreSQL's
+/// cached plan and SQLite use the partial index of open stops instead of
+/// reading every stop ever made.
 pub fn active_cards(conn: &mut DbConnection, card_ids: &[String]) -> QueryResult<Vec<String>> {
     route_stops::table
-        .filter(route_stops::card_id.eq_any(card_ids).and(route_stops::active.eq(true)))
+        .filter(route_stops::card_id.eq_any(card_ids).and(route_stops::active))
         .select(route_stops::card_id)
         .load(conn)
 }
