@@ -204,10 +204,10 @@ pub fn lock_cards_of_courier(
 ) -> QueryResult<std::collections::HashMap<String, Held>> {
     use diesel::sql_types::{Array, Text};
     const HELD: &str = "SELECT c.id, c.status, c.resident, c.failed_attempts, c.courier_id, \
-         (SELECT max(e.occurred_at) FROM card_events e WHERE e.card_id = c.id) AS last_at FROM cards c";
+         (SELECT max(e.occurred_at) FROM card_events e WHERE e.card_id = c.id) AS last_at";
     let found: Vec<Held> = match conn {
         DbConnection::Postgres(c) => diesel::sql_query(format!(
-            "{HELD} WHERE c.id = ANY($1) AND c.office_id = $2 AND EXISTS \
+            "{HELD} FROM cards c WHERE c.id = ANY($1) AND c.office_id = $2 AND EXISTS \
              (SELECT 1 FROM route_stops s JOIN routes r ON r.id = s.route_id \
               WHERE s.card_id = c.id AND r.courier_id = $3 AND r.office_id = $2) \
              ORDER BY c.id FOR UPDATE OF c"
@@ -216,9 +216,11 @@ pub fn lock_cards_of_courier(
         .bind::<Text, _>(office_id)
         .bind::<Text, _>(courier_id)
         .load(c)?,
-        // The id list bound as one JSON text, opened by SQLite's json_each.
+        // The id list bound as one JSON text, opened by SQLite's json_each;
+        // CROSS JOIN keeps it the outer loop, each card found by its key
+        // (left to itself SQLite walked the office's every card).
         DbConnection::Sqlite(c) => diesel::sql_query(format!(
-            "{HELD} WHERE c.id IN (SELECT value FROM json_each(?)) AND c.office_id = ? AND EXISTS \
+            "{HELD} FROM json_each(?) j CROSS JOIN cards c ON c.id = j.value WHERE c.office_id = ? AND EXISTS \
              (SELECT 1 FROM route_stops s JOIN routes r ON r.id = s.route_id \
               WHERE s.card_id = c.id AND r.courier_id = ? AND r.office_id = ?)"
         ))
