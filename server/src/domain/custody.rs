@@ -74,17 +74,29 @@ pub fn refold_many(
     }
     events::delete_implied(conn, &stale)?;
     events::insert_many(conn, &implied)?;
+    project(conn, &states, notes)?;
+    Ok(flags)
+}
+
+/// Stores each card's new state, with what the batch noted about its home.
+pub fn project(
+    conn: &mut DbConnection,
+    states: &[(impl AsRef<str>, custody::CardState)],
+    notes: &Notes<'_>,
+) -> QueryResult<()> {
     let projections: Vec<_> = states
         .iter()
-        .map(|(id, state)| cards::Projection {
-            id,
-            state,
-            pin: notes.pins.get(id).copied(),
-            landmark: notes.landmarks.get(id).copied(),
+        .map(|(id, state)| {
+            let id = id.as_ref();
+            cards::Projection {
+                id,
+                state,
+                pin: notes.pins.get(id).copied(),
+                landmark: notes.landmarks.get(id).copied(),
+            }
         })
         .collect();
-    cards::set_projections(conn, &projections)?;
-    Ok(flags)
+    cards::set_projections(conn, &projections)
 }
 
 /// What folding new events onto their cards' stored states gave.

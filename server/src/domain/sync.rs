@@ -270,17 +270,7 @@ pub fn handle_batch(conn: &mut DbConnection, batch: &Batch<'_>, sent: &[SyncEven
                 notes.landmarks.insert(card, note);
             }
         }
-        let projections: Vec<_> = extended
-            .states
-            .iter()
-            .map(|(id, state)| cards::Projection {
-                id,
-                state,
-                pin: notes.pins.get(id.as_str()).copied(),
-                landmark: notes.landmarks.get(id.as_str()).copied(),
-            })
-            .collect();
-        cards::set_projections(conn, &projections)?;
+        custody::project(conn, &extended.states, &notes)?;
         let refolded = custody::refold_many(conn, batch.office.rules(), &refold, &notes)?;
         let flags: HashMap<String, _> = extended.flags.into_iter().chain(refolded).collect();
         crate::notify::after_events(conn, batch.office, &rows, &flags)?;
