@@ -1,5 +1,6 @@
 //! Printed cards: the rows an import writes and the lists staff read.
 
+use super::prepared::Prepared;
 use super::schema::cards;
 use super::DbConnection;
 use antar_shared::custody::{CardState, ResidentAnswer, Status};
@@ -233,14 +234,15 @@ pub fn set_projections(conn: &mut DbConnection, rows: &[Projection<'_>]) -> Quer
     let failed = |s: &CardState| i32::try_from(s.failed_attempts).unwrap_or(i32::MAX);
     match conn {
         DbConnection::Postgres(c) => {
-            diesel::sql_query(
+            Prepared::new(
                 "UPDATE cards SET status = p.status, resident = p.resident, failed_attempts = p.failed, \
-                 courier_id = p.courier, updated_at = $9, pin_lat = COALESCE(cards.pin_lat, p.lat), \
+                 courier_id = p.courier, updated_at = ?, pin_lat = COALESCE(cards.pin_lat, p.lat), \
                  pin_lon = CASE WHEN cards.pin_lat IS NULL THEN p.lon ELSE cards.pin_lon END, \
                  landmark = COALESCE(p.landmark, cards.landmark) \
-                 FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::float8[], $7::float8[], \
-                 $8::text[]) AS p(id, status, resident, failed, courier, lat, lon, landmark) WHERE cards.id = p.id",
+                 FROM unnest(?, ?, ?, ?, ?, ?, ?, ?) AS p(id, status, resident, failed, courier, lat, lon, landmark) \
+                 WHERE cards.id = p.id",
             )
+            .bind::<Timestamp, _>(now)
             .bind::<Array<Text>, _>(rows.iter().map(|r| r.id).collect::<Vec<_>>())
             .bind::<Array<Text>, _>(rows.iter().map(|r| r.state.status.as_str()).collect::<Vec<_>>())
             .bind::<Array<Nullable<Text>>, _>(
@@ -251,12 +253,11 @@ pub fn set_projections(conn: &mut DbConnection, rows: &[Projection<'_>]) -> Quer
             .bind::<Array<Nullable<Double>>, _>(rows.iter().map(|r| r.pin.map(|p| p.0)).collect::<Vec<_>>())
             .bind::<Array<Nullable<Double>>, _>(rows.iter().map(|r| r.pin.map(|p| p.1)).collect::<Vec<_>>())
             .bind::<Array<Nullable<Text>>, _>(rows.iter().map(|r| r.landmark).collect::<Vec<_>>())
-            .bind::<Timestamp, _>(now)
             .execute(c)?;
         }
         DbConnection::Sqlite(c) => {
             for r in rows {
-                diesel::sql_query(
+                Prepared::new(
                     "UPDATE cards SET status = ?, resident = ?, failed_attempts = ?, courier_id = ?, updated_at = ?, \
                      pin_lat = COALESCE(pin_lat, ?), pin_lon = CASE WHEN pin_lat IS NULL THEN ? ELSE pin_lon END, \
                      landmark = COALESCE(?, landmark) WHERE id = ?",

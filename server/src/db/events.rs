@@ -1,5 +1,6 @@
 //! The append-only custody log and the review queue of rejected events.
 
+use super::prepared::Prepared;
 use super::schema::{card_events, rejected_events, sync_batches};
 use super::DbConnection;
 use antar_shared::custody::{CustodyEvent, EventKind};
@@ -136,7 +137,7 @@ pub fn for_card(conn: &mut DbConnection, card_id: &str) -> QueryResult<Vec<Event
 
 /// Inserts many events. On PostgreSQL one statement of column arrays
 /// (`unnest`), whose text never changes, so it is prepared once per
-/// connection; SQLite runs in-process, where a cached one-row statement
+/// connection; SQLite runs in-process, where a prepared one-row statement
 /// per event is as fast as a multi-row one.
 pub fn insert_many(conn: &mut DbConnection, rows: &[EventRow]) -> QueryResult<()> {
     use diesel::sql_types::{Array, Nullable, Text, Timestamp};
@@ -147,12 +148,10 @@ pub fn insert_many(conn: &mut DbConnection, rows: &[EventRow]) -> QueryResult<()
         DbConnection::Postgres(c) => {
             let col = |f: fn(&EventRow) -> &String| rows.iter().map(f).collect::<Vec<_>>();
             let opt = |f: fn(&EventRow) -> &Option<String>| rows.iter().map(f).collect::<Vec<_>>();
-            diesel::sql_query(
+            Prepared::new(
                 "INSERT INTO card_events (id, card_id, office_id, kind, occurred_at, received_at, actor_id, \
                  device_id, payload, content_hash, implied_by, flag, device_time, batch_id) \
-                 SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamp[], \
-                 $6::timestamp[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], \
-                 $13::timestamp[], $14::text[])",
+                 SELECT * FROM unnest(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             )
             .bind::<Array<Text>, _>(col(|r| &r.id))
             .bind::<Array<Text>, _>(col(|r| &r.card_id))
@@ -171,8 +170,27 @@ pub fn insert_many(conn: &mut DbConnection, rows: &[EventRow]) -> QueryResult<()
             .execute(c)?;
         }
         DbConnection::Sqlite(c) => {
-            for row in rows {
-                diesel::insert_into(card_events::table).values(row).execute(c)?;
+            for r in rows {
+                Prepared::new(
+                    "INSERT INTO card_events (id, card_id, office_id, kind, occurred_at, received_at, actor_id, \
+                     device_id, payload, content_hash, implied_by, flag, device_time, batch_id) \
+                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                )
+                .bind::<Text, _>(&r.id)
+                .bind::<Text, _>(&r.card_id)
+                .bind::<Text, _>(&r.office_id)
+                .bind::<Text, _>(&r.kind)
+                .bind::<Timestamp, _>(r.occurred_at)
+                .bind::<Timestamp, _>(r.received_at)
+                .bind::<Nullable<Text>, _>(&r.actor_id)
+                .bind::<Nullable<Text>, _>(&r.device_id)
+                .bind::<Text, _>(&r.payload)
+                .bind::<Text, _>(&r.content_hash)
+                .bind::<Nullable<Text>, _>(&r.implied_by)
+                .bind::<Nullable<Text>, _>(&r.flag)
+                .bind::<Nullable<Timestamp>, _>(r.device_time)
+                .bind::<Nullable<Text>, _>(&r.batch_id)
+                .execute(c)?;
             }
         }
     }
@@ -246,8 +264,33 @@ pub fn resolve_rejected(conn: &mut DbConnection, office_id: &str, id: &str) -> Q
         .map(|n| n == 1)
 }
 
-pub fn by_ids(conn: &mut DbConnection, ids: &[String]) -> QueryResult<Vec<EventRow>> {
-    card_events::table.filter(card_events::id.eq_any(ids)).select(EventRow::as_select()).load(conn)
+/// What a sync's duplicate check needs of an event already stored.
+#[derive(Debug, Clone, QueryableByName)]
+#[diesel(table_name = card_events)]
+pub struct Stored {
+    pub id: String,
+    pub content_hash: String,
+    pub actor_id: Option<String>,
+    pub flag: Option<String>,
+}
+
+/// The events of these ids already stored.
+pub fn stored(conn: &mut DbConnection, ids: &[String]) -> QueryResult<Vec<Stored>> {
+    use diesel::sql_types::{Array, Text};
+    match conn {
+        DbConnection::Postgres(c) => {
+            Prepared::new("SELECT id, content_hash, actor_id, flag FROM card_events WHERE id = ANY(?)")
+                .bind::<Array<Text>, _>(ids)
+                .load(c)
+        }
+        // As in the sync's lock: the id list is the outer loop.
+        DbConnection::Sqlite(c) => Prepared::new(
+            "SELECT e.id, e.content_hash, e.actor_id, e.flag \
+             FROM json_each(?) j CROSS JOIN card_events e ON e.id = j.value",
+        )
+        .bind::<Text, _>(serde_json::to_string(ids).unwrap_or_default())
+        .load(c),
+    }
 }
 
 pub fn insert_rejected_many(conn: &mut DbConnection, rows: &[RejectedRow]) -> QueryResult<()> {

@@ -10,6 +10,7 @@ pub mod links;
 pub mod media;
 pub mod notifications;
 pub mod offices;
+pub mod prepared;
 pub mod review;
 pub mod routes;
 pub mod schema;

@@ -1,5 +1,6 @@
 //! Delivery routes and their ordered stops.
 
+use super::prepared::Prepared;
 use super::schema::{cards, route_stops, routes};
 use super::DbConnection;
 use chrono::NaiveDateTime;
@@ -203,13 +204,20 @@ pub fn lock_cards_of_courier(
     card_ids: &[String],
 ) -> QueryResult<std::collections::HashMap<String, Held>> {
     use diesel::sql_types::{Array, Text};
-    const HELD: &str = "SELECT c.id, c.status, c.resident, c.failed_attempts, c.courier_id, \
-         (SELECT max(e.occurred_at) FROM card_events e WHERE e.card_id = c.id) AS last_at";
+    macro_rules! held {
+        ($rest:literal) => {
+            concat!(
+                "SELECT c.id, c.status, c.resident, c.failed_attempts, c.courier_id, \
+                 (SELECT max(e.occurred_at) FROM card_events e WHERE e.card_id = c.id) AS last_at ",
+                $rest
+            )
+        };
+    }
     let found: Vec<Held> = match conn {
-        DbConnection::Postgres(c) => diesel::sql_query(format!(
-            "{HELD} FROM cards c WHERE c.id = ANY($1) AND c.office_id = $2 AND EXISTS \
+        DbConnection::Postgres(c) => Prepared::new(held!(
+            "FROM cards c WHERE c.id = ANY(?) AND c.office_id = ? AND EXISTS \
              (SELECT 1 FROM route_stops s JOIN routes r ON r.id = s.route_id \
-              WHERE s.card_id = c.id AND r.courier_id = $3 AND r.office_id = $2) \
+              WHERE s.card_id = c.id AND r.courier_id = ? AND r.office_id = c.office_id) \
              ORDER BY c.id FOR UPDATE OF c"
         ))
         .bind::<Array<Text>, _>(card_ids)
@@ -219,15 +227,14 @@ pub fn lock_cards_of_courier(
         // The id list bound as one JSON text, opened by SQLite's json_each;
         // CROSS JOIN keeps it the outer loop, each card found by its key
         // (left to itself SQLite walked the office's every card).
-        DbConnection::Sqlite(c) => diesel::sql_query(format!(
-            "{HELD} FROM json_each(?) j CROSS JOIN cards c ON c.id = j.value WHERE c.office_id = ? AND EXISTS \
+        DbConnection::Sqlite(c) => Prepared::new(held!(
+            "FROM json_each(?) j CROSS JOIN cards c ON c.id = j.value WHERE c.office_id = ? AND EXISTS \
              (SELECT 1 FROM route_stops s JOIN routes r ON r.id = s.route_id \
-              WHERE s.card_id = c.id AND r.courier_id = ? AND r.office_id = ?)"
+              WHERE s.card_id = c.id AND r.courier_id = ? AND r.office_id = c.office_id)"
         ))
         .bind::<Text, _>(serde_json::to_string(card_ids).unwrap_or_default())
         .bind::<Text, _>(office_id)
         .bind::<Text, _>(courier_id)
-        .bind::<Text, _>(office_id)
         .load(c)?,
     };
     Ok(found.into_iter().map(|h| (h.id.clone(), h)).collect())

@@ -187,8 +187,8 @@ pub fn handle_batch(conn: &mut DbConnection, batch: &Batch<'_>, sent: &[SyncEven
         // Cards first: once they are locked, an event id another request is
         // storing right now is seen as stored, not inserted twice.
         let held = routes::lock_cards_of_courier(conn, &batch.office.id, batch.courier_id, &card_ids)?;
-        let stored: HashMap<String, events::EventRow> =
-            events::by_ids(conn, &ids)?.into_iter().map(|r| (r.id.clone(), r)).collect();
+        let stored: HashMap<String, events::Stored> =
+            events::stored(conn, &ids)?.into_iter().map(|r| (r.id.clone(), r)).collect();
         // The NIKs of the cards a sealed NIK was typed for, in one look-up.
         let sealed_for: Vec<String> =
             sent.iter().zip(&checked).filter(|(_, c)| c.typed_nik.is_some()).map(|(e, _)| e.card_id.clone()).collect();
