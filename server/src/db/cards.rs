@@ -44,13 +44,33 @@ pub struct Card {
     pub updated_at: NaiveDateTime,
 }
 
+/// A card row's stored projection, as the custody rules see it: the one
+/// reading of its custody columns (text the rules do not know reads as
+/// printed, and as no answer).
+pub fn state_of(status: &str, resident: Option<&str>, failed_attempts: i32, courier: Option<&str>) -> CardState {
+    CardState {
+        status: status_of(status),
+        failed_attempts: u32::try_from(failed_attempts).unwrap_or(0),
+        courier: courier.map(str::to_owned),
+        resident: resident_of(resident),
+    }
+}
+
+fn status_of(stored: &str) -> Status {
+    Status::parse(stored).unwrap_or(Status::Printed)
+}
+
+fn resident_of(stored: Option<&str>) -> Option<ResidentAnswer> {
+    stored.and_then(ResidentAnswer::parse)
+}
+
 impl Card {
     pub fn status(&self) -> Status {
-        Status::parse(&self.status).unwrap_or(Status::Printed)
+        status_of(&self.status)
     }
 
     pub fn resident(&self) -> Option<ResidentAnswer> {
-        self.resident.as_deref().and_then(ResidentAnswer::parse)
+        resident_of(self.resident.as_deref())
     }
 
     pub fn summary(&self) -> CardSummary {

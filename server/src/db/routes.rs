@@ -29,10 +29,16 @@ pub struct StopRow {
     pub active: bool,
 }
 
+/// A route and its stops, the stops in multi-row statements (a day's
+/// route is a few hundred stops) rather than one statement each.
 pub fn insert(conn: &mut DbConnection, route: &RouteRow, stops: &[StopRow]) -> QueryResult<()> {
     diesel::insert_into(routes::table).values(route).execute(conn)?;
-    for stop in stops {
-        diesel::insert_into(route_stops::table).values(stop).execute(conn)?;
+    // Four values a stop, well under SQLite's limit on bound values.
+    for chunk in stops.chunks(500) {
+        match conn {
+            DbConnection::Postgres(c) => diesel::insert_into(route_stops::table).values(chunk).execute(c)?,
+            DbConnection::Sqlite(c) => diesel::insert_into(route_stops::table).values(chunk).execute(c)?,
+        };
     }
     Ok(())
 }
@@ -182,13 +188,7 @@ pub struct Held {
 impl Held {
     /// The stored projection: the fold of the card's whole log.
     pub fn state(&self) -> antar_shared::custody::CardState {
-        use antar_shared::custody::{CardState, ResidentAnswer, Status};
-        CardState {
-            status: Status::parse(&self.status).unwrap_or(Status::Printed),
-            failed_attempts: u32::try_from(self.failed_attempts).unwrap_or(0),
-            courier: self.courier_id.clone(),
-            resident: self.resident.as_deref().and_then(ResidentAnswer::parse),
-        }
+        super::cards::state_of(&self.status, self.resident.as_deref(), self.failed_attempts, self.courier_id.as_deref())
     }
 }
 
