@@ -172,14 +172,7 @@ impl Config {
 }
 
 /// UTC offset in hours of an Indonesian office zone (no daylight saving).
-pub fn zone_offset_hours(zone: &str) -> Option<i32> {
-    match zone {
-        "Asia/Jakarta" | "Asia/Pontianak" | "WIB" => Some(7),
-        "Asia/Makassar" | "WITA" => Some(8),
-        "Asia/Jayapura" | "WIT" => Some(9),
-        _ => None,
-    }
-}
+pub use antar_shared::zone::offset_hours as zone_offset_hours;
 
 /// The months in Indonesian.
 pub use antar_shared::notify::MONTHS;

@@ -15,5 +15,6 @@ pub mod nik;
 pub mod notify;
 pub mod payload;
 pub mod wire;
+pub mod zone;
 
 pub use custody::{EventKind, Status};

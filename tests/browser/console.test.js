@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { after, before, test } from "node:test";
-import { ADMIN_PASSWORD, api, launchBrowser, login, makePhotos, openAppAs, startServer, userId } from "./harness.js";
+import { ADMIN_PASSWORD, api, awayZone, launchBrowser, localDay, login, makePhotos, openAppAs, startServer, userId } from "./harness.js";
 import { createHash } from "node:crypto";
 import { createServer } from "node:http";
 
@@ -238,8 +238,13 @@ test("a dropped network says so and a retry loads the list once it is back", asy
 });
 
 test("the dashboard shows each courier's day and picks up a courier's sync by itself, without a reload", async () => {
-  const { context, page } = await openAppAs(browser, server.base, "petugas", "petugas-demo-1871", DESK);
+  // On a computer whose clock keeps another zone, on another date: the
+  // dashboard still opens on the office's today, where the demo route is.
+  const timezoneId = awayZone();
+  const { context, page } = await openAppAs(browser, server.base, "petugas", "petugas-demo-1871", { ...DESK, timezoneId });
+  assert.notEqual(await page.evaluate(() => new Date().toLocaleDateString("en-CA")), localDay(0), "the browser is on another date");
   await page.getByTestId("console-nav-dashboard").click();
+  assert.equal(await page.getByTestId("dash-date").inputValue(), localDay(0), "the office's today");
   const courierId = await userId(server.base, "kurir");
   const row = page.locator(`[data-testid="dash-courier"][data-courier-id="${courierId}"]`);
   await row.waitFor();

@@ -60,9 +60,10 @@ export async function startServer(extraArgs = [], { dataDir, port } = {}) {
 }
 
 // The browsers, and these tests' own clocks, keep the demo office's time
-// zone, as an office's computers and its couriers' phones do: the console
-// reads "today" from the browser's clock. In UTC the tests failed from
-// midnight to 07:00 WIB, when the machine's date is still the day before.
+// zone, as its couriers' phones do: the phone app reads "today" from its
+// clock. In UTC the tests failed from midnight to 07:00 WIB, when the
+// machine's date is still the day before. (The console reckons the
+// office's day from its settings; `awayZone` tests that.)
 const OFFICE_ZONE = "Asia/Jakarta";
 process.env.TZ = OFFICE_ZONE;
 
@@ -164,6 +165,15 @@ export async function sign(page, pad, wobble = 0) {
   await page.mouse.move(box.x + 120, box.y + 80, { steps: 5 });
   await page.mouse.move(box.x + 200 - wobble, box.y + 40, { steps: 5 });
   await page.mouse.up();
+}
+
+/// A time zone whose date, right now, is not the office's: a computer set
+/// to it shows whether an app reckons "today" by the office or by itself.
+export function awayZone() {
+  const day = (timeZone) => new Intl.DateTimeFormat("en-CA", { timeZone }).format(new Date());
+  const zone = ["Pacific/Kiritimati", "Pacific/Pago_Pago"].find((z) => day(z) !== localDay(0));
+  if (!zone) throw new Error("one of UTC+14 and UTC-11 is on another date than UTC+7 at any hour");
+  return zone;
 }
 
 /// The office's date `days` from today (`YYYY-MM-DD`), by the clock the

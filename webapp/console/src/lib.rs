@@ -161,6 +161,23 @@ struct DeskProps {
 fn Desk(p: &DeskProps) -> Html {
     let l = p.lang;
     let on_review_change = p.on_review_change.clone();
+    // Dates are the office's: its zone is learned before any screen asks
+    // for "today" (a failed read leaves the computer's own zone).
+    let zoned = use_state(|| false);
+    {
+        let zoned = zoned.clone();
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                if let Ok(s) = antar_web::api::get::<antar_shared::wire::Settings>("/api/v1/settings").await {
+                    time::set_office_zone(&s.time_zone);
+                }
+                zoned.set(true);
+            });
+        });
+    }
+    if !*zoned {
+        return html! { <main class="desk"><p>{ t(l, C::Loading) }</p></main> };
+    }
     html! {
         <main class="desk">
             <Switch<Screen> render={move |s: Screen| match s {

@@ -1,38 +1,55 @@
-//! Dates and times as the desk reads them, by the browser's clock (the
-//! office's zone on an office computer).
+//! Dates and times as the desk reads them: in the office's zone, learned
+//! once from its settings (the zones are fixed offsets), whatever zone the
+//! computer's clock is set to; by the computer's own zone until then.
 
-/// Today, or a day after it, by the browser's clock, `YYYY-MM-DD`.
-pub fn day_from_today(days: u32) -> String {
-    let d = js_sys::Date::new_0();
-    // Past the month's end, the Date rolls over into the next month.
-    d.set_date(d.get_date() + days);
-    format!("{:04}-{:02}-{:02}", d.get_full_year(), d.get_month() + 1, d.get_date())
+use std::cell::Cell;
+
+thread_local! {
+    static OFFSET_HOURS: Cell<Option<i32>> = const { Cell::new(None) };
 }
 
-/// Today, or a day after it, by the browser's clock, as a date.
+/// The office's zone, from its settings (`Asia/Jakarta`, …).
+pub fn set_office_zone(zone: &str) {
+    OFFSET_HOURS.with(|o| o.set(antar_shared::zone::offset_hours(zone)));
+}
+
+/// Year, month, day, hour and minute of an instant (milliseconds since the
+/// epoch) on the office's clock.
+fn fields(ms: f64) -> (u32, u32, u32, u32, u32) {
+    match OFFSET_HOURS.with(Cell::get) {
+        Some(h) => {
+            let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms + f64::from(h) * 3_600_000.0));
+            (d.get_utc_full_year(), d.get_utc_month() + 1, d.get_utc_date(), d.get_utc_hours(), d.get_utc_minutes())
+        }
+        None => {
+            let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms));
+            (d.get_full_year(), d.get_month() + 1, d.get_date(), d.get_hours(), d.get_minutes())
+        }
+    }
+}
+
+/// Today, or a day after it, in the office, as a date.
 pub fn date_from_today(days: u32) -> Option<chrono::NaiveDate> {
-    let d = js_sys::Date::new_0();
-    d.set_date(d.get_date() + days);
-    chrono::NaiveDate::from_ymd_opt(i32::try_from(d.get_full_year()).ok()?, d.get_month() + 1, d.get_date())
+    let (y, m, d, ..) = fields(js_sys::Date::now());
+    chrono::NaiveDate::from_ymd_opt(i32::try_from(y).ok()?, m, d)?.checked_add_days(chrono::Days::new(days.into()))
 }
 
-/// `HH:MM` in the browser's zone for an instant.
+/// Today, or a day after it, in the office, `YYYY-MM-DD`.
+pub fn day_from_today(days: u32) -> String {
+    use chrono::Datelike;
+    date_from_today(days).map(|d| format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())).unwrap_or_default()
+}
+
+/// `HH:MM` on the office's clock for an instant.
 pub fn clock(at: chrono::DateTime<chrono::Utc>) -> String {
-    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(at.timestamp_millis() as f64));
-    format!("{:02}:{:02}", d.get_hours(), d.get_minutes())
+    let (.., h, m) = fields(at.timestamp_millis() as f64);
+    format!("{h:02}:{m:02}")
 }
 
-/// `YYYY-MM-DD HH:MM` in the browser's zone for an instant (by the
+/// `YYYY-MM-DD HH:MM` on the office's clock for an instant (by the
 /// browser's own date functions: chrono's formatting would add its
 /// format-string machinery to the download).
 pub fn stamp(at: chrono::DateTime<chrono::Utc>) -> String {
-    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(at.timestamp_millis() as f64));
-    format!(
-        "{:04}-{:02}-{:02} {:02}:{:02}",
-        d.get_full_year(),
-        d.get_month() + 1,
-        d.get_date(),
-        d.get_hours(),
-        d.get_minutes()
-    )
+    let (y, mo, d, h, mi) = fields(at.timestamp_millis() as f64);
+    format!("{y:04}-{mo:02}-{d:02} {h:02}:{mi:02}")
 }
