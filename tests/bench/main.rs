@@ -55,12 +55,29 @@ trait Bench {
     /// Sends one sync batch; how many of its events were accepted clean
     /// (not flagged).
     async fn sync_clean(&self, token: &str, device: &str, batch: &[Value]) -> usize;
+    /// `sync_clean` for runs longer than an access token lives: on 401,
+    /// logs `user` in again, keeps the new token and resends once.
+    async fn sync_renewing(&self, user: &str, token: &mut String, device: &str, batch: &[Value]) -> usize;
     /// Imports a print batch; the import report.
     async fn import(&self, token: &str, csv: String) -> Value;
     /// The ids of the office's first `n` cards, as the card list pages them.
     async fn card_ids(&self, token: &str, n: usize) -> Vec<String>;
     /// A token for `user`, whose password is the benchmarks' one.
     async fn login_as(&self, user: &str) -> String;
+}
+
+fn sync_body(device: &str, batch: &[Value]) -> Value {
+    json!({"device_id": device, "sent_at": chrono::Utc::now().to_rfc3339(), "events": batch})
+}
+
+/// How many of a sync's events were accepted and not flagged.
+fn accepted_clean(answer: &Value) -> usize {
+    answer["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["status"] == "accepted" && x.get("code").is_none())
+        .count()
 }
 
 impl Bench for Client {
@@ -71,9 +88,19 @@ impl Bench for Client {
     }
 
     async fn sync_clean(&self, token: &str, device: &str, batch: &[Value]) -> usize {
-        let body = json!({"device_id": device, "sent_at": chrono::Utc::now().to_rfc3339(), "events": batch});
-        let r = self.ok(reqwest::Method::POST, "/api/v1/sync", Some(token), Some(body)).await;
-        r["results"].as_array().unwrap().iter().filter(|x| x["status"] == "accepted" && x.get("code").is_none()).count()
+        let r = self.ok(reqwest::Method::POST, "/api/v1/sync", Some(token), Some(sync_body(device, batch))).await;
+        accepted_clean(&r)
+    }
+
+    async fn sync_renewing(&self, user: &str, token: &mut String, device: &str, batch: &[Value]) -> usize {
+        let body = sync_body(device, batch);
+        let mut a = self.call(reqwest::Method::POST, "/api/v1/sync", Some(token), Some(body.clone())).await;
+        if a.status == reqwest::StatusCode::UNAUTHORIZED {
+            *token = self.login_as(user).await;
+            a = self.call(reqwest::Method::POST, "/api/v1/sync", Some(token), Some(body)).await;
+        }
+        assert!(a.status.is_success(), "sync: {} {}", a.status, a.text);
+        accepted_clean(&a.body)
     }
 
     async fn import(&self, token: &str, csv: String) -> Value {

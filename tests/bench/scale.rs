@@ -410,14 +410,7 @@ pub async fn soak(bin: &str, backend: &str) {
                 e
             })
             .collect();
-        let body = json!({"device_id": "soak", "sent_at": chrono::Utc::now().to_rfc3339(), "events": batch});
-        let url = format!("{}/api/v1/sync", c.base);
-        let mut res = c.http.post(&url).bearer_auth(&tokens[*courier]).json(&body).send().await.unwrap();
-        if res.status() == reqwest::StatusCode::UNAUTHORIZED {
-            tokens[*courier] = c.login_as(&format!("kurir{courier}")).await;
-            res = c.http.post(&url).bearer_auth(&tokens[*courier]).json(&body).send().await.unwrap();
-        }
-        assert!(res.status().is_success(), "sync: {}", res.status());
+        c.sync_renewing(&format!("kurir{courier}"), &mut tokens[*courier], "soak", &batch).await;
         if Instant::now() >= next_poll {
             if admin_since.elapsed() > Duration::from_secs(600) {
                 (admin, admin_since) = (c.login_as("admin").await, Instant::now());
