@@ -192,6 +192,34 @@ impl Held {
     }
 }
 
+macro_rules! held {
+    ($from:literal) => {
+        concat!(
+            "SELECT c.id, c.status, c.resident, c.failed_attempts, c.courier_id, \
+             (SELECT max(e.occurred_at) FROM card_events e WHERE e.card_id = c.id) AS last_at ",
+            $from
+        )
+    };
+}
+
+const LOCK_HELD_PG: &str = held!(
+    "FROM cards c WHERE c.id = ANY(?) AND c.office_id = ? AND EXISTS \
+     (SELECT 1 FROM route_stops s JOIN routes r ON r.id = s.route_id \
+      WHERE s.card_id = c.id AND r.courier_id = ? AND r.office_id = c.office_id) \
+     ORDER BY c.id FOR UPDATE OF c"
+);
+
+/// The id list bound as one JSON text, opened by SQLite's json_each. The
+/// CROSS JOINs fix the order: the list outermost, each card found by its
+/// key (left to itself SQLite walked the office's every card), then the
+/// card's own stops and their routes (else it went through every route the
+/// courier ever had, for each card).
+const LOCK_HELD_SQLITE: &str = held!(
+    "FROM json_each(?) j CROSS JOIN cards c ON c.id = j.value WHERE c.office_id = ? AND EXISTS \
+     (SELECT 1 FROM route_stops s CROSS JOIN routes r ON r.id = s.route_id \
+      WHERE s.card_id = c.id AND r.courier_id = ? AND r.office_id = c.office_id)"
+);
+
 /// Of these cards, the ones that were ever on a route of this courier, with
 /// their stored state and last event's time, locked for the rest of the
 /// transaction on PostgreSQL (in id order, so two batches never wait on each
@@ -204,38 +232,55 @@ pub fn lock_cards_of_courier(
     card_ids: &[String],
 ) -> QueryResult<std::collections::HashMap<String, Held>> {
     use diesel::sql_types::{Array, Text};
-    macro_rules! held {
-        ($rest:literal) => {
-            concat!(
-                "SELECT c.id, c.status, c.resident, c.failed_attempts, c.courier_id, \
-                 (SELECT max(e.occurred_at) FROM card_events e WHERE e.card_id = c.id) AS last_at ",
-                $rest
-            )
-        };
-    }
     let found: Vec<Held> = match conn {
-        DbConnection::Postgres(c) => Prepared::new(held!(
-            "FROM cards c WHERE c.id = ANY(?) AND c.office_id = ? AND EXISTS \
-             (SELECT 1 FROM route_stops s JOIN routes r ON r.id = s.route_id \
-              WHERE s.card_id = c.id AND r.courier_id = ? AND r.office_id = c.office_id) \
-             ORDER BY c.id FOR UPDATE OF c"
-        ))
-        .bind::<Array<Text>, _>(card_ids)
-        .bind::<Text, _>(office_id)
-        .bind::<Text, _>(courier_id)
-        .load(c)?,
-        // The id list bound as one JSON text, opened by SQLite's json_each;
-        // CROSS JOIN keeps it the outer loop, each card found by its key
-        // (left to itself SQLite walked the office's every card).
-        DbConnection::Sqlite(c) => Prepared::new(held!(
-            "FROM json_each(?) j CROSS JOIN cards c ON c.id = j.value WHERE c.office_id = ? AND EXISTS \
-             (SELECT 1 FROM route_stops s JOIN routes r ON r.id = s.route_id \
-              WHERE s.card_id = c.id AND r.courier_id = ? AND r.office_id = c.office_id)"
-        ))
-        .bind::<Text, _>(serde_json::to_string(card_ids).unwrap_or_default())
-        .bind::<Text, _>(office_id)
-        .bind::<Text, _>(courier_id)
-        .load(c)?,
+        DbConnection::Postgres(c) => Prepared::new(LOCK_HELD_PG)
+            .bind::<Array<Text>, _>(card_ids)
+            .bind::<Text, _>(office_id)
+            .bind::<Text, _>(courier_id)
+            .load(c)?,
+        DbConnection::Sqlite(c) => Prepared::new(LOCK_HELD_SQLITE)
+            .bind::<Text, _>(serde_json::to_string(card_ids).unwrap_or_default())
+            .bind::<Text, _>(office_id)
+            .bind::<Text, _>(courier_id)
+            .load(c)?,
     };
     Ok(found.into_iter().map(|h| (h.id.clone(), h)).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use diesel::{QueryableByName, RunQueryDsl};
+
+    #[derive(QueryableByName)]
+    struct Step {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        detail: String,
+    }
+
+    /// SQLite's plan for the sync's lock, on the migrated schema.
+    fn sqlite_plan() -> Vec<String> {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite://{}", dir.path().join("plan.sqlite3").display());
+        let (pool, _) = crate::db::connect(&url).expect("database");
+        let mut conn = pool.get().expect("connection");
+        let crate::db::DbConnection::Sqlite(c) = &mut *conn else { unreachable!("a SQLite URL") };
+        diesel::sql_query(format!("EXPLAIN QUERY PLAN {}", super::LOCK_HELD_SQLITE))
+            .load::<Step>(c)
+            .expect("plan")
+            .into_iter()
+            .map(|s| s.detail)
+            .collect()
+    }
+
+    #[test]
+    fn the_sync_lock_finds_each_card_by_key_and_its_routes_by_its_own_stops() {
+        let plan = sqlite_plan();
+        let at = |needle: &str| plan.iter().position(|s| s.contains(needle));
+        assert!(at("SEARCH c USING INDEX sqlite_autoindex_cards_1 (id=?)").is_some(), "{plan:#?}");
+        let stops = at("SEARCH s USING INDEX route_stops_card (card_id=?)")
+            .or(at("SEARCH s USING COVERING INDEX route_stops_card"));
+        let routes = at("SEARCH r USING INDEX sqlite_autoindex_routes_1 (id=?)");
+        assert!(matches!((stops, routes), (Some(s), Some(r)) if s < r), "stops by card, then their routes: {plan:#?}");
+        assert!(!plan.iter().any(|s| s.contains("routes_courier") || s.starts_with("SCAN c")), "{plan:#?}");
+    }
 }

@@ -1,0 +1,1 @@
+DROP INDEX route_stops_card;
