@@ -135,6 +135,17 @@ pub fn for_card(conn: &mut DbConnection, card_id: &str) -> QueryResult<Vec<Event
         .load(conn)
 }
 
+/// An insert of events, its columns in the order both backends bind them.
+macro_rules! insert_events {
+    ($values:literal) => {
+        concat!(
+            "INSERT INTO card_events (id, card_id, office_id, kind, occurred_at, received_at, actor_id, \
+             device_id, payload, content_hash, implied_by, flag, device_time, batch_id) ",
+            $values
+        )
+    };
+}
+
 /// Inserts many events. On PostgreSQL one statement of column arrays
 /// (`unnest`), whose text never changes, so it is prepared once per
 /// connection; SQLite runs in-process, where a prepared one-row statement
@@ -148,49 +159,41 @@ pub fn insert_many(conn: &mut DbConnection, rows: &[EventRow]) -> QueryResult<()
         DbConnection::Postgres(c) => {
             let col = |f: fn(&EventRow) -> &String| rows.iter().map(f).collect::<Vec<_>>();
             let opt = |f: fn(&EventRow) -> &Option<String>| rows.iter().map(f).collect::<Vec<_>>();
-            Prepared::new(
-                "INSERT INTO card_events (id, card_id, office_id, kind, occurred_at, received_at, actor_id, \
-                 device_id, payload, content_hash, implied_by, flag, device_time, batch_id) \
-                 SELECT * FROM unnest(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            )
-            .bind::<Array<Text>, _>(col(|r| &r.id))
-            .bind::<Array<Text>, _>(col(|r| &r.card_id))
-            .bind::<Array<Text>, _>(col(|r| &r.office_id))
-            .bind::<Array<Text>, _>(col(|r| &r.kind))
-            .bind::<Array<Timestamp>, _>(rows.iter().map(|r| r.occurred_at).collect::<Vec<_>>())
-            .bind::<Array<Timestamp>, _>(rows.iter().map(|r| r.received_at).collect::<Vec<_>>())
-            .bind::<Array<Nullable<Text>>, _>(opt(|r| &r.actor_id))
-            .bind::<Array<Nullable<Text>>, _>(opt(|r| &r.device_id))
-            .bind::<Array<Text>, _>(col(|r| &r.payload))
-            .bind::<Array<Text>, _>(col(|r| &r.content_hash))
-            .bind::<Array<Nullable<Text>>, _>(opt(|r| &r.implied_by))
-            .bind::<Array<Nullable<Text>>, _>(opt(|r| &r.flag))
-            .bind::<Array<Nullable<Timestamp>>, _>(rows.iter().map(|r| r.device_time).collect::<Vec<_>>())
-            .bind::<Array<Nullable<Text>>, _>(opt(|r| &r.batch_id))
-            .execute(c)?;
+            Prepared::new(insert_events!("SELECT * FROM unnest(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"))
+                .bind::<Array<Text>, _>(col(|r| &r.id))
+                .bind::<Array<Text>, _>(col(|r| &r.card_id))
+                .bind::<Array<Text>, _>(col(|r| &r.office_id))
+                .bind::<Array<Text>, _>(col(|r| &r.kind))
+                .bind::<Array<Timestamp>, _>(rows.iter().map(|r| r.occurred_at).collect::<Vec<_>>())
+                .bind::<Array<Timestamp>, _>(rows.iter().map(|r| r.received_at).collect::<Vec<_>>())
+                .bind::<Array<Nullable<Text>>, _>(opt(|r| &r.actor_id))
+                .bind::<Array<Nullable<Text>>, _>(opt(|r| &r.device_id))
+                .bind::<Array<Text>, _>(col(|r| &r.payload))
+                .bind::<Array<Text>, _>(col(|r| &r.content_hash))
+                .bind::<Array<Nullable<Text>>, _>(opt(|r| &r.implied_by))
+                .bind::<Array<Nullable<Text>>, _>(opt(|r| &r.flag))
+                .bind::<Array<Nullable<Timestamp>>, _>(rows.iter().map(|r| r.device_time).collect::<Vec<_>>())
+                .bind::<Array<Nullable<Text>>, _>(opt(|r| &r.batch_id))
+                .execute(c)?;
         }
         DbConnection::Sqlite(c) => {
             for r in rows {
-                Prepared::new(
-                    "INSERT INTO card_events (id, card_id, office_id, kind, occurred_at, received_at, actor_id, \
-                     device_id, payload, content_hash, implied_by, flag, device_time, batch_id) \
-                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                )
-                .bind::<Text, _>(&r.id)
-                .bind::<Text, _>(&r.card_id)
-                .bind::<Text, _>(&r.office_id)
-                .bind::<Text, _>(&r.kind)
-                .bind::<Timestamp, _>(r.occurred_at)
-                .bind::<Timestamp, _>(r.received_at)
-                .bind::<Nullable<Text>, _>(&r.actor_id)
-                .bind::<Nullable<Text>, _>(&r.device_id)
-                .bind::<Text, _>(&r.payload)
-                .bind::<Text, _>(&r.content_hash)
-                .bind::<Nullable<Text>, _>(&r.implied_by)
-                .bind::<Nullable<Text>, _>(&r.flag)
-                .bind::<Nullable<Timestamp>, _>(r.device_time)
-                .bind::<Nullable<Text>, _>(&r.batch_id)
-                .execute(c)?;
+                Prepared::new(insert_events!("VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"))
+                    .bind::<Text, _>(&r.id)
+                    .bind::<Text, _>(&r.card_id)
+                    .bind::<Text, _>(&r.office_id)
+                    .bind::<Text, _>(&r.kind)
+                    .bind::<Timestamp, _>(r.occurred_at)
+                    .bind::<Timestamp, _>(r.received_at)
+                    .bind::<Nullable<Text>, _>(&r.actor_id)
+                    .bind::<Nullable<Text>, _>(&r.device_id)
+                    .bind::<Text, _>(&r.payload)
+                    .bind::<Text, _>(&r.content_hash)
+                    .bind::<Nullable<Text>, _>(&r.implied_by)
+                    .bind::<Nullable<Text>, _>(&r.flag)
+                    .bind::<Nullable<Timestamp>, _>(r.device_time)
+                    .bind::<Nullable<Text>, _>(&r.batch_id)
+                    .execute(c)?;
             }
         }
     }
