@@ -16,6 +16,7 @@ pub mod routes;
 pub mod schema;
 pub mod tokens;
 pub mod users;
+mod writer;
 
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
 use diesel::prelude::*;
@@ -83,6 +84,28 @@ impl Backend {
 #[derive(Debug)]
 pub struct Manager {
     backend: Backend,
+    /// SQLite's writer of this database, registered with the first
+    /// connection and kept while the pool lives.
+    writer: std::sync::OnceLock<std::sync::Arc<writer::Writer>>,
+}
+
+/// Opens a SQLite connection with the pragmas every connection needs.
+fn open_sqlite(path: &Path) -> Result<diesel::SqliteConnection, r2d2::Error> {
+    let mut conn =
+        diesel::SqliteConnection::establish(&path.to_string_lossy()).map_err(r2d2::Error::ConnectionError)?;
+    // The busy timeout comes first: switching to WAL takes a lock, and a
+    // start right after a crash may find another connection recovering the
+    // log. WAL lets readers work beside the one writer; the busy timeout
+    // makes another process's writer wait instead of failing. The log is
+    // checkpointed by a thread of its own (see `Checkpointer`); the high
+    // automatic threshold only bounds the log should that thread fall behind.
+    conn.batch_execute(
+        "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
+         PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; \
+         PRAGMA wal_autocheckpoint = 10000;",
+    )
+    .map_err(r2d2::Error::QueryError)?;
+    Ok(conn)
 }
 
 impl ManageConnection for Manager {
@@ -95,21 +118,15 @@ impl ManageConnection for Manager {
                 diesel::PgConnection::establish(url).map(DbConnection::Postgres).map_err(r2d2::Error::ConnectionError)
             }
             Backend::Sqlite(path) => {
-                let mut conn = diesel::SqliteConnection::establish(&path.to_string_lossy())
-                    .map_err(r2d2::Error::ConnectionError)?;
-                // The busy timeout comes first: switching to WAL takes a lock,
-                // and a start right after a crash may find another connection
-                // recovering the log. WAL lets readers work beside the one
-                // writer; the busy timeout makes a second writer wait instead
-                // of failing. The log is checkpointed by a thread of its own
-                // (see `Checkpointer`); the high automatic threshold only
-                // bounds the log should that thread fall behind.
-                conn.batch_execute(
-                    "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
-                     PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; \
-                     PRAGMA wal_autocheckpoint = 10000;",
-                )
-                .map_err(r2d2::Error::QueryError)?;
+                let mut conn = open_sqlite(path)?;
+                if self.writer.get().is_none() {
+                    let registered =
+                        writer::Writer::register(&mut conn, path.clone()).map_err(r2d2::Error::QueryError)?;
+                    if let Some(w) = registered {
+                        // Another connection may have set it meanwhile: the same writer.
+                        let _ = self.writer.set(w);
+                    }
+                }
                 Ok(DbConnection::Sqlite(conn))
             }
         }
@@ -150,7 +167,7 @@ pub fn connect(url: &str) -> Result<(Pool, Backend), DbError> {
         Backend::Postgres(_) => 12,
         Backend::Sqlite(_) => 8,
     };
-    let manager = Manager { backend: backend.clone() };
+    let manager = Manager { backend: backend.clone(), writer: std::sync::OnceLock::new() };
     // Try once by hand so the caller sees the real cause, not a pool timeout.
     manager.connect().map_err(|e| DbError::Connect(e.to_string()))?;
     let pool = r2d2::Pool::builder()
@@ -221,14 +238,13 @@ impl Drop for Checkpointer {
     }
 }
 
-/// One SQLite writer at a time in this process (see [`write_tx`]).
-static SQLITE_WRITER: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
 /// Runs `f` in a transaction that takes the write lock at its start.
 ///
 /// On SQLite a deferred transaction that reads and then writes fails with
 /// "database is locked" when another writer got in between, whatever the
 /// busy timeout; `BEGIN IMMEDIATE` waits for the lock up front instead.
+/// SQLite's writes run on the database's one writer connection (see
+/// `writer`): `f` is handed that connection, not the caller's.
 ///
 /// Called inside a transaction already open, `f` joins it: its work commits
 /// or rolls back with the outer unit (an action and its audit record).
@@ -243,21 +259,22 @@ where
     if open.is_some() {
         return f(conn);
     }
-    // SQLite's own wait for the write lock polls with sleeps of up to 100 ms,
-    // leaving the database idle while writers nap; queueing them on a mutex
-    // in the process hands the lock over at once. Another process still
-    // meets the busy timeout.
-    let _writer = match conn {
-        DbConnection::Postgres(c) => {
-            AnsiTransactionManager::begin_transaction(c)?;
-            None
-        }
-        DbConnection::Sqlite(c) => {
-            let guard = SQLITE_WRITER.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?;
-            Some(guard)
-        }
-    };
+    match conn {
+        DbConnection::Postgres(_) => in_transaction(conn, f),
+        DbConnection::Sqlite(_) => writer::transaction(conn, f),
+    }
+}
+
+/// Begins a transaction on `conn` (on SQLite an immediate one), runs `f`,
+/// and commits, or rolls back when `f` fails.
+fn in_transaction<T, E>(conn: &mut DbConnection, f: impl FnOnce(&mut DbConnection) -> Result<T, E>) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    match conn {
+        DbConnection::Postgres(c) => AnsiTransactionManager::begin_transaction(c)?,
+        DbConnection::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
+    }
     match f(conn) {
         Ok(value) => {
             match conn {
