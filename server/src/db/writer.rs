@@ -5,7 +5,10 @@
 //! another connection has written since its last transaction. With a busy
 //! server's writes spread over the pool, every write began on a cold cache
 //! and read its B-tree pages back from the file; the one connection that
-//! does all the writes keeps them warm (BENCHMARKS.md: the national day).
+//! does all the writes keeps them warm (BENCHMARKS.md, eleventh session:
+//! route set-up a fifth faster; the national day, bound by the pages each
+//! commit writes, unchanged). Its page cache stays SQLite's default: a
+//! larger one made the national day slower, not faster.
 //! Its lock also queues this process's writers: SQLite's own wait for the
 //! write lock polls with sleeps of up to 100 ms, leaving the database idle
 //! while writers nap, where the lock hands it over at once. Another process
