@@ -10,6 +10,7 @@ pub mod codes;
 pub mod custody;
 pub mod doorstep;
 pub mod geo;
+pub mod ids;
 pub mod import;
 pub mod nik;
 pub mod notify;

@@ -50,7 +50,7 @@ async fn timed_get(c: &Client, path: &str, token: &str) -> Vec<f64> {
 }
 
 fn ev(card: &str, kind: &str, at: chrono::DateTime<chrono::Utc>, payload: Value) -> Value {
-    json!({"id": uuid::Uuid::new_v4().to_string(), "card_id": card, "kind": kind, "occurred_at": at.to_rfc3339(), "payload": payload})
+    json!({"id": uuid::Uuid::now_v7().to_string(), "card_id": card, "kind": kind, "occurred_at": at.to_rfc3339(), "payload": payload})
 }
 
 /// The office's day: users, the import, routes for `PAST_DAYS` earlier days

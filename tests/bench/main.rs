@@ -187,8 +187,8 @@ fn events(work: &[(String, Vec<String>)]) -> Vec<Vec<Vec<Value>>> {
                 .flat_map(|(i, card)| {
                     let at = |s: i64| (t0 + chrono::Duration::milliseconds(i as i64 * 10 + s)).to_rfc3339();
                     [
-                        json!({"id": uuid::Uuid::new_v4().to_string(), "card_id": card, "kind": "picked_up", "occurred_at": at(0), "payload": {}}),
-                        json!({"id": uuid::Uuid::new_v4().to_string(), "card_id": card, "kind": "delivered", "occurred_at": at(5),
+                        json!({"id": uuid::Uuid::now_v7().to_string(), "card_id": card, "kind": "picked_up", "occurred_at": at(0), "payload": {}}),
+                        json!({"id": uuid::Uuid::now_v7().to_string(), "card_id": card, "kind": "delivered", "occurred_at": at(5),
                                "payload": {"recipient_name": "Penerima", "recipient_relation": "self", "lat": -5.37, "lon": 105.24, "accuracy_m": 12.0}}),
                     ]
                 })

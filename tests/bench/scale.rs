@@ -78,7 +78,7 @@ async fn office(bin: &str, backend: &str, n: usize, per: usize) -> (Antar, Clien
 }
 
 fn ev(card: &str, kind: &str, at: chrono::DateTime<chrono::Utc>, payload: Value) -> Value {
-    json!({"id": uuid::Uuid::new_v4().to_string(), "card_id": card, "kind": kind, "occurred_at": at.to_rfc3339(), "payload": payload})
+    json!({"id": uuid::Uuid::now_v7().to_string(), "card_id": card, "kind": kind, "occurred_at": at.to_rfc3339(), "payload": payload})
 }
 
 fn delivered_payload() -> Value {

@@ -95,6 +95,10 @@ test("the office's required proof is asked for, and a wrong NIK keeps a delivery
   await settled(page);
 
   const [delivered] = await eventsOf(id, "delivered");
+  // Made on the phone as a UUID v7, its time first: the server's log takes it at its end.
+  assert.match(delivered.id, /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  const madeAt = parseInt(delivered.id.replace(/-/g, "").slice(0, 12), 16);
+  assert.ok(Math.abs(madeAt - Date.now()) < 10 * 60_000, `the id begins with the phone's time: ${delivered.id}`);
   const p = delivered.payload;
   assert.equal(p.recipient_relation, "family");
   assert.equal(p.relationship, "istri");

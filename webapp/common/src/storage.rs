@@ -29,9 +29,14 @@ pub fn remove(key: &str) {
     }
 }
 
-/// A random UUID made on the phone (`crypto.randomUUID`).
+/// A UUID made on the phone: `crypto.randomUUID`'s random bits behind the
+/// phone's time (v7), so the server's log takes new events at its end
+/// (`antar_shared::ids`).
 pub fn new_id() -> String {
-    web_sys::window().and_then(|w| w.crypto().ok()).map(|c| c.random_uuid()).unwrap_or_default()
+    let random = web_sys::window().and_then(|w| w.crypto().ok()).map(|c| c.random_uuid()).unwrap_or_default();
+    // `Date.now()` is whole milliseconds since 1970, never negative here.
+    let ms = js_sys::Date::now().max(0.0) as u64;
+    antar_shared::ids::time_ordered(ms, &random).unwrap_or(random)
 }
 
 /// The time now, as the device's clock says (ISO 8601, UTC).
