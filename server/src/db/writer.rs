@@ -78,22 +78,20 @@ impl Writer {
         Ok(Some(writer))
     }
 
-    /// The connection, once the lock is ours. A write that panicked left it
-    /// inside its transaction: it is closed (SQLite rolls back) and the
-    /// next write opens another.
+    /// The connection, once the lock is ours. A write that panicked had
+    /// taken it out and dropped it (SQLite rolls back on close): the lock's
+    /// poison says no more than that.
     fn slot(&self) -> MutexGuard<'_, Option<DbConnection>> {
         self.conn.lock().unwrap_or_else(|poisoned| {
             self.conn.clear_poison();
-            let mut slot = poisoned.into_inner();
-            *slot = None;
-            slot
+            poisoned.into_inner()
         })
     }
 }
 
-/// Runs `f` in a transaction (immediate: the write lock taken first) on the writer of `conn`'s database,
-/// or on `conn` itself when no pool registered one (or the writer cannot be
-/// opened).
+/// Runs `f` in a transaction (immediate: the write lock taken first) on
+/// the writer of `conn`'s database, or on `conn` itself when no pool
+/// registered one (or the writer cannot be opened).
 pub(super) fn transaction<T, E>(
     conn: &mut DbConnection,
     f: impl FnOnce(&mut DbConnection) -> Result<T, E>,
@@ -111,22 +109,22 @@ where
         return super::in_transaction(conn, f);
     };
     let mut slot = writer.slot();
-    if slot.is_none() {
-        match super::open_sqlite(&writer.path) {
-            Ok(opened) => *slot = Some(DbConnection::Sqlite(opened)),
+    // Taken out while it writes: a write that panics drops it, and one
+    // that leaves it broken does not put it back.
+    let mut ours = match slot.take() {
+        Some(ours) => ours,
+        None => match super::open_sqlite(&writer.path) {
+            Ok(opened) => DbConnection::Sqlite(opened),
             Err(e) => {
                 tracing::warn!(error = %e, "cannot open SQLite's writer; writing on the request's connection");
                 return super::in_transaction(conn, f);
             }
-        }
-    }
-    let Some(ours) = slot.as_mut() else {
-        return super::in_transaction(conn, f);
+        },
     };
-    let out = super::in_transaction(ours, f);
-    if let DbConnection::Sqlite(c) = ours {
-        if c.is_broken() {
-            *slot = None;
+    let out = super::in_transaction(&mut ours, f);
+    if let DbConnection::Sqlite(c) = &mut ours {
+        if !c.is_broken() {
+            *slot = Some(ours);
         }
     }
     out
