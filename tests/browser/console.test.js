@@ -313,10 +313,12 @@ test("staff close a courier's day: the balance, the cards handed back ticked, th
   assert.equal(route.status, 201, route.text);
   const courier = await login(server.base, "kurir-tutup", "kurir-tutup-1871");
   const at = new Date().toISOString();
-  // A second apart (the server orders a card's events by time), after the route was made.
-  const ev = (card, kind, payload = {}, s = 0) => ({ id: crypto.randomUUID(), card_id: card, kind, occurred_at: new Date(Date.now() + s * 1000).toISOString(), payload });
+  // In order (the server orders a card's events by time), after the route was
+  // made, and none dated later than the close below: the report folds each
+  // card's log up to the moment its route was closed.
+  const ev = (card, kind, payload = {}, ms = 0) => ({ id: crypto.randomUUID(), card_id: card, kind, occurred_at: new Date(Date.now() + ms).toISOString(), payload });
   const events = free.slice(0, 3).map((c) => ev(c, "picked_up"));
-  events.push(ev(free[0], "delivered", { recipient_name: "Penerima", recipient_relation: "self" }, 1));
+  events.push(ev(free[0], "delivered", { recipient_name: "Penerima", recipient_relation: "self" }, 5));
   const synced = await api(server.base, "POST", "/api/v1/sync", courier, { device_id: "close-test", sent_at: at, events });
   assert.ok(synced.json.results.every((r) => r.status === "accepted"), synced.text);
 
