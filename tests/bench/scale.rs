@@ -66,7 +66,15 @@ async fn couriers(c: &Client, admin: &str, n: usize, per: usize, ids: &[String])
 async fn office(bin: &str, backend: &str, n: usize, per: usize) -> (Antar, Client, String, Vec<(String, Vec<String>)>) {
     let server = start_on(bin, backend);
     let c = Client {
-        http: reqwest::Client::builder().pool_max_idle_per_host(n.max(8)).build().unwrap(),
+        // Connections idle past the server's keep-alive (5 s) are not reused:
+        // making the day's events pauses this single-threaded client for
+        // seconds, too long for it to notice the server closing them, and a
+        // request sent on one as it closes fails (`IncompleteMessage`).
+        http: reqwest::Client::builder()
+            .pool_max_idle_per_host(n.max(8))
+            .pool_idle_timeout(std::time::Duration::from_secs(2))
+            .build()
+            .unwrap(),
         base: server.base.clone(),
     };
     let admin = c.login_as("admin").await;
