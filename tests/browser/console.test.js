@@ -264,10 +264,10 @@ test("the dashboard shows each courier's day and picks up a courier's sync by it
   const mine = await api(server.base, "GET", "/api/v1/me/routes", courier);
   const stop = mine.json.items.flatMap((r) => r.stops).find((s) => s.status === "assigned" || s.status === "with_courier");
   const at = new Date().toISOString();
-  // A second apart (the server orders a card's events by time), after the route was made.
-  const ev = (kind, payload, s) => ({ id: crypto.randomUUID(), card_id: stop.card_id, kind, occurred_at: new Date(Date.now() + s * 1000).toISOString(), payload });
+  // In order (the server orders a card's events by time), after the route was made, none in the future.
+  const ev = (kind, payload, ms) => ({ id: crypto.randomUUID(), card_id: stop.card_id, kind, occurred_at: new Date(Date.now() + ms).toISOString(), payload });
   const events = stop.status === "assigned" ? [ev("picked_up", {}, 0)] : [];
-  events.push(ev("attempt_failed", { reason: "not_home" }, 1));
+  events.push(ev("attempt_failed", { reason: "not_home" }, 5));
   const synced = await api(server.base, "POST", "/api/v1/sync", courier, { device_id: "dash-test", sent_at: at, events });
   assert.equal(synced.status, 200, synced.text);
   assert.ok(synced.json.results.every((r) => r.status === "accepted"), synced.text);
@@ -377,10 +377,10 @@ test("a delivery without the required signature waits in review; its card shows 
   const put = await fetch(`${server.base}/api/v1/media/${sha}`, { method: "PUT", headers: { authorization: `Bearer ${courier}`, "content-type": "image/jpeg" }, body: photo });
   assert.equal(put.status, 201);
   const at = new Date().toISOString();
-  // A second apart (the server orders a card's events by time), after the route was made.
-  const ev = (kind, payload, s) => ({ id: crypto.randomUUID(), card_id: card.id, kind, occurred_at: new Date(Date.now() + s * 1000).toISOString(), payload });
+  // In order (the server orders a card's events by time), after the route was made, none in the future.
+  const ev = (kind, payload, ms) => ({ id: crypto.randomUUID(), card_id: card.id, kind, occurred_at: new Date(Date.now() + ms).toISOString(), payload });
   const payload = { recipient_name: "Siti Penerima", recipient_relation: "self", photo_sha256: sha, lat: -5.3971, lon: 105.2668, accuracy_m: 8 };
-  const synced = await api(server.base, "POST", "/api/v1/sync", courier, { device_id: "review-test", sent_at: at, events: [ev("picked_up", {}, 0), ev("delivered", payload, 1)] });
+  const synced = await api(server.base, "POST", "/api/v1/sync", courier, { device_id: "review-test", sent_at: at, events: [ev("picked_up", {}, 0), ev("delivered", payload, 5)] });
   assert.equal(synced.json.results[1].code, "flagged", synced.text);
 
   const counts = (await api(server.base, "GET", "/api/v1/review/counts", staff)).json;
