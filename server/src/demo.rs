@@ -39,7 +39,7 @@ pub fn seed(conn: &mut DbConnection, writer: &mut DbConnection, _config: &Config
         office_id: office.id.clone(),
         courier_id: courier_id.clone(),
         date: office_today(&office.time_zone).format("%Y-%m-%d").to_string(),
-        status: "open".into(),
+        status: antar_shared::wire::RouteStatus::Open.as_str().into(),
         created_by: staff_id.clone(),
         created_at: db::now(),
         ended_at: None,

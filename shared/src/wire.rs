@@ -407,13 +407,41 @@ pub struct Stop {
     pub seq: i32,
 }
 
+/// Where a delivery route stands: `open` while its courier works it; then
+/// `closed`, when staff close the courier's day, or `cancelled`, when staff
+/// call it off before any of its cards was taken.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RouteStatus {
+    Open,
+    Closed,
+    Cancelled,
+}
+
+impl RouteStatus {
+    pub const ALL: [RouteStatus; 3] = [RouteStatus::Open, RouteStatus::Closed, RouteStatus::Cancelled];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RouteStatus::Open => "open",
+            RouteStatus::Closed => "closed",
+            RouteStatus::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<RouteStatus> {
+        RouteStatus::ALL.into_iter().find(|st| st.as_str() == s)
+    }
+}
+
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Route {
     pub id: String,
     pub courier_id: String,
     pub date: String,
-    pub status: String,
+    pub status: RouteStatus,
     pub stops: Vec<Stop>,
 }
 
@@ -649,7 +677,7 @@ pub struct DoorstepStop {
 pub struct CourierRoute {
     pub id: String,
     pub date: String,
-    pub status: String,
+    pub status: RouteStatus,
     pub stops: Vec<DoorstepStop>,
 }
 
@@ -873,8 +901,18 @@ pub struct ResolveReview {
 
 #[cfg(test)]
 mod tests {
-    use super::{PlanRequest, ProofRules};
+    use super::{PlanRequest, ProofRules, RouteStatus};
     use serde_json::json;
+
+    #[test]
+    fn a_route_status_reads_back_as_the_word_stored_and_sent() {
+        for st in RouteStatus::ALL {
+            assert_eq!(RouteStatus::parse(st.as_str()), Some(st));
+            assert_eq!(serde_json::to_value(st).unwrap(), json!(st.as_str()), "the wire's word is the stored one");
+        }
+        assert_eq!(RouteStatus::parse("Open"), None, "stored words are lower case");
+        assert!(serde_json::from_value::<RouteStatus>(json!("draft")).is_err());
+    }
 
     #[test]
     fn a_plans_stop_cap_is_a_whole_number_however_it_is_written() {

@@ -53,6 +53,9 @@ async fn every_documented_call_exists_and_states_its_errors() {
             }
         }
     }
+    // A route's status is one of its three words, and clients are told which.
+    let route_status = &doc.body["components"]["schemas"]["RouteStatus"];
+    assert_eq!(route_status["enum"], serde_json::json!(["open", "closed", "cancelled"]), "{route_status}");
     let docs = app.call(Method::GET, "/api/v1/docs/", None, None).await;
     assert_eq!(docs.status, StatusCode::OK);
     assert!(docs.content_type.starts_with("text/html"));

@@ -12,7 +12,7 @@ use actix_web::web::{self, Json};
 use antar_shared::custody::ResidentWish;
 use antar_shared::doorstep::NikCheck;
 use antar_shared::wire::ProblemDetails;
-use antar_shared::wire::{CourierRoute, DoorstepStop, Items, ProofRules};
+use antar_shared::wire::{CourierRoute, DoorstepStop, Items, ProofRules, RouteStatus};
 use antar_shared::Status;
 use serde::Deserialize;
 
@@ -43,7 +43,7 @@ pub async fn routes(
                 }
                 // Of a closed day, only the cards the courier still carries.
                 let still_carried = |card: &crate::db::cards::Card| {
-                    r.status == "open"
+                    r.status() == RouteStatus::Open
                         || (card.status() == Status::WithCourier
                             && card.courier_id.as_deref() == Some(courier.id.as_str()))
                 };
@@ -78,7 +78,7 @@ pub async fn routes(
                         resident_request: wishes.remove(&card.id),
                     })
                     .collect();
-                out.push(CourierRoute { id: r.id, date: r.date, status: r.status, stops });
+                out.push(CourierRoute { status: r.status(), id: r.id, date: r.date, stops });
             }
             Ok(out)
         })

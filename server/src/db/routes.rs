@@ -3,6 +3,7 @@
 use super::prepared::Prepared;
 use super::schema::{cards, route_stops, routes};
 use super::DbConnection;
+use antar_shared::wire::RouteStatus;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -18,6 +19,14 @@ pub struct RouteRow {
     pub created_at: NaiveDateTime,
     /// When it was closed or cancelled.
     pub ended_at: Option<NaiveDateTime>,
+}
+
+impl RouteRow {
+    /// Where the route stands. A word this version never writes reads as
+    /// closed: such a route takes no changes and no new cards.
+    pub fn status(&self) -> RouteStatus {
+        RouteStatus::parse(&self.status).unwrap_or(RouteStatus::Closed)
+    }
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -68,13 +77,14 @@ pub fn list(
 }
 
 /// A route leaving `open` frees its cards for other routes.
-pub fn set_status(conn: &mut DbConnection, id: &str, status: &str) -> QueryResult<()> {
-    let ended_at = (status != "open").then(super::now);
+pub fn set_status(conn: &mut DbConnection, id: &str, status: RouteStatus) -> QueryResult<()> {
+    let open = status == RouteStatus::Open;
+    let ended_at = (!open).then(super::now);
     diesel::update(routes::table.find(id))
-        .set((routes::status.eq(status), routes::ended_at.eq(ended_at)))
+        .set((routes::status.eq(status.as_str()), routes::ended_at.eq(ended_at)))
         .execute(conn)?;
     diesel::update(route_stops::table.filter(route_stops::route_id.eq(id)))
-        .set(route_stops::active.eq(status == "open"))
+        .set(route_stops::active.eq(open))
         .execute(conn)
         .map(drop)
 }
@@ -115,7 +125,7 @@ pub fn stops(conn: &mut DbConnection, route_id: &str) -> QueryResult<Vec<StopRow
 pub fn open_for_courier(conn: &mut DbConnection, courier_id: &str, to: &str) -> QueryResult<Vec<RouteRow>> {
     routes::table
         .filter(routes::courier_id.eq(courier_id))
-        .filter(routes::status.eq("open"))
+        .filter(routes::status.eq(RouteStatus::Open.as_str()))
         .filter(routes::date.le(to))
         .order((routes::date.asc(), routes::created_at.asc()))
         .select(RouteRow::as_select())
@@ -129,7 +139,7 @@ pub fn closed_with_cards_out(conn: &mut DbConnection, courier_id: &str) -> Query
     let ids: Vec<String> = route_stops::table
         .inner_join(routes::table)
         .inner_join(cards::table)
-        .filter(routes::courier_id.eq(courier_id).and(routes::status.eq("closed")))
+        .filter(routes::courier_id.eq(courier_id).and(routes::status.eq(RouteStatus::Closed.as_str())))
         .filter(cards::status.eq(antar_shared::Status::WithCourier.as_str()).and(cards::courier_id.eq(courier_id)))
         .select(routes::id)
         .distinct()

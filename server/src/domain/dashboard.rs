@@ -8,7 +8,7 @@ use crate::api::error::ApiError;
 use crate::config::zone_offset_hours;
 use crate::db::{cards, events, offices::Office, routes, users, DbConnection};
 use crate::domain::routes::day_reports;
-use antar_shared::wire::{ClearsOn, DashCourier, Dashboard, DayCount, Forecast, KecamatanCounts};
+use antar_shared::wire::{ClearsOn, DashCourier, Dashboard, DayCount, Forecast, KecamatanCounts, RouteStatus};
 use antar_shared::Status;
 use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 use std::collections::{BTreeMap, HashMap};
@@ -98,8 +98,10 @@ pub fn dashboard(
 ) -> Result<Dashboard, ApiError> {
     let offset = zone_offset_hours(&office.time_zone).unwrap_or(7);
     let day = date.format("%Y-%m-%d").to_string();
-    let day_routes: Vec<_> =
-        routes::list(conn, &office.id, Some(&day), None)?.into_iter().filter(|r| r.status != "cancelled").collect();
+    let day_routes: Vec<_> = routes::list(conn, &office.id, Some(&day), None)?
+        .into_iter()
+        .filter(|r| r.status() != RouteStatus::Cancelled)
+        .collect();
     // When each courier's first route was made: silence before it is not news.
     let mut made: HashMap<String, NaiveDateTime> = HashMap::new();
     for r in &day_routes {

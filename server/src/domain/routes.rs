@@ -7,7 +7,7 @@
 use crate::api::error::ApiError;
 use crate::db::{self, cards, events, offices::Office, routes, users, DbConnection};
 use crate::domain::custody;
-use antar_shared::wire::{DayReport, Role, Route, Stop};
+use antar_shared::wire::{DayReport, Role, Route, RouteStatus, Stop};
 use antar_shared::{EventKind, Status};
 
 /// Whether `id` is an active courier of the office.
@@ -99,10 +99,10 @@ fn unassign(
 
 fn to_wire(route: routes::RouteRow, stops: Vec<routes::StopRow>) -> Route {
     Route {
+        status: route.status(),
         id: route.id,
         courier_id: route.courier_id,
         date: route.date,
-        status: route.status,
         stops: stops.into_iter().map(|s| Stop { card_id: s.card_id, seq: s.seq }).collect(),
     }
 }
@@ -176,7 +176,7 @@ fn create_in(
         office_id: office.id.clone(),
         courier_id: courier_id.to_owned(),
         date: date.to_owned(),
-        status: "open".into(),
+        status: RouteStatus::Open.as_str().into(),
         created_by: actor.to_owned(),
         created_at: db::now(),
         ended_at: None,
@@ -198,8 +198,8 @@ fn create_in(
 
 fn open_route(conn: &mut DbConnection, office: &Office, id: &str) -> Result<routes::RouteRow, ApiError> {
     let route = routes::get(conn, &office.id, id)?.ok_or_else(|| ApiError::not_found("route"))?;
-    if route.status != "open" {
-        return Err(ApiError::Conflict(format!("the route is {}", route.status)));
+    if route.status() != RouteStatus::Open {
+        return Err(ApiError::Conflict(format!("the route is {}", route.status().as_str())));
     }
     Ok(route)
 }
@@ -268,7 +268,7 @@ pub fn cancel(conn: &mut DbConnection, office: &Office, actor: &str, id: &str) -
         for stop in &stops {
             unassign(conn, office, &route.id, &stop.card_id, actor)?;
         }
-        routes::set_status(conn, &route.id, "cancelled")?;
+        routes::set_status(conn, &route.id, RouteStatus::Cancelled)?;
         get(conn, office, id)
     })
 }
@@ -303,7 +303,7 @@ pub fn day_reports(
     date: &str,
     day_routes: Vec<routes::RouteRow>,
 ) -> Result<Vec<DayReport>, ApiError> {
-    let day_routes: Vec<_> = day_routes.into_iter().filter(|r| r.status != "cancelled").collect();
+    let day_routes: Vec<_> = day_routes.into_iter().filter(|r| r.status() != RouteStatus::Cancelled).collect();
     let route_ids: Vec<String> = day_routes.iter().map(|r| r.id.clone()).collect();
     let mut stops_by_route: std::collections::HashMap<String, Vec<cards::Card>> = std::collections::HashMap::new();
     for (stop, card) in routes::stops_with_cards_of(conn, &route_ids)? {
@@ -322,7 +322,7 @@ pub fn day_reports(
     }
     for report in &mut reports {
         let mine: Vec<&routes::RouteRow> = day_routes.iter().filter(|r| r.courier_id == report.courier_id).collect();
-        report.closed = mine.iter().all(|r| r.status == "closed");
+        report.closed = mine.iter().all(|r| r.status() == RouteStatus::Closed);
         for route in mine {
             report.route_ids.push(route.id.clone());
             for card in stops_by_route.remove(&route.id).unwrap_or_default() {
@@ -400,7 +400,7 @@ pub fn close_day(
         courier_in_path(conn, office, courier_id)?;
         let open: Vec<_> = routes::list(conn, &office.id, Some(date), Some(courier_id))?
             .into_iter()
-            .filter(|r| r.status == "open")
+            .filter(|r| r.status() == RouteStatus::Open)
             .collect();
         if open.is_empty() {
             let report = day_report(conn, office, courier_id, date)?;
@@ -443,7 +443,7 @@ pub fn close_day(
             if let Some((card, why)) = refused.into_iter().next() {
                 return Err(ApiError::Conflict(format!("card {card} cannot be received back: {}", why.message())));
             }
-            routes::set_status(conn, &route.id, "closed")?;
+            routes::set_status(conn, &route.id, RouteStatus::Closed)?;
         }
         day_report(conn, office, courier_id, date)
     })

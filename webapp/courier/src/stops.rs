@@ -203,13 +203,13 @@ pub(crate) mod tests {
             CourierRoute {
                 id: "r1".into(),
                 date: "2026-12-03".into(),
-                status: "open".into(),
+                status: antar_shared::wire::RouteStatus::Open,
                 stops: vec![on("card-aaaa-1", 1), on("card-bbbb-2", 2)],
             },
             CourierRoute {
                 id: "r2".into(),
                 date: "2026-12-04".into(),
-                status: "open".into(),
+                status: antar_shared::wire::RouteStatus::Open,
                 stops: vec![on("card-cccc-3", 1)],
             },
         ];
