@@ -8,9 +8,9 @@
 //! JSON); the baseline is the queries alone on a direct connection, so the
 //! ratio says what the rest costs.
 
-use super::{csv_printed, median, Bench, Client};
+use super::{csv_printed, delivered_payload, ev, median, Bench, Client};
 use diesel::{Connection, RunQueryDsl};
-use serde_json::{json, Value};
+use serde_json::json;
 use std::time::Instant;
 
 const CARDS: usize = 25_000;
@@ -47,10 +47,6 @@ async fn timed_get(c: &Client, path: &str, token: &str) -> Vec<f64> {
         ms.push(t.elapsed().as_secs_f64() * 1000.0);
     }
     ms
-}
-
-fn ev(card: &str, kind: &str, at: chrono::DateTime<chrono::Utc>, payload: Value) -> Value {
-    json!({"id": uuid::Uuid::now_v7().to_string(), "card_id": card, "kind": kind, "occurred_at": at.to_rfc3339(), "payload": payload})
 }
 
 /// The office's day: users, the import, routes for `PAST_DAYS` earlier days
@@ -106,8 +102,13 @@ async fn prepare(c: &Client) -> (String, String, usize) {
                 let slot = if *back > 0 { 0 } else { i * 10 / cards.len() };
                 let at = tick();
                 match slot {
-                    0..=5 => events.push(ev(card, "delivered", at, json!({"recipient_name": "Penerima", "recipient_relation": "self", "lat": -5.37, "lon": 105.24, "accuracy_m": 12.0}))),
-                    6 => events.push(ev(card, "attempt_failed", at, json!({"reason": "not_home", "lat": -5.37, "lon": 105.24, "accuracy_m": 40.0}))),
+                    0..=5 => events.push(ev(card, "delivered", at, delivered_payload())),
+                    6 => events.push(ev(
+                        card,
+                        "attempt_failed",
+                        at,
+                        json!({"reason": "not_home", "lat": -5.37, "lon": 105.24, "accuracy_m": 40.0}),
+                    )),
                     _ => {}
                 }
             }

@@ -176,6 +176,17 @@ async fn prepare(c: &Client, cards: usize) -> Vec<(String, Vec<String>)> {
     out
 }
 
+/// A courier's event as the phone sends it, with an id made as the phone
+/// makes it (time first).
+fn ev(card: &str, kind: &str, at: chrono::DateTime<chrono::Utc>, payload: Value) -> Value {
+    json!({"id": uuid::Uuid::now_v7().to_string(), "card_id": card, "kind": kind, "occurred_at": at.to_rfc3339(), "payload": payload})
+}
+
+/// A delivery to the resident themself, with a good GPS fix.
+fn delivered_payload() -> Value {
+    json!({"recipient_name": "Penerima", "recipient_relation": "self", "lat": -5.37, "lon": 105.24, "accuracy_m": 12.0})
+}
+
 /// Each card: picked up, then delivered. Returns each courier's batches.
 fn events(work: &[(String, Vec<String>)]) -> Vec<Vec<Vec<Value>>> {
     let t0 = chrono::Utc::now() + chrono::Duration::seconds(1);
@@ -185,12 +196,8 @@ fn events(work: &[(String, Vec<String>)]) -> Vec<Vec<Vec<Value>>> {
                 .iter()
                 .enumerate()
                 .flat_map(|(i, card)| {
-                    let at = |s: i64| (t0 + chrono::Duration::milliseconds(i as i64 * 10 + s)).to_rfc3339();
-                    [
-                        json!({"id": uuid::Uuid::now_v7().to_string(), "card_id": card, "kind": "picked_up", "occurred_at": at(0), "payload": {}}),
-                        json!({"id": uuid::Uuid::now_v7().to_string(), "card_id": card, "kind": "delivered", "occurred_at": at(5),
-                               "payload": {"recipient_name": "Penerima", "recipient_relation": "self", "lat": -5.37, "lon": 105.24, "accuracy_m": 12.0}}),
-                    ]
+                    let at = |s: i64| t0 + chrono::Duration::milliseconds(i as i64 * 10 + s);
+                    [ev(card, "picked_up", at(0), json!({})), ev(card, "delivered", at(5), delivered_payload())]
                 })
                 .collect();
             evs.chunks(BATCH).map(<[Value]>::to_vec).collect()

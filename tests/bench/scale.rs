@@ -16,7 +16,7 @@
 //!   and `/metrics` scraped every 15 s; resident memory and open file
 //!   descriptors sampled each minute.
 
-use super::{csv, median, raw_insert, start_on, Bench, Client, OfficeId, PASSWORD};
+use super::{csv, delivered_payload, ev, median, raw_insert, start_on, Bench, Client, OfficeId, PASSWORD};
 use antar_tests::process::Antar;
 use futures_util::StreamExt;
 use serde_json::{json, Value};
@@ -83,14 +83,6 @@ async fn office(bin: &str, backend: &str, n: usize, per: usize) -> (Antar, Clien
     let ids = card_ids(&server.database);
     let work = couriers(&c, &admin, n, per, &ids).await;
     (server, c, admin, work)
-}
-
-fn ev(card: &str, kind: &str, at: chrono::DateTime<chrono::Utc>, payload: Value) -> Value {
-    json!({"id": uuid::Uuid::now_v7().to_string(), "card_id": card, "kind": kind, "occurred_at": at.to_rfc3339(), "payload": payload})
-}
-
-fn delivered_payload() -> Value {
-    json!({"recipient_name": "Penerima", "recipient_relation": "self", "lat": -5.37, "lon": 105.24, "accuracy_m": 12.0})
 }
 
 async fn sync(c: &Client, token: &str, batch: &[Value]) -> usize {
