@@ -82,6 +82,7 @@ pub fn create_user(
         display_name: display_name.to_owned(),
         disabled: false,
         created_at: db::now(),
+        session_epoch: 0,
     };
     users::insert(conn, &row)?;
     Ok(row)

@@ -98,6 +98,9 @@ pub enum EventKind {
     PickedUp,
     Delivered,
     AttemptFailed,
+    /// Staff received the card back at the office (from the courier named).
+    /// Phones of earlier versions sent it themselves; the server now records
+    /// that as `handed_back`, and only staff make it.
     ReturnedToOffice,
     LeftAtVillageOffice,
     HeldForPickup,
@@ -108,10 +111,14 @@ pub enum EventKind {
     /// The resident asked to collect the card at the village office or for
     /// another delivery time; custody is unchanged.
     ResidentRequested,
+    /// The courier says they handed the card back at the office: a claim,
+    /// not custody. The card stays in the courier's custody until staff
+    /// receive it (`returned_to_office`).
+    HandedBack,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 13] = [
+    pub const ALL: [EventKind; 14] = [
         EventKind::Assigned,
         EventKind::Unassigned,
         EventKind::PickedUp,
@@ -125,6 +132,7 @@ impl EventKind {
         EventKind::ResidentConfirmed,
         EventKind::ResidentDisputed,
         EventKind::ResidentRequested,
+        EventKind::HandedBack,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -142,6 +150,7 @@ impl EventKind {
             EventKind::ResidentConfirmed => "resident_confirmed",
             EventKind::ResidentDisputed => "resident_disputed",
             EventKind::ResidentRequested => "resident_requested",
+            EventKind::HandedBack => "handed_back",
         }
     }
 
@@ -149,7 +158,9 @@ impl EventKind {
         EventKind::ALL.into_iter().find(|k| k.as_str() == s)
     }
 
-    /// Kinds a courier may send through sync.
+    /// Kinds a courier may send through sync (a `returned_to_office` from a
+    /// phone is recorded as `handed_back`: see [`EventKind::as_sent_by_courier`]),
+    /// and which only the card's carrier may do.
     pub fn is_courier_kind(self) -> bool {
         matches!(
             self,
@@ -158,7 +169,18 @@ impl EventKind {
                 | EventKind::AttemptFailed
                 | EventKind::ReturnedToOffice
                 | EventKind::LeftAtVillageOffice
+                | EventKind::HandedBack
         )
+    }
+
+    /// What a courier's event is recorded as: a courier's word never moves a
+    /// card into the office's custody, so "returned to the office" from a
+    /// phone (an earlier app version) is the claim `handed_back`.
+    pub fn as_sent_by_courier(self) -> EventKind {
+        match self {
+            EventKind::ReturnedToOffice => EventKind::HandedBack,
+            other => other,
+        }
     }
 
     /// Indonesian label for timelines.
@@ -177,6 +199,7 @@ impl EventKind {
             EventKind::ResidentConfirmed => "Penerimaan dikonfirmasi warga",
             EventKind::ResidentDisputed => "Warga melaporkan masalah",
             EventKind::ResidentRequested => "Warga meminta waktu atau tempat lain",
+            EventKind::HandedBack => "Kurir menyatakan sudah dikembalikan ke kantor",
         }
     }
 
@@ -207,6 +230,7 @@ impl EventKind {
             EventKind::ResidentConfirmed => "Receipt confirmed by the resident",
             EventKind::ResidentDisputed => "The resident reported a problem",
             EventKind::ResidentRequested => "The resident asked for another time or place",
+            EventKind::HandedBack => "The courier says it was handed back at the office",
         }
     }
 }
@@ -328,11 +352,15 @@ pub struct CardState {
     /// The courier the card is currently assigned to or carried by.
     pub courier: Option<String>,
     pub resident: Option<ResidentAnswer>,
+    /// The courier says they handed it back (`handed_back`), and staff have
+    /// not received it yet: still in the courier's custody.
+    #[serde(default)]
+    pub handed_back: bool,
 }
 
 impl Default for CardState {
     fn default() -> Self {
-        CardState { status: Status::Printed, failed_attempts: 0, courier: None, resident: None }
+        CardState { status: Status::Printed, failed_attempts: 0, courier: None, resident: None, handed_back: false }
     }
 }
 
@@ -377,11 +405,13 @@ pub fn apply(state: &CardState, ev: &CustodyEvent, rules: Rules) -> Result<CardS
         if !matches!(from, S::Assigned | S::WithCourier) {
             return Err(refuse());
         }
-        // Staff receiving a card back at the office name the courier it came
-        // from; anyone else handing it on must be the carrier.
-        let received_from_carrier =
-            ev.kind == EventKind::ReturnedToOffice && ev.courier.is_some() && ev.courier == state.courier;
-        if !received_from_carrier && (ev.actor.is_none() || ev.actor != state.courier) {
+        // Staff receiving a card back at the office, or handing it out at the
+        // desk, name the courier it comes from or goes to; anyone else
+        // handing it on must be the carrier.
+        let staff_with_carrier = matches!(ev.kind, EventKind::ReturnedToOffice | EventKind::PickedUp)
+            && ev.courier.is_some()
+            && ev.courier == state.courier;
+        if !staff_with_carrier && (ev.actor.is_none() || ev.actor != state.courier) {
             return Err(Refusal::NotCarrier { actor: ev.actor.clone() });
         }
     }
@@ -434,9 +464,15 @@ pub fn apply(state: &CardState, ev: &CustodyEvent, rules: Rules) -> Result<CardS
                 next.courier = None;
             }
         },
+        // The claim changes nothing of custody but the mark.
+        K::HandedBack => next.status = S::WithCourier,
         K::ResidentConfirmed => next.resident = Some(ResidentAnswer::Confirmed),
         K::ResidentDisputed => next.resident = Some(ResidentAnswer::Disputed),
         K::ResidentRequested => {}
+    }
+    // A claim stands until the card moves on; a resident's answer is no move.
+    if !matches!(ev.kind, K::ResidentConfirmed | K::ResidentDisputed | K::ResidentRequested) {
+        next.handed_back = ev.kind == K::HandedBack;
     }
     Ok(next)
 }

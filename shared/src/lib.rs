@@ -12,6 +12,7 @@ pub mod doorstep;
 pub mod geo;
 pub mod ids;
 pub mod import;
+pub mod label;
 pub mod nik;
 pub mod notify;
 pub mod payload;

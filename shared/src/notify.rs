@@ -54,10 +54,24 @@ pub fn tanggal(date: chrono::NaiveDate) -> String {
     )
 }
 
+/// The office's name as it follows "Disdukcapil" in a message: an office
+/// named "Disdukcapil Kota Malang" is not "Disdukcapil Disdukcapil Kota
+/// Malang".
+pub fn office_after_disdukcapil(name: &str) -> &str {
+    let name = name.trim();
+    match name.get(..11) {
+        Some(head) if head.eq_ignore_ascii_case("disdukcapil") => {
+            name[11..].trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '-' | ',' | '.' | ':'))
+        }
+        _ => name,
+    }
+}
+
 /// `{selanjutnya}` after a failed attempt: another try, or, after the last
 /// one, where to collect the card.
 pub fn after_failure(last: bool, office: &str) -> String {
     if last {
+        let office = office_after_disdukcapil(office);
         format!(
             "Ini percobaan terakhir: kartu dikembalikan ke kantor Disdukcapil {office} dan dapat Anda ambil di sana."
         )
@@ -152,6 +166,16 @@ pub fn is_quiet(quiet: Option<(u32, u32)>, minute: u32) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_office_named_disdukcapil_is_not_called_disdukcapil_twice() {
+        assert_eq!(office_after_disdukcapil("KOTA BANDAR LAMPUNG"), "KOTA BANDAR LAMPUNG");
+        assert_eq!(office_after_disdukcapil("Disdukcapil Kota Malang"), "Kota Malang");
+        assert_eq!(office_after_disdukcapil("  DISDUKCAPIL - KAB. MALANG"), "KAB. MALANG");
+        assert_eq!(office_after_disdukcapil("Disdukcapilkota"), "kota", "a name glued on still reads once");
+        assert_eq!(office_after_disdukcapil("Dinas"), "Dinas");
+        assert!(after_failure(true, "Disdukcapil Kota Metro").contains("kantor Disdukcapil Kota Metro dan"));
+    }
 
     fn values(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
         pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()

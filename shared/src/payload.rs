@@ -37,6 +37,75 @@ pub enum FailureReason {
     Other,
 }
 
+impl Relation {
+    /// How staff and reports name who took the card.
+    pub fn label_id(self) -> &'static str {
+        match self {
+            Relation::Holder => "pemilik kartu",
+            Relation::Family => "keluarga",
+            Relation::Other => "orang lain",
+        }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Relation::Holder => "the holder",
+            Relation::Family => "family",
+            Relation::Other => "someone else",
+        }
+    }
+}
+
+impl FailureReason {
+    pub const ALL: [FailureReason; 6] = [
+        FailureReason::NotHome,
+        FailureReason::Moved,
+        FailureReason::AddressNotFound,
+        FailureReason::Refused,
+        FailureReason::Deceased,
+        FailureReason::Other,
+    ];
+
+    /// The wire code (`not_home`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FailureReason::NotHome => "not_home",
+            FailureReason::Moved => "moved",
+            FailureReason::AddressNotFound => "address_not_found",
+            FailureReason::Refused => "refused",
+            FailureReason::Deceased => "deceased",
+            FailureReason::Other => "other",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<FailureReason> {
+        FailureReason::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    /// Why not, as staff, residents and the handover report read it.
+    pub fn label_id(self) -> &'static str {
+        match self {
+            FailureReason::NotHome => "tidak ada orang di rumah",
+            FailureReason::Moved => "sudah pindah",
+            FailureReason::AddressNotFound => "alamat tidak ditemukan",
+            FailureReason::Refused => "ditolak",
+            FailureReason::Deceased => "pemilik meninggal dunia",
+            FailureReason::Other => "lainnya",
+        }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            FailureReason::NotHome => "nobody at home",
+            FailureReason::Moved => "moved away",
+            FailureReason::AddressNotFound => "address not found",
+            FailureReason::Refused => "refused",
+            FailureReason::Deceased => "the holder died",
+            FailureReason::Other => "other",
+        }
+    }
+}
+
 /// The identity check at the door: the typed NIK matched the card's tag.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -214,6 +283,16 @@ pub fn check(kind: EventKind, payload: &serde_json::Value) -> Result<(), Payload
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn every_failure_reason_reads_back_as_its_code_and_has_both_labels() {
+        for r in FailureReason::ALL {
+            assert_eq!(FailureReason::parse(r.as_str()), Some(r));
+            assert_eq!(serde_json::to_value(r).unwrap(), serde_json::json!(r.as_str()), "the wire word");
+            assert!(!r.label_id().is_empty() && r.label_id() != r.label_en());
+        }
+        assert_eq!(FailureReason::parse("NotHome"), None);
+    }
 
     fn field(kind: EventKind, p: serde_json::Value) -> String {
         check(kind, &p).unwrap_err().field

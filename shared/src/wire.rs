@@ -53,6 +53,15 @@ pub struct RefreshRequest {
     pub refresh_token: String,
 }
 
+/// `POST /api/v1/auth/logout`: the session to end. Optional, so a client
+/// that lost its token can still call it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct LogoutRequest {
+    #[serde(default)]
+    pub refresh_token: Option<String>,
+}
+
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct User {
@@ -88,7 +97,8 @@ pub struct NewUser {
 }
 
 /// An admin's change to a user (`PATCH /api/v1/users/{id}`); each field is
-/// optional. Disabling, or setting a new password, ends the user's sessions.
+/// optional. Disabling, a new password or a new role ends the user's
+/// sessions at once.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -102,6 +112,9 @@ pub struct UserChange {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(min_length = 10))]
     pub password: Option<String>,
+    /// A new role; an admin cannot change their own.
+    #[serde(default)]
+    pub role: Option<Role>,
 }
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -321,6 +334,10 @@ pub struct CardSummary {
     pub status: Status,
     pub resident: Option<ResidentAnswer>,
     pub failed_attempts: i32,
+    /// The courier says they handed it back at the office; staff have not
+    /// received it, so it is still the courier's (`with_courier`).
+    #[serde(default)]
+    pub handed_back: bool,
     /// The courier carrying it or assigned it, by name (card lists).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub courier_name: Option<String>,
@@ -398,6 +415,11 @@ pub struct NewRouteOfDay {
     pub courier_id: String,
     #[cfg_attr(feature = "openapi", schema(min_items = 1))]
     pub card_ids: Vec<String>,
+    /// The courier's saved open route of the day to extend with these
+    /// cards; without it a new route is made, and a courier who already has
+    /// an open route that day is refused (409 naming it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub route_id: Option<String>,
 }
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -436,13 +458,33 @@ impl RouteStatus {
 }
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Route {
     pub id: String,
     pub courier_id: String,
     pub date: String,
     pub status: RouteStatus,
     pub stops: Vec<Stop>,
+    /// What the routes board shows of each stop's card, in stop order (no
+    /// NIK); filled by the reading calls (`GET /api/v1/routes`, `…/{id}`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cards: Vec<StopCard>,
+}
+
+/// A stop's card as the routes board shows it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StopCard {
+    pub card_id: String,
+    pub name: String,
+    pub address: String,
+    pub rt: Option<String>,
+    pub rw: Option<String>,
+    pub kelurahan: String,
+    pub status: Status,
+    /// The courier says they handed it back; not yet received.
+    #[serde(default)]
+    pub handed_back: bool,
 }
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -450,6 +492,26 @@ pub struct Route {
 pub struct StopsUpdate {
     /// The route's cards in their new order.
     pub card_ids: Vec<String>,
+}
+
+/// `PATCH /api/v1/routes/{id}`: the route given to another courier (only
+/// before any of its cards is picked up).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RouteChange {
+    pub courier_id: String,
+}
+
+/// `POST /api/v1/routes/{id}/move`: stops moved to the end of another open
+/// route, in one step.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StopsMove {
+    #[cfg_attr(feature = "openapi", schema(min_items = 1))]
+    pub card_ids: Vec<String>,
+    pub to_route_id: String,
 }
 
 /// `POST /api/v1/routes/plan`: what to plan. Saves nothing.
@@ -497,9 +559,24 @@ pub struct PlanStop {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PlanRoute {
     pub courier_id: String,
+    /// The courier's saved open route of the day that these stops extend
+    /// (numbered on after its own stops); none: a new route.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub route_id: Option<String>,
     pub stops: Vec<PlanStop>,
     /// The closed tour's great-circle length over the located stops.
     pub distance_m: f64,
+}
+
+/// A chosen courier's open route already saved for the day: its stops count
+/// against the cap, and a plan extends it rather than make a second route.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanSavedRoute {
+    pub courier_id: String,
+    pub route_id: String,
+    /// How many stops it holds; as many as the cap: the courier is left out.
+    pub stops: usize,
 }
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -516,6 +593,9 @@ pub struct PlanUnassigned {
 pub struct PlanResponse {
     pub routes: Vec<PlanRoute>,
     pub unassigned: Vec<PlanUnassigned>,
+    /// The chosen couriers' routes already saved for the day.
+    #[serde(default)]
+    pub saved_routes: Vec<PlanSavedRoute>,
     /// Where the tours start and end: the office, or without its location
     /// in the settings the centre of the pins; none when nothing is located.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -584,6 +664,10 @@ pub struct DayReport {
     /// Still in the courier's bag; after the close, each is a discrepancy
     /// until the card is delivered or received back.
     pub still_out: Vec<CardSummary>,
+    /// Of `still_out`, the cards the courier says they handed back that
+    /// staff have not received ("declared returned, not yet received").
+    #[serde(default)]
+    pub declared_returned: Vec<CardSummary>,
     /// On the route but never picked up.
     pub not_taken: Vec<CardSummary>,
     /// Cards whose custody left the courier's hands otherwise (collected at
@@ -592,6 +676,32 @@ pub struct DayReport {
     pub balanced: bool,
     /// Closed with cards still out: the courier has not handed them back.
     pub discrepancy: bool,
+}
+
+/// A scan at the desk (`POST /api/v1/couriers/{id}/days/{date}/handout` or
+/// `…/receive`): what a USB scanner typed from an envelope's label (the door
+/// link `…/s/{card_id}`), a card id, or the label's stop number.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeskScanRequest {
+    #[cfg_attr(feature = "openapi", schema(max_length = 300))]
+    pub code: String,
+}
+
+/// What a scan at the desk did to the card it names.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeskScan {
+    pub card_id: String,
+    pub name: String,
+    /// Its stop number on the courier's route of the day, if it is on it.
+    pub seq: Option<i32>,
+    /// Its custody after the scan.
+    pub status: Status,
+    /// The card had already moved this way (a repeated scan): nothing new
+    /// was recorded.
+    pub already: bool,
 }
 
 /// Which proof a delivery must carry, as the office set it; each is
@@ -658,6 +768,8 @@ pub struct DoorstepStop {
     pub nik_check: crate::doorstep::NikCheck,
     pub status: Status,
     pub failed_attempts: i32,
+    /// Where the home is, for directions: the pin learned at the door, else
+    /// the print batch's LAT/LON.
     pub pin_lat: Option<f64>,
     pub pin_lon: Option<f64>,
     /// The card replaces an earlier one: the courier asks for the old card.
@@ -670,6 +782,10 @@ pub struct DoorstepStop {
     /// The same wish as a code, so the app can say it in its language.
     #[serde(default)]
     pub resident_wish: Option<crate::custody::ResidentWish>,
+    /// The courier said they handed it back at the office; staff have not
+    /// received it yet, so it is still the courier's.
+    #[serde(default)]
+    pub handed_back: bool,
 }
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

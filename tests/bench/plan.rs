@@ -52,6 +52,7 @@ fn instance(cards: usize, couriers: usize, cap: usize, seed: u64) -> PlanInput {
         cards,
         neighbours: vec![],
         max_stops: cap,
+        taken: Default::default(),
     }
 }
 

@@ -151,8 +151,10 @@ test("a 30-stop day worked offline through a reload and a browser restart reache
   await page.getByTestId("end-of-day").locator("summary").click();
   await page.getByTestId("return-to-office").click();
   await page.getByTestId("return-confirm").click();
+  // The courier's word only: the cards stay with the courier, marked as
+  // handed back, until staff receive them at the desk.
   for (const id of plan.returned) {
-    await page.locator(`[data-testid=stop-row][data-card-id="${id}"][data-status=returned_to_office]`).waitFor();
+    await page.locator(`[data-testid=stop-row][data-card-id="${id}"][data-status=with_courier][data-handed-back=true]`).waitFor();
   }
   const made = STOPS + plan.delivered.length + plan.failed.length + plan.village.length + plan.returned.length;
   assert.equal(await pendingCount(page), made);
@@ -194,7 +196,7 @@ test("a 30-stop day worked offline through a reload and a browser restart reache
     if (plan.delivered.includes(id)) expected.push("delivered");
     if (plan.failed.includes(id)) expected.push("attempt_failed");
     if (plan.village.includes(id)) expected.push("left_at_village_office");
-    if (plan.returned.includes(id)) expected.push("returned_to_office");
+    if (plan.returned.includes(id)) expected.push("handed_back");
     assert.deepEqual(kinds, expected.sort(), `card ${id}: each event once\n${JSON.stringify(card.events.map((e) => [e.kind, e.actor, e.occurred_at, e.flag]))}\n${JSON.stringify(card.flagged)}`);
     const ids = courierEvents.map((e) => e.id);
     assert.equal(new Set(ids).size, ids.length);
@@ -207,8 +209,9 @@ test("a 30-stop day worked offline through a reload and a browser restart reache
       }
       if (niks[id]) assert.equal(e.payload.id_check, "match");
     }
-    const status = plan.delivered.includes(id) ? "delivered" : plan.village.includes(id) ? "left_at_village_office" : "returned_to_office";
+    const status = plan.delivered.includes(id) ? "delivered" : plan.village.includes(id) ? "left_at_village_office" : "with_courier";
     assert.equal(card.status, status, `card ${id}`);
+    assert.equal(card.handed_back, plan.returned.includes(id), `card ${id}: the courier's claim, kept apart from custody`);
   }
   assert.equal(signed, 9, "every signature drawn reached the server");
   assert.equal(media.size, 20 + 9, "20 photos and 9 signatures");

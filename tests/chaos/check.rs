@@ -105,7 +105,8 @@ pub fn folds(acked: &[Acked], held: &Held) {
     for a in acked {
         model.entry(&a.card_id).or_default().push(CustodyEvent {
             id: a.id.clone(),
-            kind: EventKind::parse(&a.kind).unwrap(),
+            // As the server records it: a phone's return is the courier's claim.
+            kind: EventKind::parse(&a.kind).unwrap().as_sent_by_courier(),
             occurred_at: a.occurred_at,
             actor: Some(a.courier_id.clone()),
             courier: None,

@@ -92,6 +92,7 @@ fn plan(cards: &[String], rng: &mut Rng) -> VecDeque<(String, &'static str)> {
         let rest: &[&'static str] = match rng.range(0, 10) {
             0..=5 => &["delivered"],
             6 | 7 => &["attempt_failed", "delivered"],
+            // An earlier app's "returned to the office": recorded as the claim.
             8 => &["attempt_failed", "returned_to_office"],
             _ => &["left_at_village_office"],
         };

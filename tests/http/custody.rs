@@ -3,7 +3,7 @@
 use antar_shared::doorstep::NikCheck;
 use antar_tests::{delivered, event, on_both_backends, TestApp};
 use reqwest::{Method, StatusCode};
-use serde_json::json;
+use serde_json::{json, Value};
 
 const DAY: &str = "2026-11-23";
 
@@ -129,6 +129,35 @@ async fn a_good_gps_fix_is_remembered_for_the_next_visit(app: TestApp) {
         (Some(-5.37), Some(105.24)),
         "the first fix within 50 m"
     );
+}
+
+/// "Petunjuk arah" needs a place: the home's pin, else the print batch's
+/// coordinates, else none (the phone then searches the address).
+async fn directions_go_to_the_pin_else_the_print_batchs_coordinates(app: TestApp) {
+    let (_, staff) = app.user("petugas1", "staff").await;
+    let (courier_id, courier) = app.user("kurir1", "courier").await;
+    let csv = "NIK;NAMA;ALAMAT;KELURAHAN;KECAMATAN;LAT;LON\n\
+               1871010101900001;ANI;JL. A;RAJABASA;RAJABASA;-5.36;105.25\n\
+               1871010201900002;BUDI;JL. B;RAJABASA;RAJABASA;;\n";
+    assert_eq!(app.post_csv("/api/v1/cards/import", &staff, csv.to_owned()).await.body["imported"], 2);
+    let mut ids: Vec<(String, String)> = app.get("/api/v1/cards", &staff).await.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["name"].as_str().unwrap().to_owned(), c["id"].as_str().unwrap().to_owned()))
+        .collect();
+    ids.sort();
+    let cards: Vec<String> = ids.into_iter().map(|(_, id)| id).collect();
+    let r = app.post("/api/v1/routes", &staff, json!({"courier_id": courier_id, "date": DAY, "card_ids": cards})).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let place = |stop: &Value| (stop["pin_lat"].as_f64(), stop["pin_lon"].as_f64());
+    let stops = app.get("/api/v1/me/routes", &courier).await.body["items"][0]["stops"].clone();
+    assert_eq!(place(&stops[0]), (Some(-5.36), Some(105.25)), "the batch's coordinates");
+    assert_eq!(place(&stops[1]), (None, None), "nothing to go by");
+    let fix = json!({"reason": "not_home", "lat": -5.37, "lon": 105.24, "accuracy_m": 10.0});
+    app.sync(&courier, vec![event(&cards[0], "attempt_failed", 1, fix)]).await;
+    let stops = app.get("/api/v1/me/routes", &courier).await.body["items"][0]["stops"].clone();
+    assert_eq!(place(&stops[0]), (Some(-5.37), Some(105.24)), "the pin learned at the door comes first");
 }
 
 async fn a_landmark_from_the_print_batch_or_a_visit_reaches_the_next_visit(app: TestApp) {
@@ -291,4 +320,5 @@ on_both_backends!(
     the_phone_checks_a_typed_nik_without_holding_it,
     a_good_gps_fix_is_remembered_for_the_next_visit,
     a_landmark_from_the_print_batch_or_a_visit_reaches_the_next_visit,
+    directions_go_to_the_pin_else_the_print_batchs_coordinates,
 );

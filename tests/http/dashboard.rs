@@ -23,11 +23,14 @@ async fn the_dashboard_counts_each_couriers_day_and_the_cards_by_kecamatan(app: 
                 delivered(&c[0], 2),
                 event(&c[1], "attempt_failed", 3, json!({"reason": "not_home"})),
                 event(&c[2], "left_at_village_office", 4, json!({})),
-                event(&c[3], "returned_to_office", 5, json!({})),
+                event(&c[3], "handed_back", 5, json!({})),
             ],
         )
         .await;
     assert!(res.iter().all(|r| r["status"] == "accepted" && r.get("code").is_none()), "{res:?}");
+    // The courier's word, then the officer's scan: returned.
+    let desk = format!("/api/v1/couriers/{}/days/{DAY}/receive", s.courier_id);
+    assert_eq!(app.post(&desk, &s.staff, json!({"code": c[3]})).await.status, StatusCode::OK);
 
     let dash = app.get(&format!("/api/v1/dashboard?date={DAY}"), &s.staff).await.body;
     let row = &dash["couriers"][0];

@@ -147,7 +147,7 @@ async fn a_gone_gateway_turns_the_channel_off(app: TestApp) {
     assert_eq!(settings["notify_channel"], "none");
     let note = settings["notify_channel_note"].as_str().expect("the admin is told why");
     assert!(note.contains("410") && note.contains("WIB"), "{note}");
-    app.route(&s, DAY, &s.cards[1..]).await;
+    app.route(&s, "2026-11-24", &s.cards[1..]).await;
     assert_eq!(outbox(&app, &s, "").await.len(), 1, "nothing is queued on a channel that is off");
     // Set again by the admin: the note goes.
     gateway.serve(&app, "webhook", json!({})).await;

@@ -204,13 +204,16 @@ async fn a_saved_plan_creates_every_route_in_order_or_none(app: TestApp) {
 
     let before = app.get(&format!("/api/v1/routes?date={day}"), &s.staff).await.body["items"].as_array().unwrap().len();
     // The second route holds a card already out: nothing at all is saved.
+    // (Two other couriers: those two have their route of the day.)
+    let (third, _) = app.user("kurir3", "courier").await;
+    let (fourth, _) = app.user("kurir4", "courier").await;
     let refused = app
         .post(
             "/api/v1/routes/batch",
             &s.staff,
             json!({"date": day, "routes": [
-                {"courier_id": s.courier_id, "card_ids": [c[3], c[4]]},
-                {"courier_id": second, "card_ids": [c[5], c[1]]},
+                {"courier_id": third, "card_ids": [c[3], c[4]]},
+                {"courier_id": fourth, "card_ids": [c[5], c[1]]},
             ]}),
         )
         .await;
@@ -240,7 +243,7 @@ async fn a_saved_plan_creates_every_route_in_order_or_none(app: TestApp) {
             "/api/v1/routes/batch",
             &s.staff,
             json!({"date": day, "routes": [
-                {"courier_id": s.courier_id, "card_ids": [c[3]]},
+                {"courier_id": third, "card_ids": [c[3]]},
                 {"courier_id": "nobody", "card_ids": [c[4]]},
             ]}),
         )

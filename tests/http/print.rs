@@ -146,12 +146,14 @@ async fn the_handover_report_balances_the_day_and_lists_each_card_under_its_outc
         &s.courier,
         vec![
             delivered(c[0], 2),
-            event(c[1], "returned_to_office", 3, json!({})),
+            event(c[1], "attempt_failed", 2, json!({"reason": "moved"})),
+            event(c[1], "handed_back", 3, json!({})),
             event(c[2], "left_at_village_office", 4, json!({})),
-            event(c[3], "attempt_failed", 5, json!({"reason": "not_home"})),
         ],
     )
     .await;
+    let desk = format!("/api/v1/couriers/{}/days/2026-12-04/receive", s.courier_id);
+    assert_eq!(app.post(&desk, &s.staff, json!({"code": c[1]})).await.status, StatusCode::OK, "received at the desk");
     let base = format!("/api/v1/couriers/{}/days/2026-12-04/report", s.courier_id);
     let (status, kind, open) = app.get_bytes(&format!("{base}.pdf"), &s.staff).await;
     assert_eq!((status, kind.as_str()), (StatusCode::OK, "application/pdf"));
@@ -184,6 +186,7 @@ async fn the_handover_report_balances_the_day_and_lists_each_card_under_its_outc
         "Tidak diambil dari kantor (1)",
         "Yang menyerahkan (kurir)",
         "Yang menerima (petugas kantor)",
+        "Alasan: sudah pindah; diterima oleh: petugas1 Test",
     ] {
         assert!(text.contains(expected), "{expected:?} in\n{text}");
     }
@@ -199,14 +202,31 @@ async fn the_handover_report_balances_the_day_and_lists_each_card_under_its_outc
     let (status, kind, csv) = app.get_bytes(&format!("{base}.csv"), &s.staff).await;
     assert_eq!((status, kind.as_str()), (StatusCode::OK, "text/csv; charset=utf-8"));
     let csv = String::from_utf8(csv).unwrap();
-    let rows: Vec<Vec<&str>> = csv.lines().map(|l| l.split(',').collect()).collect();
+    let body = csv.strip_prefix('\u{feff}').expect("a UTF-8 BOM first, so Excel reads the names right");
+    let rows: Vec<Vec<&str>> = body.lines().map(|l| l.split(',').collect()).collect();
     assert_eq!(rows[0][..4], ["TANGGAL", "KURIR", "HASIL", "KETERANGAN"]);
     let outcomes: Vec<(&str, &str)> = rows[1..].iter().map(|r| (r[2], r[4])).collect();
-    let want: Vec<(&str, &str)> = ["delivered", "returned", "left_at_village_office", "still_out", "not_taken"]
-        .into_iter()
-        .zip(cards.iter().map(|(_, name, _)| name.as_str()))
-        .collect();
-    assert_eq!(outcomes, want, "one row per card with its outcome");
+    let want: Vec<(&str, &str)> = [
+        "Terantar ke penerima",
+        "Dikembalikan ke kantor",
+        "Dititipkan di kantor desa/kelurahan",
+        "Masih dibawa kurir",
+        "Tidak diambil dari kantor",
+    ]
+    .into_iter()
+    .zip(cards.iter().map(|(_, name, _)| name.as_str()))
+    .collect();
+    assert_eq!(outcomes, want, "one row per card with its outcome, in Indonesian");
+    assert_eq!(
+        rows[2][3], "Alasan: sudah pindah; diterima oleh: petugas1 Test",
+        "why it came back, and who received it"
+    );
+    let named = app.get(&format!("{base}.csv"), &s.staff).await;
+    let disposition = named.headers["content-disposition"].to_str().unwrap().to_owned();
+    assert!(
+        disposition.contains("serah-terima-2026-12-04-kurir1.csv"),
+        "named by the courier's username: {disposition}"
+    );
     assert!(!csv.contains(&cards[0].2), "no whole NIK in the CSV");
 
     // The card still out is delivered the next morning: the closed day's report stands.

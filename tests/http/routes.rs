@@ -17,10 +17,11 @@ async fn stops_can_be_added_removed_and_reordered(app: TestApp) {
     assert_eq!(r.body["stops"], json!([{"card_id": c, "seq": 1}, {"card_id": a, "seq": 2}]));
     assert_eq!(app.status_of(&s, b).await, "printed", "a removed card goes back to the office shelf");
     assert_eq!(app.status_of(&s, c).await, "assigned");
-    let other =
-        app.post("/api/v1/routes", &s.staff, json!({"courier_id": s.courier_id, "date": DAY, "card_ids": [b]})).await;
+    let other = app
+        .post("/api/v1/routes", &s.staff, json!({"courier_id": s.courier_id, "date": "2026-11-24", "card_ids": [b]}))
+        .await;
     assert_eq!(other.status, StatusCode::CREATED, "the removed card is free for another route");
-    let listed = app.get(&format!("/api/v1/routes?date={DAY}&courier_id={}", s.courier_id), &s.staff).await.body;
+    let listed = app.get(&format!("/api/v1/routes?courier_id={}", s.courier_id), &s.staff).await.body;
     assert_eq!(listed["items"].as_array().unwrap().len(), 2);
 }
 
@@ -80,10 +81,23 @@ async fn closing_the_day_balances_handed_out_against_outcomes(app: TestApp) {
         |k: &str| day[k].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap().to_owned()).collect::<Vec<_>>();
     assert_eq!(day["handed_out"], 4);
     assert_eq!(ids("delivered"), [c[0].clone()]);
-    assert_eq!(ids("returned"), [c[1].clone()]);
+    // An earlier app's "returned to the office" is the courier's word only:
+    // the card is still theirs, declared returned, until staff receive it.
+    assert_eq!(ids("returned"), Vec::<String>::new());
+    assert_eq!(ids("still_out"), [c[1].clone(), c[3].clone()]);
+    assert_eq!(ids("declared_returned"), [c[1].clone()]);
     assert_eq!(ids("left_at_village_office"), [c[2].clone()]);
-    assert_eq!(ids("still_out"), [c[3].clone()]);
     assert_eq!(ids("not_taken"), [c[4].clone()]);
+    assert_eq!(day["balanced"], true);
+    assert_eq!(app.status_of(&s, &c[1]).await, "with_courier");
+    let received = app.post(&format!("{path}/receive"), &s.staff, json!({"code": format!("/s/{}", c[1])})).await;
+    assert_eq!(received.status, StatusCode::OK, "{}", received.text);
+    let day = app.get(&path, &s.staff).await.body;
+    let ids =
+        |k: &str| day[k].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap().to_owned()).collect::<Vec<_>>();
+    assert_eq!(ids("returned"), [c[1].clone()], "received at the desk");
+    assert_eq!(ids("still_out"), [c[3].clone()]);
+    assert_eq!(ids("declared_returned"), Vec::<String>::new());
     assert_eq!(day["balanced"], true);
     assert_eq!(day["closed"], false);
 
@@ -138,7 +152,8 @@ async fn a_closed_days_report_counts_the_log_up_to_the_close(app: TestApp) {
     assert!(res.iter().all(|r| r["status"] == "accepted" && r.get("code").is_none()), "{res:?}");
     tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     let path = format!("/api/v1/couriers/{}/days/{DAY}", s.courier_id);
-    let closed = app.post(&format!("{path}/close"), &s.staff, json!({"returned_card_ids": []})).await;
+    // The courier's claim on c[1] is received by the officer's tick.
+    let closed = app.post(&format!("{path}/close"), &s.staff, json!({"returned_card_ids": [c[1]]})).await;
     assert_eq!(closed.status, StatusCode::OK, "{}", closed.text);
     let ids = |day: &serde_json::Value, k: &str| {
         day[k].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap().to_owned()).collect::<Vec<_>>()

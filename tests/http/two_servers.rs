@@ -99,6 +99,38 @@ async fn two_servers_racing_to_route_one_card_make_one_route_and_answer_the_othe
     assert_eq!(routes["items"].as_array().map(Vec::len), Some(s.cards.len()), "one route per card, no more");
 }
 
+/// Two desks on two servers making a route for one courier's day at once,
+/// with different cards: one route is made, the other desk hears 409 naming
+/// it — never a second open route for the day.
+#[actix_rt::test]
+async fn two_servers_racing_to_route_one_couriers_day_make_one_route() {
+    let Some(a) = Antar::start(process::binary(), "postgres", &[]) else { return };
+    let b = a.beside();
+    let s = a.seed(20).await;
+    let staff_b = b.login("petugas1", "petugas1-password-1").await;
+    for (i, pair) in s.cards.chunks(2).enumerate() {
+        let date = format!("2027-01-{:02}", i + 1);
+        let (ra, rb) = tokio::join!(
+            a.post(
+                "/api/v1/routes",
+                &s.staff,
+                json!({"courier_id": s.courier_id, "date": date, "card_ids": [pair[0]]})
+            ),
+            b.post(
+                "/api/v1/routes",
+                &staff_b,
+                json!({"courier_id": s.courier_id, "date": date, "card_ids": [pair[1]]})
+            )
+        );
+        let mut codes = [ra.status.as_u16(), rb.status.as_u16()];
+        codes.sort_unstable();
+        assert_eq!(codes, [201, 409], "race {i}: {} / {}", ra.text, rb.text);
+        let (winner, loser) = if ra.status == StatusCode::CONFLICT { (&rb, &ra) } else { (&ra, &rb) };
+        let route = winner.body["id"].as_str().unwrap();
+        assert!(loser.text.contains(route), "the 409 names the courier's route: {}", loser.text);
+    }
+}
+
 /// Two whole plans saved at once, one on each server of one PostgreSQL,
 /// sharing cards in the opposite route order: one plan is saved and the
 /// other desk hears 409 — never a deadlock's 500.

@@ -1,4 +1,4 @@
-//! `POST /api/v1/auth/login` and `/auth/refresh`.
+//! `POST /api/v1/auth/login`, `/auth/refresh` and `/auth/logout`.
 
 use super::error::ApiError;
 use crate::app::{too_many, AppState};
@@ -7,7 +7,7 @@ use actix_web::cookie::{Cookie, SameSite};
 use actix_web::web::{self, Json};
 use actix_web::{HttpRequest, HttpResponse};
 use antar_shared::wire::ProblemDetails;
-use antar_shared::wire::{LoginRequest, RefreshRequest, TokenPair};
+use antar_shared::wire::{LoginRequest, LogoutRequest, RefreshRequest, TokenPair};
 
 /// Failed logins are counted per username and, more loosely, per address;
 /// over either allowance the answer is 429 before any password is checked.
@@ -72,4 +72,18 @@ pub async fn refresh(state: web::Data<AppState>, body: Json<RefreshRequest>) -> 
     let token = body.into_inner().refresh_token;
     let st = state.clone();
     state.db(move |conn| crate::auth::refresh::refresh(conn, &st.keys, &token)).await.map(Json)
+}
+
+/// Ends the session the refresh token belongs to (its whole family, so a
+/// copy of any earlier token of it is refused too). Always 204: a token that
+/// is unknown, forged or already revoked has no session left to end, and
+/// saying which would tell a guesser something.
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", request_body(content = Option<LogoutRequest>, description = "the refresh token of the session to end"), responses((status = 204, description = "the session, if any, has ended"), (status = 400, description = "invalid request (the field and the reason)", body = ProblemDetails, content_type = "application/problem+json")))]
+pub async fn logout(state: web::Data<AppState>, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+    let body: LogoutRequest = super::error::optional_json(&body)?;
+    if let Some(token) = body.refresh_token {
+        let st = state.clone();
+        state.db(move |conn| crate::auth::refresh::logout(conn, &st.keys, &token)).await?;
+    }
+    Ok(HttpResponse::NoContent().finish())
 }

@@ -53,29 +53,38 @@ pub async fn routes(
                 let stops = rows
                     .into_iter()
                     .filter(|(_, card)| still_carried(card))
-                    .map(|(stop, card)| DoorstepStop {
-                        card_id: card.id.clone(),
-                        seq: stop.seq,
-                        nik_check: NikCheck::new(
-                            &state.keys.card_check_key(&card.id),
-                            &card.nik,
-                            state.keys.seal.public(),
-                        ),
-                        status: card.status(),
-                        failed_attempts: card.failed_attempts,
-                        name: card.name,
-                        address: card.address,
-                        rt: card.rt,
-                        rw: card.rw,
-                        kelurahan: card.kelurahan,
-                        kecamatan: card.kecamatan,
-                        phone: card.phone,
-                        landmark: card.landmark,
-                        pin_lat: card.pin_lat,
-                        pin_lon: card.pin_lon,
-                        replacement: card.replaces_card_id.is_some(),
-                        resident_wish: wishes.get(&card.id).and_then(|w| ResidentWish::from_label(w)),
-                        resident_request: wishes.remove(&card.id),
+                    .map(|(stop, card)| {
+                        // Where the home is: its learned pin, else the
+                        // print batch's coordinates (directions need one).
+                        let (pin_lat, pin_lon) = match (card.pin_lat, card.pin_lon) {
+                            (Some(lat), Some(lon)) => (Some(lat), Some(lon)),
+                            _ => card.lat.zip(card.lon).map_or((None, None), |(lat, lon)| (Some(lat), Some(lon))),
+                        };
+                        DoorstepStop {
+                            card_id: card.id.clone(),
+                            seq: stop.seq,
+                            nik_check: NikCheck::new(
+                                &state.keys.card_check_key(&card.id),
+                                &card.nik,
+                                state.keys.seal.public(),
+                            ),
+                            status: card.status(),
+                            handed_back: card.handed_back,
+                            failed_attempts: card.failed_attempts,
+                            name: card.name,
+                            address: card.address,
+                            rt: card.rt,
+                            rw: card.rw,
+                            kelurahan: card.kelurahan,
+                            kecamatan: card.kecamatan,
+                            phone: card.phone,
+                            landmark: card.landmark,
+                            pin_lat,
+                            pin_lon,
+                            replacement: card.replaces_card_id.is_some(),
+                            resident_wish: wishes.get(&card.id).and_then(|w| ResidentWish::from_label(w)),
+                            resident_request: wishes.remove(&card.id),
+                        }
                     })
                     .collect();
                 out.push(CourierRoute { status: r.status(), id: r.id, date: r.date, stops });

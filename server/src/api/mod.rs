@@ -5,6 +5,7 @@ pub mod audit;
 pub mod auth;
 pub mod cards;
 pub mod dashboard;
+pub mod desk;
 pub mod error;
 pub mod health;
 pub mod import;
@@ -41,6 +42,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::scope("/api/v1")
                 .service(resource!("/auth/login", post => auth::login))
                 .service(resource!("/auth/refresh", post => auth::refresh))
+                .service(resource!("/auth/logout", post => auth::logout))
                 .service(resource!("/users", post => users::create, get => users::list))
                 .service(resource!("/users/{id}", patch => users::change))
                 .service(resource!("/settings", get => settings::get, put => settings::put))
@@ -55,13 +57,16 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 // Before `/routes/{id}`, which would otherwise take the path.
                 .service(resource!("/routes/plan", post => routes::plan))
                 .service(resource!("/routes/batch", post => routes::create_all))
-                .service(resource!("/routes/{id}", get => routes::get))
+                .service(resource!("/routes/{id}", get => routes::get, patch => routes::reassign))
+                .service(resource!("/routes/{id}/move", post => routes::move_stops))
                 .service(resource!("/routes/{id}/sheet.pdf", get => routes::sheet))
                 .service(resource!("/routes/{id}/labels.pdf", get => routes::labels))
                 .service(resource!("/routes/{id}/stops", put => routes::replace_stops))
                 .service(resource!("/routes/{id}/cancel", post => routes::cancel))
                 .service(resource!("/couriers/{id}/days/{date}", get => routes::day))
                 .service(resource!("/couriers/{id}/days/{date}/close", post => routes::close_day))
+                .service(resource!("/couriers/{id}/days/{date}/handout", post => desk::handout))
+                .service(resource!("/couriers/{id}/days/{date}/receive", post => desk::receive))
                 .service(resource!("/couriers/{id}/days/{date}/report.pdf", get => routes::report_pdf))
                 .service(resource!("/couriers/{id}/days/{date}/report.csv", get => routes::report_csv))
                 .service(resource!("/audit", get => audit::list))

@@ -15,11 +15,12 @@ use utoipa::{Modify, OpenApi};
     ),
     paths(
         health::healthz, health::readyz,
-        auth::login, auth::refresh,
+        auth::login, auth::refresh, auth::logout,
         users::create, users::list, users::change,
         settings::get, settings::put, settings::notify_test,
         import::import, cards::list, cards::areas, cards::get, cards::record, cards::link,
-        routes::plan, routes::create, routes::create_all, routes::sheet, routes::labels, routes::list, routes::get, routes::replace_stops, routes::cancel, routes::day, routes::close_day, routes::report_pdf, routes::report_csv,
+        routes::plan, routes::create, routes::create_all, routes::sheet, routes::labels, routes::list, routes::get, routes::replace_stops, routes::reassign, routes::move_stops, routes::cancel, routes::day, routes::close_day, routes::report_pdf, routes::report_csv,
+        desk::handout, desk::receive,
         me::routes, me::proof, sync::sync, media::put, media::get,
         review::list, review::counts, review::resolve_flagged, review::resolve, review::resolve_resident,
         dashboard::get, dashboard::forecast,
@@ -30,7 +31,7 @@ use utoipa::{Modify, OpenApi};
     components(schemas(ProblemDetails, FieldError)),
     modifiers(&BearerAuth),
     tags(
-        (name = "auth", description = "Login and session refresh"),
+        (name = "auth", description = "Login, session refresh and logout"),
         (name = "cards", description = "Print batches and cards (office staff)"),
         (name = "routes", description = "Delivery routes and the courier's day (office staff)"),
         (name = "courier", description = "The courier's phone: routes, sync, proof media"),

@@ -1,7 +1,8 @@
 //! Routes (staff): `POST /api/v1/routes/plan` (a proposal), `POST /api/v1/routes`, `GET /api/v1/routes[?date=&courier_id=]`,
 //! `POST /api/v1/routes/batch` (a saved plan), `GET /api/v1/routes/{id}`,
 //! `GET …/sheet.pdf`, `GET …/labels.pdf`, `PUT /api/v1/routes/{id}/stops`,
-//! `POST /api/v1/routes/{id}/cancel`; a courier's day:
+//! `PATCH /api/v1/routes/{id}` (another courier), `POST …/move` (stops to
+//! another route), `POST /api/v1/routes/{id}/cancel`; a courier's day:
 //! `GET /api/v1/couriers/{id}/days/{date}` and `POST …/close`.
 
 use super::error::ApiError;
@@ -12,12 +13,13 @@ use actix_web::web::{self, Json};
 use actix_web::HttpResponse;
 use antar_shared::wire::ProblemDetails;
 use antar_shared::wire::{
-    CloseDay, DayReport, Items, NewRoute, NewRoutes, PlanRequest, PlanResponse, Route, StopsUpdate,
+    CloseDay, DayReport, Items, NewRoute, NewRoutes, PlanRequest, PlanResponse, Route, RouteChange, StopsMove,
+    StopsUpdate,
 };
 use serde::Deserialize;
 use serde_json::json;
 
-fn check_date(date: &str) -> Result<(), ApiError> {
+pub fn check_date(date: &str) -> Result<(), ApiError> {
     chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d")
         .map(drop)
         .map_err(|_| ApiError::field("date", "must be a date, YYYY-MM-DD"))
@@ -176,6 +178,88 @@ pub async fn replace_stops(
         )
         .await
         .map(Json)
+}
+
+/// Gives the route to another courier: only before any of its cards is
+/// picked up, and only to a courier with no open route that day.
+#[utoipa::path(
+    patch,
+    path = "/api/v1/routes/{id}",
+    tag = "routes",
+    security(("bearer" = [])),
+    params(("id" = String, Path)),
+    request_body = RouteChange,
+    responses(
+        (status = 200, body = Route),
+        (status = 400, description = "invalid request (the field and the reason)", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, description = "no valid token", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, description = "not allowed for this role", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, description = "not found (or another office's)", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 409, description = "a card was picked up, or the courier has an open route that day (named)", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, description = "no such courier in this office", body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+pub async fn reassign(
+    state: web::Data<AppState>,
+    staff: Staff,
+    id: web::Path<String>,
+    body: Json<RouteChange>,
+) -> Result<Json<Route>, ApiError> {
+    let (id, courier, actor) = (id.into_inner(), body.into_inner().courier_id, staff.id.clone());
+    state
+        .audited(
+            &staff,
+            "route.reassign",
+            move |conn, office| crate::domain::board::reassign(conn, office, &actor, &id, &courier),
+            |r: &Route| (format!("route:{}", r.id), json!({"courier_id": r.courier_id})),
+        )
+        .await
+        .map(Json)
+}
+
+/// Moves stops to the end of another open route in one step: the card goes
+/// from one courier's route to the other's, or nowhere when refused.
+#[utoipa::path(
+    post,
+    path = "/api/v1/routes/{id}/move",
+    tag = "routes",
+    security(("bearer" = [])),
+    params(("id" = String, Path)),
+    request_body = StopsMove,
+    responses(
+        (status = 200, description = "both routes as they now are: the one moved from, then the one moved to", body = Items<Route>),
+        (status = 400, description = "invalid request (the field and the reason)", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, description = "no valid token", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, description = "not allowed for this role", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, description = "not found (or another office's)", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 409, description = "a card was picked up, or the target route is full", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, description = "a card is not on the route", body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+pub async fn move_stops(
+    state: web::Data<AppState>,
+    staff: Staff,
+    id: web::Path<String>,
+    body: Json<StopsMove>,
+) -> Result<Json<Items<Route>>, ApiError> {
+    let (id, body, actor) = (id.into_inner(), body.into_inner(), staff.id.clone());
+    if body.card_ids.is_empty() {
+        return Err(ApiError::field("card_ids", "must name at least one card"));
+    }
+    state
+        .audited(
+            &staff,
+            "route.move",
+            move |conn, office| {
+                crate::domain::board::move_stops(conn, office, &actor, &id, &body.to_route_id, &body.card_ids)
+            },
+            |r: &Vec<Route>| {
+                let ids: Vec<&str> = r.iter().map(|r| r.id.as_str()).collect();
+                (format!("route:{}", ids.first().copied().unwrap_or_default()), json!({"routes": ids}))
+            },
+        )
+        .await
+        .map(|items| Json(Items { items }))
 }
 
 #[utoipa::path(post, path = "/api/v1/routes/{id}/cancel", tag = "routes", security(("bearer" = [])), params(("id" = String, Path)), responses((status = 200, body = Route), (status = 401, description = "no valid token", body = ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "not allowed for this role", body = ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "not found (or another office's)", body = ProblemDetails, content_type = "application/problem+json"), (status = 409, description = "conflicts with the card's custody or a route", body = ProblemDetails, content_type = "application/problem+json"), (status = 422, description = "well-formed, but the server cannot act on it (the field and the reason)", body = ProblemDetails, content_type = "application/problem+json")))]

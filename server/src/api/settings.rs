@@ -124,8 +124,10 @@ pub async fn notify_test(
     if office.notify_channel == "none" {
         return Err(ApiError::Conflict("the office sends no messages: choose a channel and save it first".into()));
     }
-    let message =
-        format!("Pesan uji dari Antar, Disdukcapil {}: pesan ke warga lewat saluran ini berfungsi.", office.name);
+    let message = format!(
+        "Pesan uji dari Antar, Disdukcapil {}: pesan ke warga lewat saluran ini berfungsi.",
+        antar_shared::notify::office_after_disdukcapil(&office.name)
+    );
     let id = crate::db::new_id();
     let (sent, status, detail, whatsapp_url) = match crate::notify::channels::for_office(&office) {
         None => {

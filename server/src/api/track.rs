@@ -199,7 +199,7 @@ fn view_html(token: &str, v: &TrackView, notice: Option<&str>) -> String {
     out.push_str(&format!(
         "<h1>Status e-KTP untuk {}</h1><p>Disdukcapil {}</p><p class=\"status\" data-status=\"{}\">{}</p>",
         esc(&v.name),
-        esc(&v.office_name),
+        esc(antar_shared::notify::office_after_disdukcapil(&v.office_name)),
         v.status.as_str(),
         esc(&v.status_label)
     ));

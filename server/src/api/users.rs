@@ -78,10 +78,11 @@ pub async fn list(
     Ok(Json(Items { items: rows.iter().map(users::UserRow::to_wire).collect() }))
 }
 
-/// Disables or enables a user, renames them, or sets a new password.
-/// Disabling takes effect at once: the user's access tokens are refused on
-/// their next call and their refresh tokens are revoked; a new password
-/// ends their sessions too. An admin cannot disable themselves.
+/// Disables or enables a user, renames them, sets a new password or role.
+/// Disabling, a new password and a new role end the user's sessions at
+/// once: their access tokens are refused on their next call and their
+/// refresh tokens are revoked. An admin cannot disable themselves or take
+/// away their own admin role.
 #[utoipa::path(patch, path = "/api/v1/users/{id}", tag = "users", security(("bearer" = [])), params(("id" = String, Path)), request_body = UserChange, responses((status = 200, body = User), (status = 400, description = "invalid request (the field and the reason)", body = ProblemDetails, content_type = "application/problem+json"), (status = 401, description = "no valid token", body = ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "not allowed for this role", body = ProblemDetails, content_type = "application/problem+json"), (status = 404, description = "not found (or another office's)", body = ProblemDetails, content_type = "application/problem+json"), (status = 422, description = "well-formed, but the server cannot act on it (the field and the reason)", body = ProblemDetails, content_type = "application/problem+json")))]
 pub async fn change(
     state: web::Data<AppState>,
@@ -100,10 +101,14 @@ pub async fn change(
     if body.disabled == Some(true) && id == admin.id {
         return Err(ApiError::unprocessable("disabled", "an admin cannot disable their own account"));
     }
+    if body.role.is_some_and(|r| r != Role::Admin) && id == admin.id {
+        return Err(ApiError::unprocessable("role", "an admin cannot take away their own admin role"));
+    }
     let name = name.map(str::to_owned);
     // What changed, never the password itself.
     let detail = serde_json::json!({
         "disabled": body.disabled, "display_name": name, "password_reset": body.password.is_some(),
+        "role": body.role,
     });
     // Hashing is slow on purpose: off the request threads, and before the
     // transaction so the write lock is not held meanwhile.
@@ -119,8 +124,14 @@ pub async fn change(
                 if users::in_office(conn, &office.id, &id)?.is_none() {
                     return Err(ApiError::not_found("user"));
                 }
-                users::update(conn, &id, body.disabled, name.as_deref(), hash.as_deref())?;
-                if body.disabled == Some(true) || hash.is_some() {
+                let change = users::Change {
+                    disabled: body.disabled,
+                    display_name: name.as_deref(),
+                    password_hash: hash.as_deref(),
+                    role: body.role,
+                };
+                users::update(conn, &id, &change)?;
+                if change.ends_sessions() {
                     crate::db::tokens::revoke_user(conn, &id)?;
                 }
                 users::in_office(conn, &office.id, &id)?.ok_or_else(|| ApiError::not_found("user"))

@@ -23,9 +23,10 @@ impl From<Claims> for AuthUser {
 }
 
 /// Checks the bearer token, then the account as it stands now: a user
-/// disabled, moved or given another role since the token was issued is
-/// treated as the database says, not as the token remembers (one primary
-/// key look-up per call; see BENCHMARKS.md).
+/// disabled, moved, given another role or a new password since the token
+/// was issued is refused (the token's session epoch is behind the
+/// account's), not treated as the token remembers (one primary key look-up
+/// per call; see BENCHMARKS.md).
 async fn authenticate(req: HttpRequest) -> Result<AuthUser, ApiError> {
     let state =
         req.app_data::<web::Data<AppState>>().ok_or_else(|| ApiError::Internal("application state missing".into()))?;
@@ -43,10 +44,10 @@ async fn authenticate(req: HttpRequest) -> Result<AuthUser, ApiError> {
     let id = claims.sub.clone();
     let user = state.db(move |conn| Ok(users::by_id(conn, &id)?)).await?;
     match user {
-        Some(u) if !u.disabled && u.office_id == claims.office => {
+        Some(u) if !u.disabled && u.office_id == claims.office && u.session_epoch == claims.sep => {
             Ok(AuthUser { role: u.role(), ..AuthUser::from(claims) })
         }
-        _ => Err(ApiError::Unauthorized("this account is disabled or gone".into())),
+        _ => Err(ApiError::Unauthorized("this session has ended or the account is disabled or gone".into())),
     }
 }
 

@@ -27,6 +27,10 @@ pub struct Claims {
     pub sub: String,
     pub office: String,
     pub role: Role,
+    /// The user's session epoch when the token was issued; a token of an
+    /// earlier epoch is refused (see `db::users::UserRow::session_epoch`).
+    #[serde(default)]
+    pub sep: i32,
     pub iat: i64,
     pub exp: i64,
     pub iss: String,
@@ -94,12 +98,14 @@ impl Keys {
         user_id: &str,
         office_id: &str,
         role: Role,
+        session_epoch: i32,
     ) -> Result<String, jsonwebtoken::errors::Error> {
         let now = chrono::Utc::now().timestamp();
         let claims = Claims {
             sub: user_id.to_owned(),
             office: office_id.to_owned(),
             role,
+            sep: session_epoch,
             iat: now,
             exp: now + ACCESS_TTL_SECS,
             iss: ISSUER.into(),

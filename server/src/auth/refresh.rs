@@ -59,7 +59,7 @@ fn issue(
 
 fn pair(keys: &Keys, user: &users::UserRow, refresh_id: &str) -> Result<TokenPair, ApiError> {
     let access = keys
-        .access_token(&user.id, &user.office_id, user.role())
+        .access_token(&user.id, &user.office_id, user.role(), user.session_epoch)
         .map_err(|e| ApiError::Internal(format!("signing token: {e}")))?;
     Ok(TokenPair {
         access_token: access,
@@ -69,12 +69,34 @@ fn pair(keys: &Keys, user: &users::UserRow, refresh_id: &str) -> Result<TokenPai
     })
 }
 
+/// Whether `presented` is a refresh token this server made (its MAC
+/// checks). Compared as hashes, so the comparison's timing tells nothing of
+/// the MAC.
+fn genuine(keys: &Keys, presented: &str) -> bool {
+    presented.split_once('.').is_some_and(|(id, _)| {
+        super::sha256_hex(keys.refresh_token(id).as_bytes()) == super::sha256_hex(presented.as_bytes())
+    })
+}
+
+/// Ends the session `presented` belongs to: its family is revoked. A token
+/// that is not genuine, unknown or already revoked ends nothing.
+pub fn logout(conn: &mut DbConnection, keys: &Keys, presented: &str) -> Result<(), ApiError> {
+    let presented = presented.trim();
+    if !genuine(keys, presented) {
+        return Ok(());
+    }
+    db::write_tx(conn, |conn| {
+        if let Some(row) = tokens::by_hash(conn, &super::sha256_hex(presented.as_bytes()))? {
+            tokens::revoke_family(conn, &row.family_id)?;
+        }
+        Ok(())
+    })
+}
+
 pub fn refresh(conn: &mut DbConnection, keys: &Keys, presented: &str) -> Result<TokenPair, ApiError> {
     let invalid = || ApiError::Unauthorized("invalid or expired refresh token".into());
     let presented = presented.trim();
-    let id = presented.split_once('.').map(|(id, _)| id).ok_or_else(invalid)?;
-    // Compared as hashes, so the comparison's timing tells nothing of the MAC.
-    if super::sha256_hex(keys.refresh_token(id).as_bytes()) != super::sha256_hex(presented.as_bytes()) {
+    if !genuine(keys, presented) {
         return Err(invalid());
     }
     // A reuse must commit the revocation and still answer 401, so the

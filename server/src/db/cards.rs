@@ -42,17 +42,26 @@ pub struct Card {
     pub replaces_card_id: Option<String>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// The courier says they handed it back; staff have not received it.
+    pub handed_back: bool,
 }
 
 /// A card row's stored projection, as the custody rules see it: the one
 /// reading of its custody columns (text the rules do not know reads as
 /// printed, and as no answer).
-pub fn state_of(status: &str, resident: Option<&str>, failed_attempts: i32, courier: Option<&str>) -> CardState {
+pub fn state_of(
+    status: &str,
+    resident: Option<&str>,
+    failed_attempts: i32,
+    courier: Option<&str>,
+    handed_back: bool,
+) -> CardState {
     CardState {
         status: status_of(status),
         failed_attempts: u32::try_from(failed_attempts).unwrap_or(0),
         courier: courier.map(str::to_owned),
         resident: resident_of(resident),
+        handed_back,
     }
 }
 
@@ -89,6 +98,7 @@ impl Card {
             status: self.status(),
             resident: self.resident(),
             failed_attempts: self.failed_attempts,
+            handed_back: self.handed_back,
             courier_name: None,
             needs_review: false,
         }
@@ -246,7 +256,7 @@ pub struct Projection<'a> {
 /// column arrays on PostgreSQL and a cached statement per card on SQLite.
 /// A card keeps the pin it has; one without takes the fix given.
 pub fn set_projections(conn: &mut DbConnection, rows: &[Projection<'_>]) -> QueryResult<()> {
-    use diesel::sql_types::{Array, Double, Integer, Nullable, Text, Timestamp};
+    use diesel::sql_types::{Array, Bool, Double, Integer, Nullable, Text, Timestamp};
     if rows.is_empty() {
         return Ok(());
     }
@@ -256,10 +266,12 @@ pub fn set_projections(conn: &mut DbConnection, rows: &[Projection<'_>]) -> Quer
         DbConnection::Postgres(c) => {
             Prepared::new(
                 "UPDATE cards SET status = p.status, resident = p.resident, failed_attempts = p.failed, \
-                 courier_id = p.courier, updated_at = ?, pin_lat = COALESCE(cards.pin_lat, p.lat), \
+                 courier_id = p.courier, handed_back = p.handed_back, updated_at = ?, \
+                 pin_lat = COALESCE(cards.pin_lat, p.lat), \
                  pin_lon = CASE WHEN cards.pin_lat IS NULL THEN p.lon ELSE cards.pin_lon END, \
                  landmark = COALESCE(p.landmark, cards.landmark) \
-                 FROM unnest(?, ?, ?, ?, ?, ?, ?, ?) AS p(id, status, resident, failed, courier, lat, lon, landmark) \
+                 FROM unnest(?, ?, ?, ?, ?, ?, ?, ?, ?) \
+                 AS p(id, status, resident, failed, courier, lat, lon, landmark, handed_back) \
                  WHERE cards.id = p.id",
             )
             .bind::<Timestamp, _>(now)
@@ -273,19 +285,22 @@ pub fn set_projections(conn: &mut DbConnection, rows: &[Projection<'_>]) -> Quer
             .bind::<Array<Nullable<Double>>, _>(rows.iter().map(|r| r.pin.map(|p| p.0)).collect::<Vec<_>>())
             .bind::<Array<Nullable<Double>>, _>(rows.iter().map(|r| r.pin.map(|p| p.1)).collect::<Vec<_>>())
             .bind::<Array<Nullable<Text>>, _>(rows.iter().map(|r| r.landmark).collect::<Vec<_>>())
+            .bind::<Array<Bool>, _>(rows.iter().map(|r| r.state.handed_back).collect::<Vec<_>>())
             .execute(c)?;
         }
         DbConnection::Sqlite(c) => {
             for r in rows {
                 Prepared::new(
-                    "UPDATE cards SET status = ?, resident = ?, failed_attempts = ?, courier_id = ?, updated_at = ?, \
-                     pin_lat = COALESCE(pin_lat, ?), pin_lon = CASE WHEN pin_lat IS NULL THEN ? ELSE pin_lon END, \
+                    "UPDATE cards SET status = ?, resident = ?, failed_attempts = ?, courier_id = ?, handed_back = ?, \
+                     updated_at = ?, pin_lat = COALESCE(pin_lat, ?), \
+                     pin_lon = CASE WHEN pin_lat IS NULL THEN ? ELSE pin_lon END, \
                      landmark = COALESCE(?, landmark) WHERE id = ?",
                 )
                 .bind::<Text, _>(r.state.status.as_str())
                 .bind::<Nullable<Text>, _>(r.state.resident.map(ResidentAnswer::as_str))
                 .bind::<Integer, _>(failed(r.state))
                 .bind::<Nullable<Text>, _>(r.state.courier.as_deref())
+                .bind::<Bool, _>(r.state.handed_back)
                 .bind::<Timestamp, _>(now)
                 .bind::<Nullable<Double>, _>(r.pin.map(|p| p.0))
                 .bind::<Nullable<Double>, _>(r.pin.map(|p| p.1))

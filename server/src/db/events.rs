@@ -10,6 +10,8 @@ use diesel::prelude::*;
 
 /// Payload key of a return recorded at the office: the courier who handed the card back.
 pub const RECEIVED_FROM: &str = "received_from";
+/// Payload key of a hand-out recorded at the desk: the courier given the card.
+pub const HANDED_TO: &str = "handed_to";
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = card_events)]
@@ -77,10 +79,12 @@ impl EventRow {
         }
         let kind = self.kind()?;
         // The courier an assignment names, or the one staff received a
-        // returned card from (a courier's own payload never carries it).
+        // returned card from or handed it to at the desk (a courier's own
+        // payload never carries either).
         let key = match kind {
             EventKind::Assigned => Some("courier_id"),
             EventKind::ReturnedToOffice if self.device_id.is_none() => Some(RECEIVED_FROM),
+            EventKind::PickedUp if self.device_id.is_none() => Some(HANDED_TO),
             _ => None,
         };
         let courier = key.and_then(|key| {

@@ -312,14 +312,28 @@ pub fn refresh_stats(conn: &mut DbConnection, table: &str) -> QueryResult<()> {
 /// `FOR NO KEY UPDATE` queues lockers as `FOR UPDATE` would, without waiting
 /// for the key-share locks rows pointing at a card (events, stops) hold.
 pub fn lock_cards(conn: &mut DbConnection, card_ids: &[String]) -> QueryResult<()> {
+    lock_rows(conn, "SELECT id FROM cards WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE", card_ids)
+}
+
+/// Runs a PostgreSQL row-locking statement over `ids` (none: nothing).
+fn lock_rows(conn: &mut DbConnection, statement: &str, ids: &[String]) -> QueryResult<()> {
     if let DbConnection::Postgres(c) = conn {
-        if !card_ids.is_empty() {
-            diesel::sql_query("SELECT id FROM cards WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE")
-                .bind::<diesel::sql_types::Array<diesel::sql_types::Text>, _>(card_ids)
+        if !ids.is_empty() {
+            diesel::sql_query(statement)
+                .bind::<diesel::sql_types::Array<diesel::sql_types::Text>, _>(ids)
                 .execute(c)?;
         }
     }
     Ok(())
+}
+
+/// Locks couriers' user rows (callers sort them, and lock them after any
+/// cards) while a route of theirs is made or given to them: two desks
+/// making a route for one courier's day at once take turns, and the second
+/// sees the first's route. SQLite's immediate transactions already
+/// serialise writers.
+pub fn lock_couriers(conn: &mut DbConnection, courier_ids: &[String]) -> QueryResult<()> {
+    lock_rows(conn, "SELECT id FROM users WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE", courier_ids)
 }
 
 /// The current time as stored: UTC, microsecond precision (what both

@@ -77,6 +77,11 @@ pub fn list(
 }
 
 /// A route leaving `open` frees its cards for other routes.
+/// Gives the route to another courier (its cards are reassigned apart).
+pub fn set_courier(conn: &mut DbConnection, id: &str, courier_id: &str) -> QueryResult<()> {
+    diesel::update(routes::table.find(id)).set(routes::courier_id.eq(courier_id)).execute(conn).map(drop)
+}
+
 pub fn set_status(conn: &mut DbConnection, id: &str, status: RouteStatus) -> QueryResult<()> {
     let open = status == RouteStatus::Open;
     let ended_at = (!open).then(super::now);
@@ -190,6 +195,8 @@ pub struct Held {
     failed_attempts: i32,
     #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
     courier_id: Option<String>,
+    #[diesel(sql_type = diesel::sql_types::Bool)]
+    handed_back: bool,
     /// When its log's last event happened (none: an empty log).
     #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Timestamp>)]
     pub last_at: Option<NaiveDateTime>,
@@ -198,14 +205,20 @@ pub struct Held {
 impl Held {
     /// The stored projection: the fold of the card's whole log.
     pub fn state(&self) -> antar_shared::custody::CardState {
-        super::cards::state_of(&self.status, self.resident.as_deref(), self.failed_attempts, self.courier_id.as_deref())
+        super::cards::state_of(
+            &self.status,
+            self.resident.as_deref(),
+            self.failed_attempts,
+            self.courier_id.as_deref(),
+            self.handed_back,
+        )
     }
 }
 
 macro_rules! held {
     ($from:literal) => {
         concat!(
-            "SELECT c.id, c.status, c.resident, c.failed_attempts, c.courier_id, \
+            "SELECT c.id, c.status, c.resident, c.failed_attempts, c.courier_id, c.handed_back, \
              (SELECT max(e.occurred_at) FROM card_events e WHERE e.card_id = c.id) AS last_at ",
             $from
         )

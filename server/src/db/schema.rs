@@ -37,6 +37,7 @@ diesel::table! {
         display_name -> Text,
         disabled -> Bool,
         created_at -> Timestamp,
+        session_epoch -> Integer,
     }
 }
 
@@ -83,6 +84,7 @@ diesel::table! {
         replaces_card_id -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        handed_back -> Bool,
     }
 }
 

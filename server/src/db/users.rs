@@ -17,6 +17,9 @@ pub struct UserRow {
     pub display_name: String,
     pub disabled: bool,
     pub created_at: NaiveDateTime,
+    /// Bumped whenever the user's sessions must end (a new password or
+    /// role, disabled): access tokens of an earlier epoch are refused.
+    pub session_epoch: i32,
 }
 
 impl UserRow {
@@ -84,24 +87,43 @@ pub fn count(conn: &mut DbConnection) -> QueryResult<i64> {
     users::table.count().get_result(conn)
 }
 
-/// Applies an admin's change to a user of the office: the new state of
-/// each field given (a password as its hash).
-pub fn update(
-    conn: &mut DbConnection,
-    id: &str,
-    disabled: Option<bool>,
-    display_name: Option<&str>,
-    password_hash: Option<&str>,
-) -> QueryResult<()> {
+/// An admin's change to a user: the new state of each field given (a
+/// password as its hash).
+#[derive(Debug, Default)]
+pub struct Change<'a> {
+    pub disabled: Option<bool>,
+    pub display_name: Option<&'a str>,
+    pub password_hash: Option<&'a str>,
+    pub role: Option<Role>,
+}
+
+impl Change<'_> {
+    /// Whether the change ends the user's sessions: anything that changes
+    /// what the user may do or how they prove who they are.
+    pub fn ends_sessions(&self) -> bool {
+        self.disabled == Some(true) || self.password_hash.is_some() || self.role.is_some()
+    }
+}
+
+/// Applies an admin's change to a user; one that ends the user's sessions
+/// moves them to a new epoch, so their access tokens are refused from the
+/// next call on.
+pub fn update(conn: &mut DbConnection, id: &str, change: &Change<'_>) -> QueryResult<()> {
     let target = users::table.find(id);
-    if let Some(d) = disabled {
+    if let Some(d) = change.disabled {
         diesel::update(target).set(users::disabled.eq(d)).execute(conn)?;
     }
-    if let Some(name) = display_name {
+    if let Some(name) = change.display_name {
         diesel::update(target).set(users::display_name.eq(name)).execute(conn)?;
     }
-    if let Some(hash) = password_hash {
+    if let Some(hash) = change.password_hash {
         diesel::update(target).set(users::password_hash.eq(hash)).execute(conn)?;
+    }
+    if let Some(role) = change.role {
+        diesel::update(target).set(users::role.eq(role.as_str())).execute(conn)?;
+    }
+    if change.ends_sessions() {
+        diesel::update(target).set(users::session_epoch.eq(users::session_epoch + 1)).execute(conn)?;
     }
     Ok(())
 }

@@ -267,6 +267,7 @@ fn flush(
             status: Status::Printed.as_str().to_owned(),
             resident: None,
             failed_attempts: 0,
+            handed_back: false,
             courier_id: None,
             replaces_card_id: replaces,
             created_at: now,

@@ -63,6 +63,7 @@ pub fn issue(
 
 /// The message sent with a resident link: what is true of the card now.
 pub fn link_message(status: Status, first_name: &str, office: &str, kelurahan: &str, url: &str) -> String {
+    let office = antar_shared::notify::office_after_disdukcapil(office);
     let where_ = match status {
         Status::Printed => {
             format!("sudah dicetak dan ada di kantor Disdukcapil {office}; jadwal antarnya akan kami kabarkan")

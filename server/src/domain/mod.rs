@@ -2,8 +2,10 @@
 //! transaction per unit of work. HTTP knows nothing of these internals.
 
 pub mod audit;
+pub mod board;
 pub mod custody;
 pub mod dashboard;
+pub mod desk;
 pub mod import;
 pub mod links;
 pub mod media;

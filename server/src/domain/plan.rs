@@ -8,6 +8,7 @@ use crate::config::office_today;
 use crate::db::{cards, offices::Office, routes, DbConnection};
 use crate::domain::planner::{self, geo::Point, PlanCard, PlanInput};
 use antar_shared::codes::unplanned;
+use antar_shared::wire::RouteStatus;
 use antar_shared::wire::{self, PlanRequest, PlanResponse, PlanRoute, PlanStop, PlanUnassigned};
 use antar_shared::Status;
 use std::collections::HashSet;
@@ -49,6 +50,17 @@ pub fn plan(conn: &mut DbConnection, office: &Office, req: &PlanRequest) -> Resu
     let max_stops = req.max_stops.map_or(office.max_stops_per_route, |m| i32::try_from(m).unwrap_or(i32::MAX));
     if !(1..=500).contains(&max_stops) {
         return Err(ApiError::field("max_stops", "between 1 and 500"));
+    }
+    // What the chosen couriers already carry that day counts against the cap.
+    let mut saved_routes: Vec<wire::PlanSavedRoute> = Vec::new();
+    for r in routes::list(conn, &office.id, Some(&req.date), None)? {
+        if r.status() == RouteStatus::Open
+            && req.courier_ids.contains(&r.courier_id)
+            && !saved_routes.iter().any(|s| s.courier_id == r.courier_id)
+        {
+            let stops = routes::stops(conn, &r.id)?.len();
+            saved_routes.push(wire::PlanSavedRoute { courier_id: r.courier_id, route_id: r.id, stops });
+        }
     }
     let mut out_of_pool = Vec::new();
     let mut refused: Vec<cards::Card> = Vec::new();
@@ -111,6 +123,7 @@ pub fn plan(conn: &mut DbConnection, office: &Office, req: &PlanRequest) -> Resu
         cards: pool.iter().map(plan_card).collect(),
         neighbours,
         max_stops: usize::try_from(max_stops).unwrap_or(1),
+        taken: saved_routes.iter().map(|s| (s.courier_id.clone(), s.stops)).collect(),
     };
     let plan = planner::plan(&input);
     let shown = pool.iter().chain(&refused).map(|c| wire::PlanCard {
@@ -129,23 +142,29 @@ pub fn plan(conn: &mut DbConnection, office: &Office, req: &PlanRequest) -> Resu
         routes: plan
             .routes
             .into_iter()
-            .map(|r| PlanRoute {
-                courier_id: r.courier_id,
-                distance_m: r.distance_m.round(),
-                stops: r
-                    .stops
-                    .into_iter()
-                    .map(|s| PlanStop {
-                        card_id: s.card_id,
-                        seq: s.seq,
-                        lat: s.point.map(|p| p.lat),
-                        lon: s.point.map(|p| p.lon),
-                        located: s.located.as_str().to_owned(),
-                    })
-                    .collect(),
+            .map(|r| {
+                let saved = saved_routes.iter().find(|s| s.courier_id == r.courier_id);
+                let after = saved.map_or(0, |s| s.stops);
+                PlanRoute {
+                    route_id: saved.map(|s| s.route_id.clone()),
+                    courier_id: r.courier_id,
+                    distance_m: r.distance_m.round(),
+                    stops: r
+                        .stops
+                        .into_iter()
+                        .map(|s| PlanStop {
+                            card_id: s.card_id,
+                            seq: after + s.seq,
+                            lat: s.point.map(|p| p.lat),
+                            lon: s.point.map(|p| p.lon),
+                            located: s.located.as_str().to_owned(),
+                        })
+                        .collect(),
+                }
             })
             .collect(),
         unassigned: unassigned_cards,
+        saved_routes,
         office: plan.office,
         cards: shown.collect(),
     })

@@ -5,12 +5,15 @@
 use crate::api::error::ApiError;
 use crate::config::office_now_label;
 use crate::db::cards::Card;
-use crate::db::{offices::Office, routes, users, DbConnection};
+use crate::db::{events, offices::Office, routes, users, DbConnection};
 use crate::print::handover::{self, Group, Handover, HandoverCard, Outcome};
 use crate::print::labels::{self, Label, Labels};
 use crate::print::sheet::{self, RouteSheet, SheetStop};
 use crate::print::Addressee;
+use antar_shared::payload::FailureReason;
 use antar_shared::wire::CardSummary;
+use antar_shared::EventKind;
+use std::collections::HashMap;
 
 fn addressee(c: &CardSummary) -> Addressee {
     Addressee {
@@ -90,11 +93,53 @@ pub fn route_labels(
     Ok((file_name("label", &route.date, &courier), pdf))
 }
 
+/// What the report says of a returned card: why it came back (the last
+/// failed attempt's reason before the return) and the officer who received
+/// it; of a card still out that the courier declared returned, that it has
+/// not been received.
+fn notes(
+    conn: &mut DbConnection,
+    courier_id: &str,
+    returned: &[CardSummary],
+    declared: &[CardSummary],
+) -> Result<HashMap<String, String>, ApiError> {
+    let ids: Vec<String> = returned.iter().map(|c| c.id.clone()).collect();
+    let log = events::for_cards(conn, &ids)?;
+    let mut officers: Vec<String> = log.iter().filter_map(|e| e.actor_id.clone()).collect();
+    officers.sort();
+    officers.dedup();
+    let names = users::names(conn, &officers)?;
+    let mut out = HashMap::new();
+    for card_log in log.chunk_by(|a, b| a.card_id == b.card_id) {
+        let Some(at) = card_log.iter().rposition(|e| {
+            e.kind() == Some(EventKind::ReturnedToOffice)
+                && e.custody().and_then(|c| c.courier).as_deref().is_none_or(|c| c == courier_id)
+        }) else {
+            continue;
+        };
+        let reason = card_log[..at]
+            .iter()
+            .rev()
+            .find(|e| e.kind() == Some(EventKind::AttemptFailed) && e.applied())
+            .and_then(|e| serde_json::from_str::<serde_json::Value>(&e.payload).ok())
+            .and_then(|p| p.get("reason").and_then(|r| r.as_str()).and_then(FailureReason::parse))
+            .map_or("tidak dicatat", FailureReason::label_id);
+        let officer = card_log[at].actor_id.as_ref().and_then(|a| names.get(a)).map_or("-", String::as_str);
+        out.insert(card_log[at].card_id.clone(), format!("Alasan: {reason}; diterima oleh: {officer}"));
+    }
+    for c in declared {
+        out.insert(c.id.clone(), "Kurir menyatakan sudah diserahkan kembali; belum diterima petugas".to_owned());
+    }
+    Ok(out)
+}
+
 /// The courier's day as the handover report prints it: the day report
 /// (each card as its log stood at the close) grouped by outcome.
 fn handover(conn: &mut DbConnection, office: &Office, courier_id: &str, date: &str) -> Result<Handover, ApiError> {
     let report = crate::domain::routes::day_report(conn, office, courier_id, date)?;
     let courier = users::names(conn, &[courier_id.to_owned()])?.remove(courier_id).unwrap_or_default();
+    let username = users::by_id(conn, courier_id)?.map(|u| u.username).unwrap_or_default();
+    let notes = notes(conn, courier_id, &report.returned, &report.declared_returned)?;
     let summaries = |outcome: Outcome| match outcome {
         Outcome::Delivered => &report.delivered,
         Outcome::Returned => &report.returned,
@@ -109,13 +154,19 @@ fn handover(conn: &mut DbConnection, office: &Office, courier_id: &str, date: &s
             outcome,
             cards: summaries(outcome)
                 .iter()
-                .map(|c| HandoverCard { to: addressee(c), nik_last4: last4(&c.nik), batch: c.batch.clone() })
+                .map(|c| HandoverCard {
+                    to: addressee(c),
+                    nik_last4: last4(&c.nik),
+                    batch: c.batch.clone(),
+                    note: notes.get(&c.id).cloned(),
+                })
                 .collect(),
         })
         .collect();
     Ok(Handover {
         office: office.name.clone(),
         courier,
+        courier_username: username,
         date: date.to_owned(),
         printed_at: office_now_label(&office.time_zone),
         closed: report.closed,
@@ -135,7 +186,7 @@ pub fn handover_pdf(
 ) -> Result<(String, Vec<u8>), ApiError> {
     let h = handover(conn, office, courier_id, date)?;
     let pdf = handover::render(&h).map_err(print_error)?;
-    Ok((file_name("serah-terima", date, &h.courier), pdf))
+    Ok((file_name("serah-terima", date, &h.courier_username), pdf))
 }
 
 /// The same report as CSV, one row per card with its outcome, for the
@@ -148,11 +199,14 @@ pub fn handover_csv(
     date: &str,
 ) -> Result<(String, Vec<u8>), ApiError> {
     let h = handover(conn, office, courier_id, date)?;
-    Ok((file_name("serah-terima", date, &h.courier).replace(".pdf", ".csv"), handover_rows(&h)?))
+    Ok((file_name("serah-terima", date, &h.courier_username).replace(".pdf", ".csv"), handover_rows(&h)?))
 }
 
+/// The CSV opens in Excel as UTF-8 (names with é, ñ…) only after a BOM.
+const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
 fn handover_rows(h: &Handover) -> Result<Vec<u8>, ApiError> {
-    let mut out = csv::Writer::from_writer(Vec::new());
+    let mut out = csv::Writer::from_writer(UTF8_BOM.to_vec());
     let header = [
         "TANGGAL",
         "KURIR",
@@ -174,8 +228,8 @@ fn handover_rows(h: &Handover) -> Result<Vec<u8>, ApiError> {
             let row = [
                 h.date.as_str(),
                 &h.courier,
-                g.outcome.code(),
                 g.outcome.label(),
+                c.note.as_deref().unwrap_or(""),
                 &c.to.name,
                 &c.nik_last4,
                 &c.to.address,

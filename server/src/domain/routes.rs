@@ -1,5 +1,6 @@
 //! Routes: a courier's ordered stops for a day. A card is on one open route
-//! at most; putting it on a route is an `assigned` event, taking it off
+//! at most, and a courier has one open route a day at most (a plan extends
+//! it); putting a card on a route is an `assigned` event, taking it off
 //! before pick-up an `unassigned` one. Closing a courier's day gives the
 //! handover report: handed out = delivered + returned + left at the village
 //! office + still out.
@@ -7,7 +8,7 @@
 use crate::api::error::ApiError;
 use crate::db::{self, cards, events, offices::Office, routes, users, DbConnection};
 use crate::domain::custody;
-use antar_shared::wire::{DayReport, Role, Route, RouteStatus, Stop};
+use antar_shared::wire::{DayReport, Role, Route, RouteStatus, Stop, StopCard};
 use antar_shared::{EventKind, Status};
 
 /// Whether `id` is an active courier of the office.
@@ -15,7 +16,7 @@ pub fn is_courier(conn: &mut DbConnection, office: &Office, id: &str) -> diesel:
     Ok(users::in_office(conn, &office.id, id)?.is_some_and(|u| u.role() == Role::Courier && !u.disabled))
 }
 
-fn check_courier(conn: &mut DbConnection, office: &Office, courier_id: &str) -> Result<(), ApiError> {
+pub fn check_courier(conn: &mut DbConnection, office: &Office, courier_id: &str) -> Result<(), ApiError> {
     if is_courier(conn, office, courier_id)? {
         Ok(())
     } else {
@@ -24,7 +25,7 @@ fn check_courier(conn: &mut DbConnection, office: &Office, courier_id: &str) -> 
 }
 
 /// A courier named in the path: another office's, or no one, is not found.
-fn courier_in_path(conn: &mut DbConnection, office: &Office, courier_id: &str) -> Result<(), ApiError> {
+pub fn courier_in_path(conn: &mut DbConnection, office: &Office, courier_id: &str) -> Result<(), ApiError> {
     check_courier(conn, office, courier_id).map_err(|_| ApiError::not_found("courier"))
 }
 
@@ -59,7 +60,7 @@ fn ensure_free(conn: &mut DbConnection, card_ids: &[String]) -> Result<(), ApiEr
 }
 
 /// Puts cards on a route: one `assigned` event each, recorded together.
-fn assign(
+pub fn assign(
     conn: &mut DbConnection,
     office: &Office,
     route: &routes::RouteRow,
@@ -79,7 +80,7 @@ fn assign(
 
 /// Takes a card off a route: back to `printed` if the courier never took it;
 /// refused once it is in the courier's bag.
-fn unassign(
+pub fn unassign(
     conn: &mut DbConnection,
     office: &Office,
     route_id: &str,
@@ -104,7 +105,26 @@ fn to_wire(route: routes::RouteRow, stops: Vec<routes::StopRow>) -> Route {
         courier_id: route.courier_id,
         date: route.date,
         stops: stops.into_iter().map(|s| Stop { card_id: s.card_id, seq: s.seq }).collect(),
+        cards: Vec::new(),
     }
+}
+
+/// The route with what the board shows of each stop's card.
+fn with_cards(route: routes::RouteRow, rows: Vec<(routes::StopRow, cards::Card)>) -> Route {
+    let cards = rows
+        .iter()
+        .map(|(_, c)| StopCard {
+            card_id: c.id.clone(),
+            name: c.name.clone(),
+            address: c.address.clone(),
+            rt: c.rt.clone(),
+            rw: c.rw.clone(),
+            kelurahan: c.kelurahan.clone(),
+            status: c.status(),
+            handed_back: c.handed_back,
+        })
+        .collect();
+    Route { cards, ..to_wire(route, rows.into_iter().map(|(s, _)| s).collect()) }
 }
 
 pub fn create(
@@ -115,7 +135,19 @@ pub fn create(
     date: &str,
     card_ids: &[String],
 ) -> Result<Route, ApiError> {
-    db::write_tx(conn, |conn| create_in(conn, office, actor, courier_id, date, card_ids))
+    db::write_tx(conn, |conn| create_in(conn, office, actor, courier_id, date, card_ids, None))
+}
+
+/// The courier's open route of the day, if any.
+pub fn open_route_of(
+    conn: &mut DbConnection,
+    office: &Office,
+    courier_id: &str,
+    date: &str,
+) -> Result<Option<routes::RouteRow>, ApiError> {
+    Ok(routes::list(conn, &office.id, Some(date), Some(courier_id))?
+        .into_iter()
+        .find(|r| r.status() == RouteStatus::Open))
 }
 
 /// A day's plan saved whole: one transaction, so a refused card leaves no
@@ -140,26 +172,40 @@ pub fn create_all(
         let mut all: Vec<String> = plan.iter().flat_map(|r| r.card_ids.iter().cloned()).collect();
         all.sort();
         db::lock_cards(conn, &all)?;
+        // A card another desk took meanwhile is the first thing to say.
+        ensure_free(conn, &all)?;
+        let mut couriers: Vec<String> = plan.iter().map(|r| r.courier_id.clone()).collect();
+        couriers.sort();
+        couriers.dedup();
+        db::lock_couriers(conn, &couriers)?;
         plan.iter()
             .enumerate()
             .map(|(i, r)| {
-                create_in(conn, office, actor, &r.courier_id, date, &r.card_ids).map_err(|e| match e {
-                    ApiError::Conflict(why) => ApiError::Conflict(format!("route {}: {why}", i + 1)),
-                    ApiError::Unprocessable { code, detail, errors } => ApiError::Unprocessable {
-                        code,
-                        detail: format!("routes[{i}].{detail}"),
-                        errors: errors
-                            .into_iter()
-                            .map(|f| antar_shared::wire::FieldError { field: format!("routes[{i}].{}", f.field), ..f })
-                            .collect(),
-                    },
-                    other => other,
+                create_in(conn, office, actor, &r.courier_id, date, &r.card_ids, r.route_id.as_deref()).map_err(|e| {
+                    match e {
+                        ApiError::Conflict(why) => ApiError::Conflict(format!("route {}: {why}", i + 1)),
+                        ApiError::Unprocessable { code, detail, errors } => ApiError::Unprocessable {
+                            code,
+                            detail: format!("routes[{i}].{detail}"),
+                            errors: errors
+                                .into_iter()
+                                .map(|f| antar_shared::wire::FieldError {
+                                    field: format!("routes[{i}].{}", f.field),
+                                    ..f
+                                })
+                                .collect(),
+                        },
+                        other => other,
+                    }
                 })
             })
             .collect()
     })
 }
 
+/// A new route for the courier's day, or with `extends` the cards added to
+/// the end of the courier's open route of the day; a second open route for
+/// one courier and day is refused, naming the first.
 fn create_in(
     conn: &mut DbConnection,
     office: &Office,
@@ -167,10 +213,36 @@ fn create_in(
     courier_id: &str,
     date: &str,
     card_ids: &[String],
+    extends: Option<&str>,
 ) -> Result<Route, ApiError> {
     check_courier(conn, office, courier_id)?;
-    check_cards(conn, office, card_ids)?;
-    ensure_free(conn, card_ids)?;
+    // The cards first (locked by `ensure_free`, or by the extension), then
+    // the courier, as every route writer locks them: a race for one card is
+    // lost on the card, a race for one courier's day on the courier.
+    if extends.is_none() {
+        check_cards(conn, office, card_ids)?;
+        ensure_free(conn, card_ids)?;
+    }
+    db::lock_couriers(conn, &[courier_id.to_owned()])?;
+    match (extends, open_route_of(conn, office, courier_id, date)?) {
+        (Some(id), Some(open)) if open.id == id => {
+            let mut all: Vec<String> = routes::stops(conn, &open.id)?.into_iter().map(|s| s.card_id).collect();
+            all.extend(card_ids.iter().cloned());
+            return replace_stops_in(conn, office, actor, &open.id, &all, None);
+        }
+        (Some(id), _) => {
+            return Err(ApiError::Conflict(format!(
+                "rute {id} bukan rute terbuka kurir ini pada {date} / route {id} is not this courier's open route on {date}"
+            )))
+        }
+        (None, Some(open)) => {
+            return Err(ApiError::Conflict(format!(
+                "kurir ini sudah punya rute terbuka {0} pada {date}; tambahkan ke rute itu / this courier already has open route {0} on {date}: extend it",
+                open.id
+            )))
+        }
+        (None, None) => {}
+    }
     let route = routes::RouteRow {
         id: db::new_id(),
         office_id: office.id.clone(),
@@ -196,7 +268,7 @@ fn create_in(
     Ok(to_wire(route, stops))
 }
 
-fn open_route(conn: &mut DbConnection, office: &Office, id: &str) -> Result<routes::RouteRow, ApiError> {
+pub fn open_route(conn: &mut DbConnection, office: &Office, id: &str) -> Result<routes::RouteRow, ApiError> {
     let route = routes::get(conn, &office.id, id)?.ok_or_else(|| ApiError::not_found("route"))?;
     if route.status() != RouteStatus::Open {
         return Err(ApiError::Conflict(format!("the route is {}", route.status().as_str())));
@@ -206,8 +278,8 @@ fn open_route(conn: &mut DbConnection, office: &Office, id: &str) -> Result<rout
 
 pub fn get(conn: &mut DbConnection, office: &Office, id: &str) -> Result<Route, ApiError> {
     let route = routes::get(conn, &office.id, id)?.ok_or_else(|| ApiError::not_found("route"))?;
-    let stops = routes::stops(conn, &route.id)?;
-    Ok(to_wire(route, stops))
+    let rows = routes::stops_with_cards(conn, &route.id)?;
+    Ok(with_cards(route, rows))
 }
 
 pub fn list(
@@ -216,16 +288,26 @@ pub fn list(
     date: Option<&str>,
     courier_id: Option<&str>,
 ) -> Result<Vec<Route>, ApiError> {
-    let mut out = Vec::new();
-    for route in routes::list(conn, &office.id, date, courier_id)? {
-        let stops = routes::stops(conn, &route.id)?;
-        out.push(to_wire(route, stops));
+    let day = routes::list(conn, &office.id, date, courier_id)?;
+    let ids: Vec<String> = day.iter().map(|r| r.id.clone()).collect();
+    let mut stops: std::collections::HashMap<String, Vec<(routes::StopRow, cards::Card)>> =
+        std::collections::HashMap::new();
+    for (stop, card) in routes::stops_with_cards_of(conn, &ids)? {
+        stops.entry(stop.route_id.clone()).or_default().push((stop, card));
     }
-    Ok(out)
+    Ok(day
+        .into_iter()
+        .map(|r| {
+            let rows = stops.remove(&r.id).unwrap_or_default();
+            with_cards(r, rows)
+        })
+        .collect())
 }
 
 /// Sets a route's stops to `card_ids`, in that order: new cards are
-/// assigned, missing ones taken off, the rest renumbered.
+/// assigned, missing ones taken off, the rest renumbered. A route may not
+/// grow past the office's `max_stops_per_route` this way (it may stay over
+/// it, or shrink, if a plan with a larger cap made it so).
 pub fn replace_stops(
     conn: &mut DbConnection,
     office: &Office,
@@ -233,10 +315,31 @@ pub fn replace_stops(
     id: &str,
     card_ids: &[String],
 ) -> Result<Route, ApiError> {
-    db::write_tx(conn, |conn| {
+    let cap = usize::try_from(office.max_stops_per_route).unwrap_or(usize::MAX);
+    db::write_tx(conn, |conn| replace_stops_in(conn, office, actor, id, card_ids, Some(cap)))
+}
+
+/// Sets a route's stops (see [`replace_stops`]), growing it past `cap` —
+/// when one is given — refused with 409.
+pub fn replace_stops_in(
+    conn: &mut DbConnection,
+    office: &Office,
+    actor: &str,
+    id: &str,
+    card_ids: &[String],
+    cap: Option<usize>,
+) -> Result<Route, ApiError> {
+    {
         let route = open_route(conn, office, id)?;
         check_cards(conn, office, card_ids)?;
         let current = routes::stops(conn, &route.id)?;
+        if let Some(cap) = cap.filter(|cap| card_ids.len() > current.len() && card_ids.len() > *cap) {
+            return Err(ApiError::Conflict(format!(
+                "rute penuh: {} kartu, paling banyak {cap} / the route is full: {} stops, at most {cap}",
+                card_ids.len(),
+                card_ids.len()
+            )));
+        }
         for stop in current.iter().filter(|s| !card_ids.contains(&s.card_id)) {
             unassign(conn, office, &route.id, &stop.card_id, actor)?;
             routes::delete_stop(conn, &route.id, &stop.card_id)?;
@@ -257,7 +360,7 @@ pub fn replace_stops(
         assign(conn, office, &route, &added, actor)?;
         let stops = routes::stops(conn, &route.id)?;
         Ok(to_wire(route, stops))
-    })
+    }
 }
 
 /// Cancels a route none of whose cards the courier has taken yet.
@@ -360,12 +463,18 @@ fn tally(
         antar_shared::custody::replay(&log.iter().filter_map(|e| e.custody()).collect::<Vec<_>>(), office.rules());
     let mut summary = card.summary();
     summary.status = folded.state.status;
+    summary.handed_back = folded.state.handed_back;
     summary.failed_attempts = i32::try_from(folded.state.failed_attempts).unwrap_or(i32::MAX);
     match folded.state.status {
         Status::Delivered => report.delivered.push(summary),
         Status::ReturnedToOffice | Status::HeldForPickup if picked => report.returned.push(summary),
         Status::LeftAtVillageOffice => report.left_at_village_office.push(summary),
-        Status::WithCourier => report.still_out.push(summary),
+        Status::WithCourier => {
+            if folded.state.handed_back {
+                report.declared_returned.push(summary.clone());
+            }
+            report.still_out.push(summary);
+        }
         // Back on the shelf (`printed`) means the close took it off the
         // route: it was never taken either.
         Status::Assigned | Status::Printed if !picked => {

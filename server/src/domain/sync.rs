@@ -112,7 +112,10 @@ fn check(batch: &Batch<'_>, proof: &ProofRules, ev: &SyncEvent) -> Checked {
         .as_object_mut()
         .and_then(|p| p.remove(NIK_SEALED))
         .map(|sealed| serde_json::from_value::<SealedNik>(sealed).ok().and_then(|s| batch.seal.open(&ev.card_id, &s)));
-    let kind = EventKind::parse(&ev.kind).filter(|k| k.is_courier_kind());
+    // A phone's "returned to the office" is stored as the courier's claim
+    // (`handed_back`); the hash above is of what the phone sent, so a resend
+    // is still a duplicate.
+    let kind = EventKind::parse(&ev.kind).filter(|k| k.is_courier_kind()).map(EventKind::as_sent_by_courier);
     let row = match kind {
         None => Err((code::UNKNOWN_KIND, format!("kind '{}' is not a courier event", ev.kind))),
         Some(_) if device_time > batch.sent_at + chrono::Duration::minutes(1) => Err((

@@ -143,7 +143,7 @@ pub fn after_events<R>(
         let courier = courier_of(row).or_else(|| card.courier_id.clone());
         let mut vars: BTreeMap<String, String> = BTreeMap::new();
         vars.insert("nama_depan".into(), crate::domain::links::first_name(&card.name));
-        vars.insert("kantor".into(), office.name.clone());
+        vars.insert("kantor".into(), antar_shared::notify::office_after_disdukcapil(&office.name).to_owned());
         vars.insert("kelurahan".into(), card.kelurahan.clone());
         vars.insert("kurir".into(), courier.and_then(|c| names.get(&c).cloned()).unwrap_or_default());
         let payload: serde_json::Value = serde_json::from_str(&row.payload).unwrap_or_default();

@@ -10,6 +10,8 @@ use super::{wrap, Addressee, Canvas, Pdf, PrintError, A4_H, A4_W};
 pub struct Handover {
     pub office: String,
     pub courier: String,
+    /// The courier's username: the files are named by it.
+    pub courier_username: String,
     /// `YYYY-MM-DD`.
     pub date: String,
     /// When it was printed, in the office's zone, as it should read.
@@ -37,6 +39,9 @@ pub struct HandoverCard {
     /// The NIK's last four digits, the most a printed report shows.
     pub nik_last4: String,
     pub batch: Option<String>,
+    /// What the report says of this card beyond its outcome (why it came
+    /// back and who received it; a return declared but not received).
+    pub note: Option<String>,
 }
 
 /// What became of a card of the day, as the report groups it.
@@ -96,6 +101,8 @@ const FIRST_TOP: f32 = MARGIN + 200.0;
 const NEXT_TOP: f32 = MARGIN + 48.0;
 const SECTION_H: f32 = 26.0;
 const CARD_H: f32 = 25.0;
+/// A card with a note takes a third line.
+const NOTE_H: f32 = 11.0;
 const SIGN_H: f32 = 150.0;
 
 /// One line of the report's body.
@@ -110,6 +117,7 @@ impl Item<'_> {
     fn height(&self) -> f32 {
         match self {
             Item::Section(..) => SECTION_H,
+            Item::Card(_, card) if card.note.is_some() => CARD_H + NOTE_H,
             Item::Card(..) => CARD_H,
             Item::Sign => SIGN_H,
         }
@@ -239,7 +247,14 @@ fn row(c: &mut Canvas<'_, '_>, y: f32, n: usize, card: &HandoverCard) {
         .join(", ");
     c.text_fit(x[2], y + 20.0, 8.0, false, 224.0, &place);
     c.text_fit(x[3], y + 10.0, 8.0, false, A4_W - MARGIN - x[3], card.batch.as_deref().unwrap_or(""));
-    c.line(MARGIN, y + CARD_H - 1.0, A4_W - MARGIN, y + CARD_H - 1.0, 0.3, 170);
+    let bottom = match &card.note {
+        Some(note) => {
+            c.text_fit(x[1], y + 31.0, 8.0, false, A4_W - MARGIN - x[1], note);
+            y + CARD_H + NOTE_H
+        }
+        None => y + CARD_H,
+    };
+    c.line(MARGIN, bottom - 1.0, A4_W - MARGIN, bottom - 1.0, 0.3, 170);
 }
 
 fn sign(c: &mut Canvas<'_, '_>, y: f32, h: &Handover) {
@@ -275,6 +290,7 @@ mod tests {
                 kecamatan: "RAJABASA".into(),
             },
             nik_last4: format!("{i:04}"),
+            note: None,
             batch: Some("B-01".into()),
         }
     }
@@ -283,6 +299,7 @@ mod tests {
         Handover {
             office: "Disdukcapil Kota Bandar Lampung".into(),
             courier: "Budi".into(),
+            courier_username: "budi".into(),
             date: "2026-12-03".into(),
             printed_at: "3 Desember 2026 17.00 WIB".into(),
             closed: true,

@@ -16,7 +16,7 @@ fn ev(id: &str, kind: EventKind, minute: u32) -> CustodyEvent {
 
 fn state(status: Status) -> CardState {
     let courier = matches!(status, Status::Assigned | Status::WithCourier).then(|| COURIER.to_owned());
-    CardState { status, failed_attempts: 0, courier, resident: None }
+    CardState { status, failed_attempts: 0, courier, resident: None, handed_back: false }
 }
 
 /// The whole transition table: for every state and kind, where the card goes
@@ -29,7 +29,7 @@ fn transition_table_matches_the_design() {
         match (from, kind) {
             (S::Printed | S::ReturnedToOffice, K::Assigned) => Some(S::Assigned),
             (S::Assigned, K::Unassigned) => Some(S::Printed),
-            (S::Assigned | S::WithCourier, K::PickedUp | K::AttemptFailed) => Some(S::WithCourier),
+            (S::Assigned | S::WithCourier, K::PickedUp | K::AttemptFailed | K::HandedBack) => Some(S::WithCourier),
             (S::Assigned | S::WithCourier, K::Delivered) => Some(S::Delivered),
             (S::Assigned | S::WithCourier, K::ReturnedToOffice) => Some(S::ReturnedToOffice),
             (S::Assigned | S::WithCourier, K::LeftAtVillageOffice) => Some(S::LeftAtVillageOffice),
@@ -88,6 +88,54 @@ fn staff_receive_a_return_only_from_the_carrier() {
     let mut staff_unnamed = received(COURIER);
     staff_unnamed.courier = None;
     assert!(apply(&carried, &staff_unnamed, Rules::default()).is_err(), "a return by staff must name the carrier");
+}
+
+/// The courier's "handed back" is a claim: the card stays in the courier's
+/// custody, marked, until staff receive it; any later move clears the mark.
+#[test]
+fn a_couriers_hand_back_is_a_claim_that_staff_turn_into_a_return() {
+    let log = vec![ev("a", EventKind::Assigned, 0), ev("p", EventKind::PickedUp, 1), ev("h", EventKind::HandedBack, 2)];
+    let claimed = replay(&log, Rules::default()).state;
+    assert_eq!(
+        (claimed.status, claimed.courier.as_deref(), claimed.handed_back),
+        (Status::WithCourier, Some(COURIER), true)
+    );
+    let mut confirmed = log.clone();
+    confirmed.push(ev("rc", EventKind::ResidentConfirmed, 3));
+    assert!(replay(&confirmed, Rules::default()).state.handed_back, "a resident's answer is no move");
+    let mut received = log.clone();
+    received.push(CustodyEvent {
+        id: "r".into(),
+        kind: EventKind::ReturnedToOffice,
+        occurred_at: at(4),
+        actor: Some("staff-1".into()),
+        courier: Some(COURIER.into()),
+    });
+    let back = replay(&received, Rules::default()).state;
+    assert_eq!((back.status, back.handed_back), (Status::ReturnedToOffice, false));
+    let mut delivered_after_all = log;
+    delivered_after_all.push(ev("d", EventKind::Delivered, 5));
+    let d = replay(&delivered_after_all, Rules::default()).state;
+    assert_eq!((d.status, d.handed_back), (Status::Delivered, false), "the courier still had it");
+    assert_eq!(EventKind::ReturnedToOffice.as_sent_by_courier(), EventKind::HandedBack);
+    assert_eq!(EventKind::Delivered.as_sent_by_courier(), EventKind::Delivered);
+}
+
+/// Staff hand a card out at the desk naming the courier it is assigned to.
+#[test]
+fn staff_hand_out_a_card_only_to_its_assigned_courier() {
+    let handed = |to: Option<&str>| CustodyEvent {
+        id: "p".into(),
+        kind: EventKind::PickedUp,
+        occurred_at: at(1),
+        actor: Some("staff-1".into()),
+        courier: to.map(str::to_owned),
+    };
+    let assigned = state(Status::Assigned);
+    let out = apply(&assigned, &handed(Some(COURIER)), Rules::default()).unwrap();
+    assert_eq!((out.status, out.courier.as_deref()), (Status::WithCourier, Some(COURIER)));
+    assert!(matches!(apply(&assigned, &handed(Some("courier-2")), Rules::default()), Err(Refusal::NotCarrier { .. })));
+    assert!(apply(&assigned, &handed(None), Rules::default()).is_err(), "staff must name the courier");
 }
 
 #[test]

@@ -3,7 +3,7 @@
 //! call has a deadline: an answer that stalls counts as no answer.
 
 use crate::storage;
-use antar_shared::wire::{LoginRequest, ProblemDetails, RefreshRequest, TokenPair};
+use antar_shared::wire::{LoginRequest, LogoutRequest, ProblemDetails, RefreshRequest, TokenPair};
 use gloo_net::http::{Method, Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -117,6 +117,18 @@ pub async fn refresh() -> Result<Session, ApiError> {
             Err(ApiError::Unauthorized)
         }
         Err(e) => Err(e),
+    }
+}
+
+/// Asks the server to end the session of `refresh_token` (revoked there, a
+/// copy of it is worth nothing); best effort: a logout the network does not
+/// carry (an offline phone) has still ended the session on this device.
+pub async fn revoke(refresh_token: String) {
+    let body = LogoutRequest { refresh_token: Some(refresh_token) };
+    let deadline = Deadline::after(DEADLINE_MS);
+    if let Ok(req) = deadline.sign(Request::post("/api/v1/auth/logout")).json(&body) {
+        // Best effort: whatever the answer, this device is logged out.
+        drop(req.send().await);
     }
 }
 

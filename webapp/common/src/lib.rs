@@ -5,6 +5,7 @@
 //! other's code, so the phone never downloads the desk.
 
 pub mod api;
+pub mod codes;
 pub mod forms;
 pub mod i18n;
 pub mod login;

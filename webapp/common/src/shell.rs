@@ -10,7 +10,8 @@ pub struct Shell {
     pub lang: Lang,
     pub session: Option<Session>,
     pub on_login: Callback<Session>,
-    /// Ends the session only: whatever an app keeps beside it stays.
+    /// Ends the session only (here and, when the network carries it, on the
+    /// server): whatever an app keeps beside it stays.
     pub end_session: Callback<()>,
     pub on_switch_lang: Callback<MouseEvent>,
 }
@@ -26,6 +27,10 @@ pub fn use_shell() -> Shell {
     let end_session = {
         let session = session.clone();
         Callback::from(move |_: ()| {
+            // Forgotten here at once; the server hears of it when it can.
+            if let Some(current) = api::session() {
+                wasm_bindgen_futures::spawn_local(api::revoke(current.refresh_token));
+            }
             storage::remove(storage::SESSION);
             session.set(None);
         })

@@ -112,6 +112,7 @@ pub fn CardScreen(p: &Props) -> Html {
         })
     };
     let who = |actor: &Option<String>| actor.as_ref().map(|a| names.get(a).cloned().unwrap_or_else(|| a.clone()));
+    let name_of = |id: &str| names.get(id).cloned().unwrap_or_else(|| id.to_owned());
     let s = &c.card;
     html! {
         <section class="card-detail" data-testid="card-detail" data-card-id={s.id.clone()} data-status={s.status.as_str()}>
@@ -170,7 +171,7 @@ pub fn CardScreen(p: &Props) -> Html {
                             <th>{ t(l, T::ServerTime) }</th><th>{ t(l, T::Skew) }</th><th>{ t(l, T::Proof) }</th>
                         </tr></thead>
                         <tbody>
-                            { for c.events.iter().map(|ev| event_row(l, ev, who(&ev.actor))) }
+                            { for c.events.iter().map(|ev| event_row(l, ev, who(&ev.actor), &name_of)) }
                         </tbody>
                     </table>
                 </div>
@@ -179,7 +180,94 @@ pub fn CardScreen(p: &Props) -> Html {
     }
 }
 
-fn event_row(l: Lang, ev: &EventView, who: Option<String>) -> Html {
+/// What the courier (or staff) wrote with an event, line by line, in the
+/// console's language: who took the card and how they are related, the NIK
+/// check, the old card, why a delivery failed, the note, the landmark, a
+/// void's reason, the courier a card was received from or handed to.
+pub fn details(l: Lang, ev: &EventView, name_of: &dyn Fn(&str) -> String) -> Vec<(&'static str, String)> {
+    use antar_shared::payload::{FailureReason, Relation, NIK_VERIFIED};
+    let text = |key: &str| ev.payload.get(key).and_then(Value::as_str).map(str::trim).filter(|s| !s.is_empty());
+    let flag = |key: &str| ev.payload.get(key).and_then(Value::as_bool);
+    let pick = |id: &'static str, en: &'static str| if l == Lang::Id { id } else { en };
+    let mut out = Vec::new();
+    if let Some(name) = text("recipient_name") {
+        let relation = text("recipient_relation")
+            .and_then(|r| serde_json::from_value::<Relation>(Value::String(r.to_owned())).ok())
+            .map(|r| if l == Lang::Id { r.label_id() } else { r.label_en() });
+        let how = match (relation, text("relationship")) {
+            (Some(r), Some(rel)) => format!(" ({r}: {rel})"),
+            (Some(r), None) => format!(" ({r})"),
+            (None, _) => String::new(),
+        };
+        out.push(("card-event-recipient", format!("{}: {name}{how}", pick("Penerima", "Recipient"))));
+    }
+    match (flag(NIK_VERIFIED), text("id_check")) {
+        (Some(true), _) => {
+            out.push(("card-event-nik", pick("NIK dicek: cocok dengan kartu", "NIK checked: the card's").to_owned()))
+        }
+        (Some(false), _) => out.push((
+            "card-event-nik",
+            pick("NIK dicek: TIDAK cocok dengan kartu", "NIK checked: NOT the card's").to_owned(),
+        )),
+        (None, Some(_)) => {
+            out.push(("card-event-nik", pick("NIK dicek di HP: cocok", "NIK checked on the phone: matched").to_owned()))
+        }
+        (None, None) if ev.kind == EventKind::Delivered => {
+            out.push(("card-event-nik", pick("NIK tidak dicek", "NIK not checked").to_owned()))
+        }
+        _ => {}
+    }
+    if let Some(back) = flag("old_card_returned") {
+        let yes = if back { pick("ya", "yes") } else { pick("tidak", "no") };
+        out.push((
+            "card-event-old-card",
+            format!("{}: {yes}", pick("Kartu lama diambil kembali", "Old card taken back")),
+        ));
+    }
+    if let Some(reason) = text("reason") {
+        let why = match ev.kind {
+            EventKind::Void => void_reason(l, reason).to_owned(),
+            _ => FailureReason::parse(reason)
+                .map_or(reason.to_owned(), |r| if l == Lang::Id { r.label_id() } else { r.label_en() }.to_owned()),
+        };
+        out.push(("card-event-reason", format!("{}: {why}", pick("Alasan", "Reason"))));
+    }
+    if let Some(note) = text("note") {
+        out.push(("card-event-note", format!("{}: {note}", pick("Catatan", "Note"))));
+    }
+    if let Some(landmark) = text("landmark") {
+        out.push(("card-event-landmark", format!("{}: {landmark}", pick("Patokan", "Landmark"))));
+    }
+    if let Some(from) = text("received_from") {
+        out.push((
+            "card-event-courier",
+            format!("{}: {}", pick("Diterima dari kurir", "Received from courier"), name_of(from)),
+        ));
+    }
+    if let Some(to) = text("handed_to") {
+        out.push((
+            "card-event-courier",
+            format!("{}: {}", pick("Diserahkan ke kurir", "Handed to courier"), name_of(to)),
+        ));
+    }
+    out
+}
+
+fn void_reason(l: Lang, code: &str) -> &str {
+    match (code, l) {
+        ("reprinted", Lang::Id) => "dicetak ulang",
+        ("reprinted", Lang::En) => "reprinted",
+        ("damaged", Lang::Id) => "rusak",
+        ("damaged", Lang::En) => "damaged",
+        ("deceased", Lang::Id) => "pemilik meninggal dunia",
+        ("deceased", Lang::En) => "the holder died",
+        ("other", Lang::Id) => "lainnya",
+        ("other", Lang::En) => "other",
+        (other, _) => other,
+    }
+}
+
+fn event_row(l: Lang, ev: &EventView, who: Option<String>, name_of: &dyn Fn(&str) -> String) -> Html {
     let flag = ev.flag.as_deref().map(|f| code_text(f).map_or(f.to_owned(), |c| t(l, c).to_owned()));
     let media = |key: &str| ev.payload.get(key).and_then(Value::as_str).map(str::to_owned);
     let when = crate::time::stamp;
@@ -188,8 +276,7 @@ fn event_row(l: Lang, ev: &EventView, who: Option<String>) -> Html {
             <td>
                 { kind_text(l, ev.kind) }
                 if let Some(f) = flag { <div class="error" data-testid="card-event-flag">{ f }</div> }
-                if let Some(r) = ev.payload.get("reason").and_then(Value::as_str) { <div class="muted">{ r.to_owned() }</div> }
-                if let Some(r) = ev.payload.get("recipient_name").and_then(Value::as_str) { <div class="muted">{ r.to_owned() }</div> }
+                { for details(l, ev, name_of).into_iter().map(|(testid, line)| html! { <div class="muted" data-testid={testid}>{ line }</div> }) }
             </td>
             <td>{ who.unwrap_or_default() }</td>
             <td>{ ev.device_time.map(when).unwrap_or_default() }</td>
@@ -271,6 +358,45 @@ mod tests {
         assert_eq!(skew_text(&ev(Some(125), Value::Null)), "+2 min 5 s");
         assert_eq!(skew_text(&ev(Some(-40), Value::Null)), "-40 s");
         assert_eq!(skew_text(&ev(Some(3600), Value::Null)), "+60 min");
+    }
+
+    #[test]
+    fn what_the_courier_wrote_reads_in_indonesian_line_by_line() {
+        let name_of = |id: &str| if id == "k1" { "Kurir Satu".to_owned() } else { id.to_owned() };
+        let mut delivered = ev(
+            None,
+            serde_json::json!({
+                "recipient_name": "Siti", "recipient_relation": "family", "relationship": "istri",
+                "nik_verified": false, "old_card_returned": true, "note": "  di warung  ", "landmark": "depan masjid",
+            }),
+        );
+        let lines: Vec<String> = details(Lang::Id, &delivered, &name_of).into_iter().map(|(_, l)| l).collect();
+        assert_eq!(
+            lines,
+            [
+                "Penerima: Siti (keluarga: istri)",
+                "NIK dicek: TIDAK cocok dengan kartu",
+                "Kartu lama diambil kembali: ya",
+                "Catatan: di warung",
+                "Patokan: depan masjid",
+            ]
+        );
+        delivered.payload = serde_json::json!({"recipient_name": "Budi", "recipient_relation": "self"});
+        let lines: Vec<String> = details(Lang::En, &delivered, &name_of).into_iter().map(|(_, l)| l).collect();
+        assert_eq!(lines, ["Recipient: Budi (the holder)", "NIK not checked"]);
+        let mut failed = ev(None, serde_json::json!({"reason": "address_not_found", "note": "rumah kosong"}));
+        failed.kind = EventKind::AttemptFailed;
+        let lines: Vec<String> = details(Lang::Id, &failed, &name_of).into_iter().map(|(_, l)| l).collect();
+        assert_eq!(lines, ["Alasan: alamat tidak ditemukan", "Catatan: rumah kosong"]);
+        let mut back = ev(None, serde_json::json!({"received_from": "k1", "route_id": "r"}));
+        back.kind = EventKind::ReturnedToOffice;
+        assert_eq!(
+            details(Lang::Id, &back, &name_of),
+            [("card-event-courier", "Diterima dari kurir: Kurir Satu".to_owned())]
+        );
+        let mut void = ev(None, serde_json::json!({"reason": "damaged"}));
+        void.kind = EventKind::Void;
+        assert_eq!(details(Lang::Id, &void, &name_of)[0].1, "Alasan: rusak");
     }
 
     #[test]

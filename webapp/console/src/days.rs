@@ -1,8 +1,12 @@
-//! Closing the day: per courier the balance — handed out = delivered +
+//! The courier's day at the desk: the bundle handed out by scanning its
+//! envelopes, and at the end the balance — handed out = delivered +
 //! returned + left at the village office + still out — with the cards
-//! behind each number; the officer ticks the cards handed back, closes, and
-//! prints the handover report (berita acara serah terima) as PDF or CSV.
+//! behind each number. The officer receives each card handed back by
+//! scanning it (or ticks it), closes, and prints the handover report (berita
+//! acara serah terima) as PDF or CSV. What the courier declared returned is
+//! shown apart until it is received: only the officer's act moves custody.
 
+use crate::desk::{ScanField, Way};
 use crate::i18n::{t, Lang, T};
 use crate::net::{download, Failure};
 use antar_shared::wire::{CardSummary, CloseDay, Dashboard, DayReport};
@@ -109,7 +113,8 @@ fn CourierDay(p: &DayProps) -> Html {
     let l = p.lang;
     let path = format!("/api/v1/couriers/{}/days/{}", p.courier_id, p.date);
     let report = use_state(|| None::<Result<DayReport, ApiError>>);
-    // The cards still out that the officer has in hand: all of them until unticked.
+    // The cards still out that the officer has in hand and ticked: none
+    // until the officer says so (the courier's word moves nothing).
     let back = use_state(BTreeSet::<String>::new);
     let closing = use_state(|| None::<Result<(), ApiError>>);
     let reload = use_state(|| 0u32);
@@ -119,7 +124,8 @@ fn CourierDay(p: &DayProps) -> Html {
             crate::net::load(async move {
                 let got = api::get::<DayReport>(&path).await;
                 if let Ok(r) = &got {
-                    back.set(r.still_out.iter().map(|c| c.id.clone()).collect());
+                    // Ticks survive a refresh for the cards still out.
+                    back.set(r.still_out.iter().filter(|c| back.contains(&c.id)).map(|c| c.id.clone()).collect());
                 }
                 report.set(Some(got));
             })
@@ -176,6 +182,10 @@ fn CourierDay(p: &DayProps) -> Html {
         }
     };
     let report_name = |ext: &str| format!("serah-terima-{}-{}.{ext}", p.date, p.courier_id);
+    let refresh = {
+        let reload = reload.clone();
+        Callback::from(move |_| reload.set(*reload + 1))
+    };
     html! {
         <div class="card day" data-testid="day-report" data-closed={r.closed.to_string()} data-balanced={r.balanced.to_string()}>
             <p class="balance" data-testid="day-balance">
@@ -191,6 +201,13 @@ fn CourierDay(p: &DayProps) -> Html {
             <p class="muted">{ format!("{}: {} · {}: {}", t(l, T::Failed), r.failed_attempts, t(l, T::NotTaken), r.not_taken.len()) }</p>
             if r.discrepancy {
                 <p class="error" data-testid="day-discrepancy">{ format!("{} ({})", t(l, T::Discrepancy), r.still_out.len()) }</p>
+            }
+            if !r.closed {
+                <ScanField lang={l} courier_id={p.courier_id.clone()} date={p.date.clone()} way={Way::HandOut} on_moved={refresh.clone()} />
+            }
+            <ScanField lang={l} courier_id={p.courier_id.clone()} date={p.date.clone()} way={Way::Receive} on_moved={refresh} />
+            if !r.declared_returned.is_empty() {
+                { section(T::DeclaredReturned, "day-declared", &r.declared_returned) }
             }
             { section(T::Delivered, "day-delivered", &r.delivered) }
             { section(T::Returned, "day-returned", &r.returned) }

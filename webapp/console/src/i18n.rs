@@ -1,6 +1,7 @@
 //! The console's text: Bahasa Indonesia first, English second. Words both
 //! apps use (login, language, errors) are `antar_web::i18n::C`.
 
+pub use antar_web::codes::code_text;
 pub use antar_web::i18n::{status_label, t, Lang, C};
 
 antar_web::texts! {
@@ -118,12 +119,34 @@ antar_web::texts! {
     DeliveredLegend => ("diantar", "delivered"),
     ProjectionLegend => ("perkiraan (garis putus)", "projection (dashed)"),
     NavDays => ("Tutup hari", "Close the day"),
+    NavRoutes => ("Papan rute", "Routes board"),
+    BoardTitle => ("Papan rute: rute tersimpan per hari", "Routes board: the day's saved routes"),
+    RouteStatusHead => ("Status", "Status"),
+    RouteOpen => ("terbuka", "open"),
+    RouteClosed => ("ditutup", "closed"),
+    RouteCancelled => ("dibatalkan", "cancelled"),
+    OpenRoute => ("Buka", "Open"),
+    AddCard => ("Tambah kartu: pindai label atau ketik ID kartu", "Add a card: scan its label or type its id"),
+    Reassign => ("Serahkan rute ke kurir", "Give the route to courier"),
+    ReassignOnlyBeforePickup => ("Rute hanya bisa dipindah ke kurir lain sebelum ada kartu yang diambil.", "A route goes to another courier only before any card is picked up."),
+    CancelRoute => ("Batalkan rute", "Cancel the route"),
+    CancelRouteConfirm => ("Batalkan rute ini? Kartunya kembali ke antrean kantor.", "Cancel this route? Its cards go back to the office's pool."),
+    NotACardCode => ("Bukan kode label atau ID kartu.", "Not a label's code or a card id."),
+    ExtendsSaved => ("Menambah rute kurir ini yang sudah tersimpan untuk hari itu", "Extends this courier's route already saved for the day"),
     DaysTitle => ("Tutup hari dan berita acara serah terima", "Close the day and the handover report"),
     DayOpen => ("terbuka", "open"),
     Balanced => ("seimbang", "balanced"),
     NotBalanced => ("tidak seimbang", "does not balance"),
     Discrepancy => ("Selisih: kartu belum diserahkan kembali oleh kurir", "Discrepancy: cards the courier has not handed back"),
-    TickHandedBack => ("centang yang diserahkan kembali sekarang", "tick those handed back now"),
+    TickHandedBack => ("pindai amplopnya, atau centang yang Anda terima sekarang", "scan their envelopes, or tick those you receive now"),
+    DeclaredReturned => ("Dinyatakan kembali oleh kurir, belum diterima petugas", "Declared returned by the courier, not yet received"),
+    ScanHandOut => ("Serahkan ke kurir: pindai amplop (atau ketik nomor urut)", "Hand out to the courier: scan an envelope (or type its stop number)"),
+    ScanReceive => ("Terima kembali: pindai amplop (atau ketik nomor urut)", "Receive back: scan an envelope (or type its stop number)"),
+    ScanPlaceholder => ("pindai label QR…", "scan the QR label…"),
+    ScanHandedOut => ("diserahkan ke kurir", "handed out to the courier"),
+    ScanReceived => ("diterima kembali di kantor", "received back at the office"),
+    ScanAlready => ("sudah dipindai sebelumnya", "already scanned"),
+    ScanRefused => ("Ditolak", "Refused"),
     OtherOutcome => ("Lainnya (diambil di kantor, dibatalkan)", "Other (collected at the office, void)"),
     CloseDay => ("Tutup hari kurir ini", "Close this courier's day"),
     CloseConfirm => ("Tutup hari ini? Kartu yang dicentang diterima kembali di kantor; berita acara tidak berubah lagi.", "Close the day? The ticked cards are received back at the office; the report will not change again."),
@@ -259,61 +282,6 @@ antar_web::texts! {
     Note => ("Catatan penyelesaian", "Resolution note"),
     Resolve => ("Selesaikan", "Resolve"),
     Resolved => ("Selesai", "Resolved"),
-    CodeValidation => ("Isian tidak valid.", "The input is not valid."),
-    CodeUnauthorized => ("Sesi berakhir; masuk lagi.", "The session has ended; log in again."),
-    CodeForbidden => ("Tidak diizinkan untuk peran Anda.", "Not allowed for your role."),
-    CodeNotFound => ("Tidak ditemukan (atau milik kantor lain).", "Not found (or another office's)."),
-    CodeMethod => ("Permintaan tidak didukung.", "The request is not supported."),
-    CodeConflict => ("Bertentangan dengan status kartu atau rute.", "Conflicts with the card's custody or a route."),
-    CodeUnprocessable => ("Server tidak dapat memproses ini.", "The server cannot act on this."),
-    CodeGone => ("Sudah tidak berlaku.", "No longer valid."),
-    CodeTooLarge => ("Berkas terlalu besar.", "The file is too large."),
-    CodeTooMany => ("Terlalu banyak percobaan; tunggu sebentar.", "Too many attempts; wait a little."),
-    CodeInternal => ("Kesalahan di server; coba lagi.", "A server error; try again."),
-    CodeUnavailable => ("Server sedang tidak tersedia; coba lagi.", "The server is unavailable; try again."),
-    CodeMissingColumn => ("Kolom wajib tidak ada di CSV.", "A required column is missing from the CSV."),
-    CodeIdConflict => ("ID kejadian sudah dipakai untuk isi lain.", "The event id was already used for other content."),
-    CodeNotAssigned => ("Kartu tidak ada di rute kurir ini.", "The card is not on this courier's routes."),
-    CodeFlagged => ("Disimpan, perlu ditinjau.", "Kept, needs review."),
-    CodeMissingProof => ("Bukti yang diwajibkan kantor tidak ada.", "Proof the office requires is missing."),
-    CodeNikMismatch => ("NIK yang dicek di pintu tidak cocok dengan kartu.", "The NIK checked at the door is not the card's."),
-    CodeInvalidPayload => ("Isi kejadian tidak valid.", "The event's content is not valid."),
-    CodeUnknownKind => ("Jenis kejadian tidak dikenal.", "Unknown event kind."),
-    CodeAfterSent => ("Waktu kejadian setelah waktu kirim (jam HP salah).", "The event's time is after the batch was sent (the phone's clock is wrong)."),
-    CodeNotAllowed => ("Tidak mungkin pada status kartu saat itu.", "Cannot happen in the card's state at that moment."),
-    CodeNotCarrier => ("Kartu tidak ditugaskan ke kurir ini saat itu.", "The card was not assigned to this courier at that time."),
-}
-
-/// What an error, result or flag code means, as staff read it; `None` for a
-/// code this console does not know (its server text is shown instead).
-pub fn code_text(code: &str) -> Option<T> {
-    use antar_shared::codes::{problem as p, sync as s};
-    Some(match code {
-        p::VALIDATION => T::CodeValidation,
-        p::UNAUTHORIZED => T::CodeUnauthorized,
-        p::FORBIDDEN => T::CodeForbidden,
-        p::NOT_FOUND => T::CodeNotFound,
-        p::METHOD_NOT_ALLOWED => T::CodeMethod,
-        p::CONFLICT => T::CodeConflict,
-        p::UNPROCESSABLE => T::CodeUnprocessable,
-        p::GONE => T::CodeGone,
-        p::PAYLOAD_TOO_LARGE => T::CodeTooLarge,
-        p::TOO_MANY_REQUESTS => T::CodeTooMany,
-        p::INTERNAL => T::CodeInternal,
-        p::UNAVAILABLE => T::CodeUnavailable,
-        p::MISSING_COLUMN => T::CodeMissingColumn,
-        s::ID_CONFLICT => T::CodeIdConflict,
-        s::NOT_ASSIGNED => T::CodeNotAssigned,
-        s::FLAGGED => T::CodeFlagged,
-        s::MISSING_PROOF => T::CodeMissingProof,
-        s::NIK_MISMATCH => T::CodeNikMismatch,
-        s::INVALID_PAYLOAD => T::CodeInvalidPayload,
-        s::UNKNOWN_KIND => T::CodeUnknownKind,
-        s::OCCURRED_AFTER_SENT => T::CodeAfterSent,
-        s::NOT_ALLOWED => T::CodeNotAllowed,
-        s::NOT_CARRIER => T::CodeNotCarrier,
-        _ => return None,
-    })
 }
 
 /// Why a card is on no route, as staff read it.
@@ -340,18 +308,6 @@ mod tests {
             assert!(!t(Lang::Id, key).is_empty(), "{key:?} id");
             assert!(!t(Lang::En, key).is_empty(), "{key:?} en");
         }
-    }
-
-    #[test]
-    fn every_error_result_and_flag_code_the_console_can_meet_has_a_text() {
-        use antar_shared::codes::{problem, sync};
-        let mut seen = Vec::new();
-        for &code in problem::ALL.iter().chain(sync::ALL) {
-            let text = code_text(code).unwrap_or_else(|| panic!("no text for {code}"));
-            assert!(!seen.contains(&text), "{code} shares its text with another code");
-            seen.push(text);
-        }
-        assert_eq!(code_text("no_such_code"), None);
     }
 
     #[test]

@@ -4,10 +4,12 @@
 //! Couriers who open it are sent to their phone app at `/`.
 
 pub mod admin;
+pub mod board;
 pub mod card;
 pub mod cards;
 pub mod dashboard;
 pub mod days;
+pub mod desk;
 pub mod forecast;
 pub mod i18n;
 pub mod import;
@@ -40,6 +42,8 @@ pub enum Screen {
     Dashboard,
     #[at("/plan")]
     Planner,
+    #[at("/routes")]
+    Routes,
     #[at("/days")]
     Days,
     #[at("/review")]
@@ -119,7 +123,10 @@ fn Nav(p: &NavProps) -> Html {
             })
         });
     }
+    let waiting_now = (*waiting).filter(|n| *n > 0);
     let item = |to: Screen, testid: &'static str, text: T| {
+        // The review queue's size sits on the review entry itself.
+        let badge = (to == Screen::Review).then_some(waiting_now).flatten();
         let navigator = navigator.clone();
         let current = here == to;
         let href = format!("/console{}", to.to_path());
@@ -131,7 +138,11 @@ fn Nav(p: &NavProps) -> Html {
         });
         html! {
             <a {href} data-testid={testid} class={classes!(current.then_some("current"))}
-                aria-current={current.then_some("page")} {onclick}>{ t(l, text) }</a>
+                aria-current={current.then_some("page")} {onclick}>{ t(l, text) }
+                if let Some(n) = badge {
+                    <span class="count" data-testid="review-count" aria-label={format!("{n} {}", t(l, T::NavReview))}>{ n }</span>
+                }
+            </a>
         }
     };
     html! {
@@ -139,14 +150,12 @@ fn Nav(p: &NavProps) -> Html {
             { item(Screen::Home, "console-nav-backlog", T::NavBacklog) }
             { item(Screen::Dashboard, "console-nav-dashboard", T::NavDashboard) }
             { item(Screen::Planner, "console-nav-planner", T::NavPlanner) }
+            { item(Screen::Routes, "console-nav-routes", T::NavRoutes) }
             { item(Screen::Cards, "console-nav-cards", T::NavCards) }
             { item(Screen::Days, "console-nav-days", T::NavDays) }
             { item(Screen::Review, "console-nav-review", T::NavReview) }
             { item(Screen::Messages, "console-nav-messages", T::NavMessages) }
             if p.admin { { item(Screen::Admin, "console-nav-admin", T::NavAdmin) } }
-            if let Some(n) = (*waiting).filter(|n| *n > 0) {
-                <span class="count" data-testid="review-count" aria-label={format!("{n} {}", t(l, T::NavReview))}>{ n }</span>
-            }
         </nav>
     }
 }
@@ -184,6 +193,7 @@ fn Desk(p: &DeskProps) -> Html {
                 Screen::Home => html! { <forecast::ForecastScreen lang={l} /> },
                 Screen::Dashboard => html! { <dashboard::DashboardScreen lang={l} /> },
                 Screen::Planner => html! { <planner::PlannerScreen lang={l} /> },
+                Screen::Routes => html! { <board::BoardScreen lang={l} /> },
                 Screen::Days => html! { <days::DaysScreen lang={l} /> },
                 Screen::Review => html! { <review::ReviewScreen lang={l} on_change={on_review_change.clone()} /> },
                 Screen::Admin => html! { <admin::AdminScreen lang={l} /> },

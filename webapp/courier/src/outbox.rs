@@ -115,6 +115,7 @@ pub fn local_state(stop: &DoorstepStop, me: &str, pending: &[SyncEvent]) -> Card
         failed_attempts: u32::try_from(stop.failed_attempts).unwrap_or(0),
         courier: Some(me.to_owned()),
         resident: None,
+        handed_back: stop.handed_back,
     };
     let mut mine: Vec<CustodyEvent> = pending
         .iter()

@@ -58,26 +58,7 @@ pub fn day_to_show(days: &[String], today: &str) -> Option<String> {
     ahead.or_else(|| days.iter().max()).cloned()
 }
 
-/// What a courier scanned or typed at the door: a label's QR code (the
-/// door link `…/s/{card_id}`, or the card id alone) or the stop number
-/// printed on the label ("12", "#12").
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum DoorCode {
-    Card(String),
-    Seq(u32),
-}
-
-pub fn door_code(text: &str) -> Option<DoorCode> {
-    let t = text.trim();
-    let number = t.trim_start_matches('#').trim();
-    if !number.is_empty() && number.chars().all(|c| c.is_ascii_digit()) {
-        return number.parse().ok().filter(|n| *n > 0).map(DoorCode::Seq);
-    }
-    let id = t.find("/s/").map_or(t, |i| &t[i + 3..]);
-    let id = id.split(['?', '#', '/']).next().unwrap_or_default();
-    let plausible = (8..=64).contains(&id.len()) && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
-    plausible.then(|| DoorCode::Card(id.to_ascii_lowercase()))
-}
+pub use antar_shared::label::{door_code, DoorCode};
 
 /// The stop a door code names: a card on any downloaded route, or the stop
 /// with that number on the day shown. Its day and card id.
@@ -141,6 +122,7 @@ pub(crate) mod tests {
             pin_lat: None,
             pin_lon: None,
             replacement: false,
+            handed_back: false,
         }
     }
 
@@ -176,24 +158,6 @@ pub(crate) mod tests {
         assert!(!shows(&s, Status::Assigned, "", Show::Done));
         assert_eq!(Show::parse("open"), Show::Open);
         assert_eq!(Show::parse("anything"), Show::All);
-    }
-
-    #[test]
-    fn a_door_code_is_a_door_link_a_card_id_or_a_stop_number() {
-        let id = "0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b";
-        for text in [
-            format!("https://antar.example.go.id/s/{id}"),
-            format!("http://10.0.0.5:8080/s/{id}?utm=x"),
-            format!("/s/{id}"),
-            format!("  {}  ", id.to_uppercase()),
-        ] {
-            assert_eq!(door_code(&text), Some(DoorCode::Card(id.to_owned())), "{text}");
-        }
-        assert_eq!(door_code("12"), Some(DoorCode::Seq(12)));
-        assert_eq!(door_code("#7"), Some(DoorCode::Seq(7)));
-        for junk in ["", "#", "0", "https://x/s/", "<script>", "ab"] {
-            assert_eq!(door_code(junk), None, "{junk:?}");
-        }
     }
 
     #[test]

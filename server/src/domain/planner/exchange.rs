@@ -41,8 +41,9 @@ fn movable(b: &Block) -> bool {
 }
 
 /// Moves located blocks between `loads` to shorten the sum of the closed
-/// tours from `office`; no load grows past `cap`. Deterministic.
-pub fn improve(loads: &mut [Vec<Block>], office: Point, cap: usize) {
+/// tours from `office`; no load grows past its cap (`caps`, one per load).
+/// Deterministic.
+pub fn improve(loads: &mut [Vec<Block>], office: Point, caps: &[usize]) {
     let blocks: usize = loads.iter().map(Vec::len).sum();
     if loads.len() < 2 || blocks > MAX_BLOCKS {
         return;
@@ -106,7 +107,7 @@ pub fn improve(loads: &mut [Vec<Block>], office: Point, cap: usize) {
                     let saved = distance_m(prev, first) + distance_m(last, next) - distance_m(prev, next);
                     let need: usize = segment.iter().map(|&x| size_of(&pool, x)).sum();
                     for (b, tour) in tours.iter().enumerate() {
-                        if b == a || tour.size + need > cap {
+                        if b == a || tour.size + need > caps[b] {
                             continue;
                         }
                         for slot in 0..=tour.order.len() {
@@ -158,7 +159,7 @@ pub fn improve(loads: &mut [Vec<Block>], office: Point, cap: usize) {
                             continue;
                         }
                         let (si, sj) = (size_of(&pool, i), size_of(&pool, j));
-                        if tours[a].size - si + sj > cap || tours[b].size - sj + si > cap {
+                        if tours[a].size - si + sj > caps[a] || tours[b].size - sj + si > caps[b] {
                             continue;
                         }
                         let (pb, nb) = (pt(&tours[b], kb as isize - 1), pt(&tours[b], kb as isize + 1));
@@ -206,7 +207,7 @@ pub fn improve(loads: &mut [Vec<Block>], office: Point, cap: usize) {
                             continue;
                         }
                         let b_tail = tail_size(tb, j);
-                        if ta.size - a_tail + b_tail > cap || tb.size - b_tail + a_tail > cap {
+                        if ta.size - a_tail + b_tail > caps[a] || tb.size - b_tail + a_tail > caps[b] {
                             continue;
                         }
                         let (bj, bn) = (pt(tb, j as isize - 1), pt(tb, j as isize));

@@ -79,6 +79,9 @@ pub struct PlanInput {
     /// pins place unpinned neighbours at the centre of their RT or kelurahan.
     pub neighbours: Vec<PlanCard>,
     pub max_stops: usize,
+    /// Stops a courier already has on a saved route of the day: they count
+    /// against `max_stops`, so the courier takes only what is left.
+    pub taken: BTreeMap<String, usize>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -218,7 +221,10 @@ pub fn plan(input: &PlanInput) -> Plan {
     let mut couriers: Vec<String> = input.couriers.clone();
     couriers.sort();
     couriers.dedup();
-    let cap = input.max_stops;
+    let taken = |c: &String| input.taken.get(c).copied().unwrap_or(0);
+    // Each courier's room: the cap less what their saved route already holds.
+    let caps: Vec<usize> = couriers.iter().map(|c| input.max_stops.saturating_sub(taken(c))).collect();
+    let cap = caps.iter().copied().max().unwrap_or(0);
     if couriers.is_empty() || cap == 0 {
         let why = if couriers.is_empty() { Unassigned::NoCourier } else { Unassigned::NoCapacity };
         unassigned.extend(blocks.iter().flat_map(|b| b.stops.iter().map(|s| (s.card_id.clone(), why))));
@@ -228,7 +234,8 @@ pub fn plan(input: &PlanInput) -> Plan {
     blocks.retain(|b| {
         let fits = b.stops.len() <= cap;
         if !fits {
-            unassigned.extend(b.stops.iter().map(|s| (s.card_id.clone(), Unassigned::RtOverCap)));
+            let why = if b.stops.len() > input.max_stops { Unassigned::RtOverCap } else { Unassigned::NoCapacity };
+            unassigned.extend(b.stops.iter().map(|s| (s.card_id.clone(), why)));
         }
         fits
     });
@@ -242,8 +249,10 @@ pub fn plan(input: &PlanInput) -> Plan {
             _ => kelurahan.push(vec![b]),
         }
     }
-    let total: usize = kelurahan.iter().flatten().map(|b| b.stops.len()).sum();
-    let share = total.div_ceil(couriers.len()).min(cap);
+    // An even share of the day's whole load, saved stops included.
+    let total: usize =
+        kelurahan.iter().flatten().map(|b| b.stops.len()).sum::<usize>() + couriers.iter().map(taken).sum::<usize>();
+    let share = total.div_ceil(couriers.len()).min(input.max_stops);
     let mut loads: Vec<Vec<Block>> = (0..couriers.len()).map(|_| Vec::new()).collect();
     let size = |bs: &[Block]| bs.iter().map(|b| b.stops.len()).sum::<usize>();
     let mut at = 0;
@@ -252,24 +261,24 @@ pub fn plan(input: &PlanInput) -> Plan {
         // A kelurahan that still fits whole under the cap stays with the
         // courier; one that does not fit goes whole to the next courier
         // when that one can take it, and is split by RT otherwise.
-        if at < loads.len() && size(&loads[at]) >= share {
+        while at < loads.len() && size(&loads[at]) + taken(&couriers[at]) >= share {
             at += 1;
         }
-        if at < loads.len() && size(&loads[at]) + whole > cap && at + 1 < loads.len() && whole <= cap {
+        if at < loads.len() && size(&loads[at]) + whole > caps[at] && at + 1 < loads.len() && whole <= caps[at + 1] {
             at += 1;
         }
         for block in run {
-            while at < loads.len() && size(&loads[at]) + block.stops.len() > cap {
+            while at < loads.len() && size(&loads[at]) + block.stops.len() > caps[at] {
                 at += 1;
             }
             // Past the last courier: the one with most room left that
             // still fits the block, so no card is left out while any
             // courier could take it.
-            let room = |load: &Vec<Block>| cap - size(load);
+            let room = |i: usize| caps[i] - size(&loads[i]);
             let fallback = || {
                 (0..loads.len())
-                    .filter(|&i| room(&loads[i]) >= block.stops.len())
-                    .max_by_key(|&i| (room(&loads[i]), std::cmp::Reverse(i)))
+                    .filter(|&i| room(i) >= block.stops.len())
+                    .max_by_key(|&i| (room(i), std::cmp::Reverse(i)))
             };
             let slot = if at < loads.len() { Some(at) } else { fallback() };
             match slot {
@@ -279,7 +288,7 @@ pub fn plan(input: &PlanInput) -> Plan {
         }
     }
     if let Some(start) = office {
-        exchange::improve(&mut loads, start, cap);
+        exchange::improve(&mut loads, start, &caps);
     }
     let routes = couriers
         .into_iter()

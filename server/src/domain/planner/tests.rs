@@ -39,6 +39,7 @@ fn without_pins_a_kelurahan_stays_with_one_courier_and_stops_run_rw_then_rt() {
         cards,
         neighbours: vec![],
         max_stops: 20,
+        taken: Default::default(),
     });
     assert!(plan.unassigned.is_empty(), "{:?}", plan.unassigned);
     let on = route_of(&plan);
@@ -80,8 +81,14 @@ fn pins_are_visited_in_a_short_closed_tour() {
         .collect();
     let cards: Vec<PlanCard> =
         ring.iter().enumerate().map(|(i, &p)| card(&format!("c{i:02}"), "K", "1", &i.to_string(), Some(p))).collect();
-    let plan =
-        plan(&PlanInput { office: Some(OFFICE), couriers: vec!["a".into()], cards, neighbours: vec![], max_stops: 50 });
+    let plan = plan(&PlanInput {
+        office: Some(OFFICE),
+        couriers: vec!["a".into()],
+        cards,
+        neighbours: vec![],
+        max_stops: 50,
+        taken: Default::default(),
+    });
     let route = &plan.routes[0];
     let points: Vec<Point> = route.stops.iter().map(|s| s.point.unwrap()).collect();
     assert!((route.distance_m - closed_length(OFFICE, &points)).abs() < 1e-6);
@@ -118,34 +125,50 @@ fn an_rt_larger_than_the_cap_and_cards_beyond_every_courier_are_unassigned_with_
         cards: cards.clone(),
         neighbours: vec![],
         max_stops: 5,
+        taken: Default::default(),
     });
     let why: HashMap<&str, Unassigned> = p.unassigned.iter().map(|(id, w)| (id.as_str(), *w)).collect();
     assert!((0..6).all(|i| why[format!("big{i}").as_str()] == Unassigned::RtOverCap));
     assert_eq!(why.values().filter(|w| **w == Unassigned::NoCapacity).count(), 3);
-    let none = plan(&PlanInput { office: None, couriers: vec![], cards, neighbours: vec![], max_stops: 5 });
+    let none = plan(&PlanInput {
+        office: None,
+        couriers: vec![],
+        cards,
+        neighbours: vec![],
+        max_stops: 5,
+        taken: Default::default(),
+    });
     assert!(none.routes.is_empty() && none.unassigned.iter().all(|(_, w)| *w == Unassigned::NoCourier));
 }
 
 fn arb_input() -> impl Strategy<Value = PlanInput> {
     let one = (0usize..4, 1usize..4, 1usize..6, prop::option::of((-0.05f64..0.05, -0.05f64..0.05)));
-    (prop::collection::vec(one, 0..60), 0usize..5, 1usize..25).prop_map(|(cards, couriers, cap)| PlanInput {
-        office: Some(OFFICE),
-        couriers: (0..couriers).map(|c| format!("courier-{c}")).collect(),
-        cards: cards
-            .into_iter()
-            .enumerate()
-            .map(|(i, (kel, rw, rt, pin))| {
-                card(
-                    &format!("card-{i:03}"),
-                    &format!("KEL{kel}"),
-                    &rw.to_string(),
-                    &rt.to_string(),
-                    pin.map(|(a, b)| (OFFICE.lat + a, OFFICE.lon + b)),
-                )
-            })
-            .collect(),
-        neighbours: vec![],
-        max_stops: cap,
+    // Some couriers already hold a saved route of the day (up to full).
+    let taken = prop::collection::vec(0usize..30, 5);
+    (prop::collection::vec(one, 0..60), 0usize..5, 1usize..25, taken).prop_map(|(cards, couriers, cap, taken)| {
+        PlanInput {
+            office: Some(OFFICE),
+            couriers: (0..couriers).map(|c| format!("courier-{c}")).collect(),
+            cards: cards
+                .into_iter()
+                .enumerate()
+                .map(|(i, (kel, rw, rt, pin))| {
+                    card(
+                        &format!("card-{i:03}"),
+                        &format!("KEL{kel}"),
+                        &rw.to_string(),
+                        &rt.to_string(),
+                        pin.map(|(a, b)| (OFFICE.lat + a, OFFICE.lon + b)),
+                    )
+                })
+                .collect(),
+            neighbours: vec![],
+            max_stops: cap,
+            taken: (0..couriers)
+                .map(|c| (format!("courier-{c}"), taken[c] % (cap + 2)))
+                .filter(|(_, n)| *n > 0)
+                .collect(),
+        }
     })
 }
 
@@ -160,7 +183,8 @@ proptest! {
         want.sort();
         prop_assert_eq!(seen, want);
         for r in &p.routes {
-            prop_assert!(r.stops.len() <= input.max_stops);
+            let saved = input.taken.get(&r.courier_id).copied().unwrap_or(0);
+            prop_assert!(r.stops.len() + saved <= input.max_stops, "the saved route's stops count against the cap");
             prop_assert_eq!(r.stops.iter().map(|s| s.seq).collect::<Vec<_>>(), (1..=r.stops.len()).collect::<Vec<_>>());
         }
         let on = route_of(&p);
@@ -193,10 +217,29 @@ fn no_card_is_left_out_while_a_courier_has_room() {
         cards,
         neighbours: vec![],
         max_stops: 160,
+        taken: Default::default(),
     };
     let p = plan(&input);
     assert!(p.unassigned.is_empty(), "{} left out", p.unassigned.len());
     assert!(p.routes.iter().all(|r| r.stops.len() <= 160));
+}
+
+#[test]
+fn a_couriers_saved_route_counts_against_the_cap_and_a_full_one_takes_nothing() {
+    let cards: Vec<PlanCard> = (0..30).map(|i| card(&format!("c{i:02}"), "KEL", "1", &i.to_string(), None)).collect();
+    let taken = [("a".to_owned(), 35), ("b".to_owned(), 40)].into_iter().collect();
+    let input = PlanInput {
+        office: Some(OFFICE),
+        couriers: vec!["a".into(), "b".into(), "c".into()],
+        cards,
+        neighbours: vec![],
+        max_stops: 40,
+        taken,
+    };
+    let p = plan(&input);
+    let load = |c: &str| p.routes.iter().find(|r| r.courier_id == c).map_or(0, |r| r.stops.len());
+    assert_eq!((load("a"), load("b"), load("c")), (5, 0, 25), "a has room for 5, b for none");
+    assert!(p.unassigned.is_empty());
 }
 
 /// Loads as the sweep leaves them: one block per card, `per` blocks a
@@ -247,7 +290,8 @@ proptest! {
             .enumerate()
             .flat_map(|(r, l)| l.iter().map(move |b| (b.stops[0].card_id.clone(), r)))
             .collect();
-        exchange::improve(&mut loads, OFFICE, cap);
+        let caps = vec![cap; loads.len()];
+    exchange::improve(&mut loads, OFFICE, &caps);
         prop_assert!(total(&loads) <= before + 1e-6, "{} m after, {} m before", total(&loads), before);
         let mut ids: Vec<String> = loads.iter().flatten().map(|b| b.stops[0].card_id.clone()).collect();
         ids.sort();
@@ -271,7 +315,8 @@ fn two_couriers_sent_criss_cross_end_up_with_a_side_each() {
     let points = [west(0.0), east(0.0), west(0.002), east(0.002)];
     let mut loads = loads_of(&points, 2, |_| false);
     let before = total(&loads);
-    exchange::improve(&mut loads, OFFICE, 2);
+    let caps = vec![2; loads.len()];
+    exchange::improve(&mut loads, OFFICE, &caps);
     let sides: Vec<Vec<bool>> =
         loads.iter().map(|l| l.iter().map(|b| b.centre().is_some_and(|p| p.lon < OFFICE.lon)).collect()).collect();
     assert!(sides.iter().all(|s| s.iter().all(|&w| w == s[0])), "each courier on one side: {sides:?}");
@@ -289,7 +334,8 @@ fn a_pool_past_the_moves_limit_keeps_the_sweeps_partition() {
     let mut loads = loads_of(&points, n.div_ceil(2), |_| false);
     let before: Vec<Vec<String>> =
         loads.iter().map(|l| l.iter().map(|b| b.stops[0].card_id.clone()).collect()).collect();
-    exchange::improve(&mut loads, OFFICE, n);
+    let caps = vec![n; loads.len()];
+    exchange::improve(&mut loads, OFFICE, &caps);
     let after: Vec<Vec<String>> =
         loads.iter().map(|l| l.iter().map(|b| b.stops[0].card_id.clone()).collect()).collect();
     assert_eq!(after, before);

@@ -169,17 +169,21 @@ pub fn PlannerScreen(p: &Props) -> Html {
 
     let routes = s.routes.iter().enumerate().map(|(i, r)| {
         let km = s.distance_m(r) / 1000.0;
-        let full = r.card_ids.len() >= s.cap;
+        let full = r.card_ids.len() + r.saved >= s.cap;
         html! {
             <section class="route" data-testid="plan-route" data-courier-id={r.courier_id.clone()} style={format!("border-color: {}", map::colour(i))}>
                 <h3>
                     <span class="swatch" style={format!("background: {}", map::colour(i))}></span>
                     { courier_name(&r.courier_id) }
                     <span class="grow"></span>
-                    <span data-testid="plan-route-stops" class={classes!(full.then_some("full"))}>{ format!("{} / {} {}", r.card_ids.len(), s.cap, t(l, T::Stops)) }</span>
+                    <span data-testid="plan-route-stops" class={classes!(full.then_some("full"))}>{ format!("{} / {} {}", r.card_ids.len() + r.saved, s.cap, t(l, T::Stops)) }</span>
                     <span data-testid="plan-route-km" data-distance-m={format!("{:.0}", km * 1000.0)}>{ format!("{km:.2} {}", t(l, T::Km)) }</span>
                 </h3>
-                <ol>
+                if r.extends.is_some() {
+                    <p class="muted" data-testid="plan-route-extends" data-saved={r.saved.to_string()}>
+                        { format!("{} ({} {})", t(l, T::ExtendsSaved), r.saved, t(l, T::Stops)) }</p>
+                }
+                <ol start={(r.saved + 1).to_string()}>
                     { for r.card_ids.iter().map(|id| {
                         let approx = s.located.get(id).is_some_and(|w| w.approximate);
                         let located = s.located.get(id).and_then(|w| w.point).is_some();

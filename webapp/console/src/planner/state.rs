@@ -18,10 +18,22 @@ pub struct Where {
     pub approximate: bool,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Draft {
     pub courier_id: String,
+    /// The new stops, in order.
     pub card_ids: Vec<String>,
+    /// The courier's route saved for the day, which these stops extend.
+    pub extends: Option<String>,
+    /// How many stops that saved route already holds (they count against
+    /// the cap).
+    pub saved: usize,
+}
+
+impl Draft {
+    fn new(courier_id: &str) -> Draft {
+        Draft { courier_id: courier_id.to_owned(), ..Draft::default() }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -81,7 +93,11 @@ impl PlanState {
                 .routes
                 .iter()
                 .filter(|r| !r.card_ids.is_empty())
-                .map(|r| NewRouteOfDay { courier_id: r.courier_id.clone(), card_ids: r.card_ids.clone() })
+                .map(|r| NewRouteOfDay {
+                    courier_id: r.courier_id.clone(),
+                    card_ids: r.card_ids.clone(),
+                    route_id: r.extends.clone(),
+                })
                 .collect(),
         }
     }
@@ -102,8 +118,13 @@ impl PlanState {
         match action {
             Action::Load { plan, couriers, cap } => {
                 let mut located = HashMap::new();
-                let mut routes: Vec<Draft> =
-                    couriers.iter().map(|c| Draft { courier_id: c.clone(), card_ids: Vec::new() }).collect();
+                let mut routes: Vec<Draft> = couriers.iter().map(|c| Draft::new(c)).collect();
+                for saved in &plan.saved_routes {
+                    if let Some(d) = routes.iter_mut().find(|d| d.courier_id == saved.courier_id) {
+                        d.extends = Some(saved.route_id.clone());
+                        d.saved = saved.stops;
+                    }
+                }
                 for r in &plan.routes {
                     for s in &r.stops {
                         let point = s.lat.zip(s.lon).map(|(lat, lon)| Point { lat, lon });
@@ -115,7 +136,7 @@ impl PlanState {
                     let ids = stops.into_iter().map(|s| s.card_id).collect();
                     match routes.iter_mut().find(|d| d.courier_id == r.courier_id) {
                         Some(d) => d.card_ids = ids,
-                        None => routes.push(Draft { courier_id: r.courier_id.clone(), card_ids: ids }),
+                        None => routes.push(Draft { card_ids: ids, ..Draft::new(&r.courier_id) }),
                     }
                 }
                 PlanState {
@@ -133,7 +154,7 @@ impl PlanState {
                 if self.routes[to].card_ids.contains(&card_id) {
                     return self;
                 }
-                if self.routes[to].card_ids.len() >= self.cap {
+                if self.routes[to].card_ids.len() + self.routes[to].saved >= self.cap {
                     self.refused = Some(Refusal::OverCap);
                     return self;
                 }
@@ -177,7 +198,7 @@ impl yew::Reducible for Planner {
 mod tests {
     use super::*;
     use antar_shared::geo::distance_m;
-    use antar_shared::wire::{PlanRoute, PlanStop, PlanUnassigned};
+    use antar_shared::wire::{PlanRoute, PlanSavedRoute, PlanStop, PlanUnassigned};
 
     const OFFICE: Point = Point { lat: -5.40, lon: 105.26 };
 
@@ -194,13 +215,21 @@ mod tests {
         let plan = PlanResponse {
             routes: vec![
                 PlanRoute {
+                    route_id: None,
                     courier_id: "a".into(),
                     stops: vec![stop("a2", 2, -5.418, "pin"), stop("a1", 1, -5.409, "kelurahan")],
                     distance_m: 0.0,
                 },
-                PlanRoute { courier_id: "b".into(), stops: vec![stop("b1", 1, -5.427, "batch")], distance_m: 0.0 },
+                PlanRoute {
+                    route_id: None,
+                    courier_id: "b".into(),
+                    stops: vec![stop("b1", 1, -5.427, "batch")],
+                    distance_m: 0.0,
+                },
             ],
             unassigned: vec![PlanUnassigned { card_id: "c9".into(), reason: "no_capacity".into() }],
+            // c already has a route saved for the day, with one stop.
+            saved_routes: vec![PlanSavedRoute { courier_id: "c".into(), route_id: "saved-c".into(), stops: 1 }],
             office: Some(OFFICE),
             cards: Vec::new(),
         };
@@ -275,10 +304,24 @@ mod tests {
         assert_eq!(
             save.routes,
             [
-                NewRouteOfDay { courier_id: "a".into(), card_ids: vec!["a2".into(), "a1".into()] },
-                NewRouteOfDay { courier_id: "b".into(), card_ids: vec!["b1".into()] },
+                NewRouteOfDay { courier_id: "a".into(), card_ids: vec!["a2".into(), "a1".into()], route_id: None },
+                NewRouteOfDay { courier_id: "b".into(), card_ids: vec!["b1".into()], route_id: None },
             ]
         );
+    }
+
+    /// A courier whose route is saved for the day: the plan's new stops
+    /// extend it, and its stops count against the cap.
+    #[test]
+    fn a_saved_route_is_extended_and_its_stops_count_against_the_cap() {
+        let s = loaded(2).apply(Action::MoveTo { card_id: "c9".into(), courier_id: "c".into() });
+        assert_eq!(ids(&s, 2), ["c9"], "one saved + one new = the cap of 2");
+        let s = s.apply(Action::MoveTo { card_id: "b1".into(), courier_id: "c".into() });
+        assert_eq!(s.refused, Some(Refusal::OverCap), "the saved stop counts");
+        assert_eq!(ids(&s, 2), ["c9"]);
+        let save = s.to_save("2026-12-04");
+        let c = save.routes.iter().find(|r| r.courier_id == "c").unwrap();
+        assert_eq!((c.route_id.as_deref(), c.card_ids.as_slice()), (Some("saved-c"), &["c9".to_owned()][..]));
     }
 
     #[test]

@@ -259,12 +259,20 @@ pub fn CourierHome(props: &Props) -> Html {
     let unreflected = view.outbox.unreflected();
     let states: Vec<_> = stops.iter().map(|s| local_state(s, &me, &unreflected)).collect();
     let statuses: Vec<Status> = states.iter().map(|s| s.status).collect();
-    let left = statuses.iter().filter(|s| is_open(**s)).count();
-    let with_status = |wanted: Status| -> Vec<String> {
-        stops.iter().zip(&statuses).filter(|(_, s)| **s == wanted).map(|(stop, _)| stop.card_id.clone()).collect()
+    // A card the courier said they handed back is no longer to do, though
+    // it stays theirs until the office receives it.
+    let left = states.iter().filter(|s| is_open(s.status) && !s.handed_back).count();
+    let with_status = |wanted: Status, handed_back: bool| -> Vec<String> {
+        stops
+            .iter()
+            .zip(&states)
+            .filter(|(_, s)| s.status == wanted && s.handed_back == handed_back)
+            .map(|(stop, _)| stop.card_id.clone())
+            .collect()
     };
-    let waiting = with_status(Status::Assigned);
-    let carried = with_status(Status::WithCourier);
+    let waiting = with_status(Status::Assigned, false);
+    let carried = with_status(Status::WithCourier, false);
+    let handed_back = with_status(Status::WithCourier, true).len();
 
     html! {
         <section>
@@ -350,13 +358,13 @@ pub fn CourierHome(props: &Props) -> Html {
                     { for stops.iter().zip(states.iter()).filter(|(stop, state)| shows(stop, state.status, &query, *show)).map(|(stop, state)| {
                         let form = open.as_ref().filter(|(id, _)| *id == stop.card_id).map(|(_, f)| *f);
                         let scanned = found.as_ref().is_some_and(|(_, card)| *card == stop.card_id);
-                        html! { <StopRow key={stop.card_id.clone()} lang={l} stop={stop.clone()} status={state.status} failed={state.failed_attempts} form={form} proof={*view.proof} {scanned}
+                        html! { <StopRow key={stop.card_id.clone()} lang={l} stop={stop.clone()} status={state.status} handed_back={state.handed_back} failed={state.failed_attempts} form={form} proof={*view.proof} {scanned}
                             on_open={{ let open = open.clone(); let id = stop.card_id.clone(); Callback::from(move |f: Option<Form>| open.set(f.map(|f| (id.clone(), f)))) }}
                             on_record={record.clone()} /> }
                     }) }
                 </ol>
-                if !carried.is_empty() {
-                    <EndOfDay lang={l} carried={carried.clone()} on_confirm={on_each_card(&record_many, "returned_to_office")} />
+                if !carried.is_empty() || handed_back > 0 {
+                    <EndOfDay lang={l} carried={carried.clone()} {handed_back} on_confirm={on_each_card(&record_many, "handed_back")} />
                 }
             }
         </section>
@@ -439,11 +447,15 @@ struct EndOfDayProps {
     lang: Lang,
     /// Cards still in the courier's bag.
     carried: Vec<String>,
+    /// Cards the courier said they handed back, not yet received by staff.
+    handed_back: usize,
     on_confirm: Callback<Vec<String>>,
 }
 
-/// End of day: the cards still carried go back to the office, confirmed in
-/// a second step so a stray tap records nothing.
+/// End of day: the courier says the cards still carried were handed back to
+/// the office, confirmed in a second step so a stray tap records nothing.
+/// It is the courier's word only: the cards stay theirs until staff receive
+/// them at the desk.
 #[component]
 fn EndOfDay(p: &EndOfDayProps) -> Html {
     let l = p.lang;
@@ -451,6 +463,10 @@ fn EndOfDay(p: &EndOfDayProps) -> Html {
     html! {
         <details class="panel" data-testid="end-of-day">
             <summary>{ t(l, T::EndOfDay) }</summary>
+            if p.handed_back > 0 {
+                <p class="muted" data-testid="handed-back-waiting">{ format!("{} {}", p.handed_back, t(l, T::HandedBackWaiting)) }</p>
+            }
+            if !p.carried.is_empty() {
             <p>{ format!("{} {}", p.carried.len(), t(l, T::StillCarried)) }</p>
             <div class="actions">
                 if *asking {
@@ -466,6 +482,7 @@ fn EndOfDay(p: &EndOfDayProps) -> Html {
                         { t(l, T::ReturnToOffice) }</button>
                 }
             </div>
+            }
         </details>
     }
 }
@@ -475,6 +492,8 @@ struct StopProps {
     lang: Lang,
     stop: DoorstepStop,
     status: Status,
+    /// The courier said it went back to the office; not received yet.
+    handed_back: bool,
     /// Failed attempts so far, the phone's own unsent ones included.
     failed: u32,
     form: Option<Form>,
@@ -507,12 +526,16 @@ fn StopRow(p: &StopProps) -> Html {
         });
     }
     html! {
-        <li ref={row} class={classes!("stop", p.scanned.then_some("scanned"))} data-scanned={p.scanned.then_some("true")} data-testid="stop-row" data-card-id={s.card_id.clone()} data-status={p.status.as_str()}>
+        <li ref={row} class={classes!("stop", p.scanned.then_some("scanned"))} data-scanned={p.scanned.then_some("true")} data-testid="stop-row" data-card-id={s.card_id.clone()} data-status={p.status.as_str()} data-handed-back={p.handed_back.then_some("true")}>
             <div class="stop-head">
                 <span class="seq">{ s.seq }</span>
                 <div class="grow">
                     <strong>{ &s.name }</strong>
-                    <span class={classes!("badge", p.status.as_str())}>{ status_label(l, p.status) }</span>
+                    if p.handed_back {
+                        <span class="badge returned_to_office">{ t(l, T::HandedBack) }</span>
+                    } else {
+                        <span class={classes!("badge", p.status.as_str())}>{ status_label(l, p.status) }</span>
+                    }
                     if p.failed > 0 {
                         <span class="badge failed" data-testid="stop-failed-count" data-count={p.failed.to_string()}>
                             { format!("{} {}×", t(l, T::FailedTimes), p.failed) }</span>
@@ -533,7 +556,7 @@ fn StopRow(p: &StopProps) -> Html {
                     </div>
                 </div>
             </div>
-            if is_open(p.status) && p.form.is_none() {
+            if is_open(p.status) && !p.handed_back && p.form.is_none() {
                 <div class="actions">
                     <button class="primary" data-testid="stop-deliver" onclick={open(Form::Deliver)}>{ t(l, T::Deliver) }</button>
                     <button class="secondary" data-testid="stop-failed" onclick={open(Form::Failed)}>{ t(l, T::Failed) }</button>
@@ -596,11 +619,20 @@ fn SyncBar(p: &SyncBarProps) -> Html {
                 let id = r.event.id.clone();
                 html! {
                     <p class="error" data-testid="sync-rejected">
-                        { format!("{}: {} ({})", t(l, T::Rejected), r.message, r.code.clone().unwrap_or_default()) }
+                        { format!("{}: {}", t(l, T::Rejected), rejected_text(l, r)) }
                         <button class="link" onclick={p.on_dismiss.reform(move |_: MouseEvent| id.clone())}>{ t(l, T::Dismiss) }</button>
                     </p>
                 }
             }) }
         </div>
+    }
+}
+
+/// Why the server refused an event, in the app's language: the code's own
+/// text (with the server's detail), else the server's words.
+fn rejected_text(l: Lang, r: &crate::outbox::Rejected) -> String {
+    match r.code.as_deref().and_then(antar_web::codes::code_text) {
+        Some(text) => format!("{} ({})", antar_web::i18n::t(l, text), r.message),
+        None => r.message.clone(),
     }
 }
