@@ -16,6 +16,7 @@ pub mod label;
 pub mod nik;
 pub mod notify;
 pub mod payload;
+pub mod tally;
 pub mod wire;
 pub mod zone;
 

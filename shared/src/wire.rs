@@ -1160,10 +1160,15 @@ pub struct AuditItem {
     /// `route.stops`, `route.cancel`, `day.close`, `card.collected`,
     /// `card.held_for_pickup`, `card.returned_to_office`, `card.void`,
     /// `card.link`, `user.create`, `user.change`, `settings.change`,
-    /// `review.resolve`.
+    /// `review.resolve`, `route.reassign`, `route.move`, `desk.handout`,
+    /// `desk.receive`.
     pub action: String,
     /// On what: `route:{id}`, `card:{id}`, `user:{id}`, `settings`, …
     pub target: String,
+    /// The same as a person reads it: the user's or card's name, the
+    /// route's courier and date; none where the target names itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_name: Option<String>,
     pub detail: serde_json::Value,
     pub hash: String,
 }

@@ -136,6 +136,12 @@ test("staff plan tomorrow, move, reorder and drop cards, save every route, and t
 
   const wantA = await stopIds(a);
   const wantB = await stopIds(b);
+  // Leaving with the plan unsaved asks first; staying keeps it as it was.
+  let asked = "";
+  page.once("dialog", (d) => { asked = d.message(); d.dismiss(); });
+  await page.getByTestId("console-nav-cards").click();
+  assert.match(asked, /belum disimpan/);
+  assert.deepEqual(await stopIds(a), wantA, "the plan is still on screen");
   await page.getByTestId("plan-save").click();
   await page.getByTestId("plan-saved").waitFor();
   assert.equal(await page.getByTestId("saved-route").count(), 2);
@@ -560,10 +566,20 @@ test("an admin creates a courier, disables them (they cannot log in), enables th
 
   const admin = await login(server.base, "admin", ADMIN_PASSWORD);
   const before = (await api(server.base, "GET", "/api/v1/settings", admin)).json;
+  await page.getByTestId("settings-office_name").fill("KANTOR UJI");
   await page.getByTestId("settings-link_lifetime_days").fill("0");
   await page.getByTestId("settings-form").evaluate((f) => f.setAttribute("novalidate", ""));
   await page.getByTestId("settings-save").click();
   await page.getByTestId("settings-errors").filter({ hasText: "link_lifetime_days" }).waitFor();
+  // A refused save keeps every field as typed and says why next to the field, in Indonesian.
+  await page.getByTestId("settings-error-link_lifetime_days").filter({ hasText: "antara 1 dan 365 hari" }).waitFor();
+  assert.equal(await page.getByTestId("settings-office_name").inputValue(), "KANTOR UJI");
+  assert.equal(await page.getByTestId("settings-link_lifetime_days").inputValue(), "0");
+  // Leaving with the change unsaved asks first; staying keeps it.
+  page.once("dialog", (d) => d.dismiss());
+  await page.getByTestId("console-nav-cards").click();
+  assert.equal(await page.getByTestId("settings-office_name").inputValue(), "KANTOR UJI", "still on the form");
+  await page.getByTestId("settings-office_name").fill(before.office_name);
   await page.getByTestId("settings-link_lifetime_days").fill(String(before.link_lifetime_days));
   await page.getByTestId("settings-max_stops_per_route").fill("33");
   await page.getByTestId("settings-require_gps").setChecked(!before.require_gps);

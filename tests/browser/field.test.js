@@ -116,6 +116,62 @@ test("the office's required proof is asked for, and a wrong NIK keeps a delivery
   await context.close();
 });
 
+/// The delivery draft the phone keeps in IndexedDB, as stored.
+async function storedDraft(page) {
+  return page.evaluate(
+    () =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open("antar");
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const req = open.result.transaction("kv").objectStore("kv").get("draft");
+          req.onsuccess = () => resolve(req.result ?? null);
+          req.onerror = () => reject(req.error);
+        };
+      }),
+  );
+}
+
+test("a half-filled delivery form survives a reload, and goes when it is cancelled", async () => {
+  const { context, page } = await openCourier();
+  const id = cards[7];
+  await stopRow(page, id).getByTestId("stop-deliver").click();
+  const form = stopRow(page, id).getByTestId("delivery-form");
+  await form.getByTestId("recipient-relation").selectOption("family");
+  await form.getByTestId("recipient-relationship").fill("istri");
+  await form.getByTestId("recipient-name").fill("Siti Aminah");
+  await form.getByTestId("landmark").fill("depan masjid");
+  await form.getByTestId("id-check").fill("1871");
+  await assert.doesNotReject(async () => {
+    for (let i = 0; i < 50; i++) {
+      const d = await storedDraft(page);
+      if (d?.landmark === "depan masjid") return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error("the draft was never kept");
+  });
+  const kept = await storedDraft(page);
+  assert.equal(kept.card_id, id);
+  assert.ok(!JSON.stringify(kept).includes("1871"), "the NIK typed at the door is never kept");
+
+  await page.reload();
+  const again = stopRow(page, id).getByTestId("delivery-form");
+  await again.waitFor();
+  assert.equal(await again.getByTestId("recipient-relation").inputValue(), "family");
+  assert.equal(await again.getByTestId("recipient-relationship").inputValue(), "istri");
+  assert.equal(await again.getByTestId("recipient-name").inputValue(), "Siti Aminah");
+  assert.equal(await again.getByTestId("landmark").inputValue(), "depan masjid");
+  assert.equal(await again.getByTestId("id-check").inputValue(), "", "typed again at the door");
+
+  await again.getByTestId("delivery-cancel").click();
+  await again.waitFor({ state: "detached" });
+  assert.equal(await storedDraft(page), null, "a cancelled form leaves no draft");
+  await page.reload();
+  await stopRow(page, id).waitFor();
+  assert.equal(await page.getByTestId("delivery-form").count(), 0, "nothing opens by itself");
+  await context.close();
+});
+
 test("only one tab sends at a time; the other's work goes once", async () => {
   const { context, page } = await openCourier();
   await settled(page);
@@ -229,7 +285,9 @@ test("a refused action stays on screen with its reason until dismissed, and the 
   await page.reload();
   const refused = page.getByTestId("sync-rejected");
   await refused.waitFor({ timeout: 20_000 });
-  assert.match(await refused.textContent(), /not_assigned/);
+  // The reason in the courier's language, the code kept for support.
+  assert.equal(await refused.getAttribute("data-code"), "not_assigned");
+  assert.match(await refused.textContent(), /Kartu tidak ada di rute kurir ini/);
   await page.reload();
   await refused.waitFor();
   assert.equal(await refused.count(), 1, "still there after a reload");

@@ -52,6 +52,12 @@ async fn every_staff_and_admin_action_is_recorded_in_order_and_the_chain_checks(
     assert_eq!(seqs, (1..=8).rev().collect::<Vec<i64>>());
     let by = |action: &str| items.iter().find(|i| i["action"] == action).unwrap().clone();
     assert_eq!(by("route.create")["target"], format!("route:{route}"));
+    // What an entry acted on, by the names a person knows.
+    assert_eq!(by("route.create")["target_name"], "kurir1 Test, 2026-11-23");
+    assert_eq!(by("day.close")["target_name"], "kurir1 Test, 2026-11-23");
+    assert_eq!(by("user.create")["target_name"].as_str().map(|n| n.ends_with(" Test")), Some(true));
+    assert_eq!(by("card.void")["target_name"].as_str().map(|n| n.starts_with("WARGA UJI")), Some(true));
+    assert_eq!(by("settings.change").get("target_name"), None, "settings name themselves");
     assert_eq!(by("card.void")["detail"]["reason"], "damaged");
     assert_eq!(by("settings.change")["detail"]["max_stops_per_route"], 42);
     assert_eq!(by("day.close")["actor_name"], "petugas1 Test");

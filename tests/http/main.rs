@@ -17,6 +17,7 @@ mod metrics;
 mod migrations;
 mod nik_privacy;
 mod notify;
+mod numbers;
 mod offices;
 mod openapi;
 mod plan;

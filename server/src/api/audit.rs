@@ -29,22 +29,46 @@ pub async fn list(
             let (rows, total) = audit::page(conn, &admin.office_id, page, per_page)?;
             let ids: Vec<String> = rows.iter().map(|r| r.actor_id.clone()).collect();
             let names = users::names(conn, &ids)?;
-            let items = rows
-                .into_iter()
-                .map(|r| AuditItem {
+            let mut items = Vec::with_capacity(rows.len());
+            for r in rows {
+                items.push(AuditItem {
                     seq: r.seq,
                     at: r.at.and_utc(),
                     actor_name: names.get(&r.actor_id).cloned().unwrap_or_default(),
+                    target_name: target_name(conn, &admin.office_id, &r.target)?,
                     actor_id: r.actor_id,
                     action: r.action,
                     target: r.target,
                     detail: serde_json::from_str(&r.detail).unwrap_or(serde_json::Value::Null),
                     hash: r.hash,
-                })
-                .collect();
+                });
+            }
             Ok(Json(Page { items, total, page, per_page }))
         })
         .await
+}
+
+/// What an audit target is, as a person reads it: `user:{id}` the user's
+/// name, `card:{id}` the card holder's, `route:{id}` its courier and date,
+/// `courier:{id}/day:{date}` the same; another office's id reads as none.
+fn target_name(conn: &mut crate::db::DbConnection, office_id: &str, target: &str) -> Result<Option<String>, ApiError> {
+    let user = |conn: &mut crate::db::DbConnection, id: &str| -> Result<Option<String>, ApiError> {
+        Ok(users::in_office(conn, office_id, id)?.map(|u| u.display_name))
+    };
+    let (kind, rest) = target.split_once(':').unwrap_or((target, ""));
+    Ok(match kind {
+        "user" => user(conn, rest)?,
+        "card" => crate::db::cards::get(conn, office_id, rest)?.map(|c| c.name),
+        "route" => match crate::db::routes::get(conn, office_id, rest)? {
+            Some(r) => Some(format!("{}, {}", user(conn, &r.courier_id)?.unwrap_or_default(), r.date)),
+            None => None,
+        },
+        "courier" => match rest.split_once("/day:") {
+            Some((id, date)) => user(conn, id)?.map(|name| format!("{name}, {date}")),
+            None => user(conn, rest)?,
+        },
+        _ => None,
+    })
 }
 
 #[utoipa::path(get, path = "/api/v1/audit/verify", tag = "audit", security(("bearer" = [])), responses((status = 200, body = AuditCheck), (status = 401, description = "no valid token", body = ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "not allowed for this role", body = ProblemDetails, content_type = "application/problem+json")))]

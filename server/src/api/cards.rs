@@ -11,12 +11,13 @@ use crate::domain::{custody, media};
 use actix_web::web::{self, Json};
 use antar_shared::wire::ProblemDetails;
 use antar_shared::wire::{Areas, CardDetail, CardSummary, Kecamatan, Page, ResidentLink};
-use antar_shared::{EventKind, Status};
+use antar_shared::EventKind;
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams, utoipa::ToSchema)]
 pub struct ListQuery {
-    #[param(value_type = Option<Status>)]
+    /// One state, or a group of them as every screen counts it: `waiting`,
+    /// `on_its_way`, `backlog`, `to_collect`, `returned`, `with_resident`.
     pub status: Option<String>,
     pub kecamatan: Option<String>,
     pub kelurahan: Option<String>,
@@ -36,14 +37,16 @@ pub async fn list(
     q: web::Query<ListQuery>,
 ) -> Result<Json<Page<CardSummary>>, ApiError> {
     let q = q.into_inner();
-    if let Some(s) = &q.status {
-        if Status::parse(s).is_none() {
-            return Err(ApiError::field("status", format!("unknown status '{s}'")));
-        }
-    }
+    let statuses = match &q.status {
+        Some(s) => Some(
+            antar_shared::tally::StatusFilter::parse(s)
+                .map(|f| f.statuses().to_vec())
+                .ok_or_else(|| ApiError::field("status", format!("unknown status or group '{s}'")))?,
+        ),
+        None => None,
+    };
     let (page, per_page) = super::error::paging(q.page, q.per_page)?;
-    let filter =
-        cards::Filter { status: q.status, kecamatan: q.kecamatan, kelurahan: q.kelurahan, batch: q.batch, q: q.q };
+    let filter = cards::Filter { statuses, kecamatan: q.kecamatan, kelurahan: q.kelurahan, batch: q.batch, q: q.q };
     let (items, total) = state
         .db(move |conn| {
             let (rows, total) = cards::list(conn, &staff.office_id, &filter, page, per_page)?;

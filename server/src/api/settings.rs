@@ -132,7 +132,13 @@ pub async fn notify_test(
     let (sent, status, detail, whatsapp_url) = match crate::notify::channels::for_office(&office) {
         None => {
             let link = format!("https://wa.me/{phone}?text={}", crate::domain::links::percent_encode(&message));
-            (false, None, "manual: open the link to send it from this desk's WhatsApp".to_owned(), Some(link))
+            (
+                false,
+                None,
+                "manual: buka tautan untuk mengirim dari WhatsApp meja ini / open the link to send it from this desk's WhatsApp"
+                    .to_owned(),
+                Some(link),
+            )
         }
         Some(channel) => {
             let client =
@@ -148,7 +154,7 @@ pub async fn notify_test(
             };
             match dispatch::send(channel.request(&client, &out)).await {
                 dispatch::Answer::Sent(code) => {
-                    (true, u16::try_from(code).ok(), format!("the gateway answered {code}"), None)
+                    (true, u16::try_from(code).ok(), format!("gateway menjawab {code} / the gateway answered {code}"), None)
                 }
                 dispatch::Answer::Transient(code, said) | dispatch::Answer::Permanent(code, said) => {
                     (false, code.and_then(|c| u16::try_from(c).ok()), said, None)
@@ -156,7 +162,7 @@ pub async fn notify_test(
                 dispatch::Answer::Gone(_) => (
                     false,
                     Some(410),
-                    "the gateway answered 410 Gone: it takes no more messages from this account".to_owned(),
+                    "gateway menjawab 410: tidak menerima pesan lagi dari akun ini / the gateway answered 410 Gone: it takes no more messages from this account".to_owned(),
                     None,
                 ),
             }

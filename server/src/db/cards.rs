@@ -4,6 +4,7 @@ use super::prepared::Prepared;
 use super::schema::cards;
 use super::DbConnection;
 use antar_shared::custody::{CardState, ResidentAnswer, Status};
+use antar_shared::tally::Group;
 use antar_shared::wire::CardSummary;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -107,7 +108,8 @@ impl Card {
 
 #[derive(Debug, Default, Clone)]
 pub struct Filter {
-    pub status: Option<String>,
+    /// Any of these states (one, or a `tally::Group`'s).
+    pub statuses: Option<Vec<Status>>,
     pub kecamatan: Option<String>,
     pub kelurahan: Option<String>,
     pub batch: Option<String>,
@@ -164,8 +166,8 @@ pub fn list(
 ) -> QueryResult<(Vec<Card>, i64)> {
     let build = || {
         let mut q = cards::table.filter(cards::office_id.eq(office_id)).into_boxed();
-        if let Some(s) = &f.status {
-            q = q.filter(cards::status.eq(s.clone()));
+        if let Some(statuses) = &f.statuses {
+            q = q.filter(cards::status.eq_any(statuses.iter().map(|s| s.as_str()).collect::<Vec<_>>()));
         }
         q = in_places(q, f);
         if let Some(text) = f.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
@@ -323,7 +325,7 @@ pub fn by_ids(conn: &mut DbConnection, office_id: &str, ids: &[String]) -> Query
 /// at most `limit`.
 pub fn plannable(conn: &mut DbConnection, office_id: &str, f: &Filter, limit: i64) -> QueryResult<Vec<Card>> {
     use super::schema::route_stops;
-    let statuses = [Status::Printed.as_str(), Status::ReturnedToOffice.as_str()];
+    let statuses: Vec<&str> = Group::Waiting.statuses().iter().map(|s| s.as_str()).collect();
     let on_route = route_stops::table.select(route_stops::card_id).filter(route_stops::active);
     let q = cards::table
         .filter(cards::office_id.eq(office_id))

@@ -77,6 +77,18 @@ pub fn list(
 }
 
 /// A route leaving `open` frees its cards for other routes.
+/// Takes cards off the open routes they are on, keeping their stops (the
+/// day's report lists them): a card received back at the office.
+pub fn leave_open_routes(conn: &mut DbConnection, card_ids: &[String]) -> QueryResult<()> {
+    if card_ids.is_empty() {
+        return Ok(());
+    }
+    diesel::update(route_stops::table.filter(route_stops::card_id.eq_any(card_ids).and(route_stops::active)))
+        .set(route_stops::active.eq(false))
+        .execute(conn)
+        .map(drop)
+}
+
 /// Gives the route to another courier (its cards are reassigned apart).
 pub fn set_courier(conn: &mut DbConnection, id: &str, courier_id: &str) -> QueryResult<()> {
     diesel::update(routes::table.find(id)).set(routes::courier_id.eq(courier_id)).execute(conn).map(drop)

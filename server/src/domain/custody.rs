@@ -220,6 +220,12 @@ pub fn record_office_events(
     let flags: HashMap<String, custody::Refusal> =
         refold_many(conn, office.rules(), &cards, &Notes::default())?.into_iter().collect();
     crate::notify::after_events(conn, office, &rows, &flags)?;
+    if kind == EventKind::ReturnedToOffice {
+        // Back in the office's hands, the card leaves the courier's open
+        // route (its day report still lists it): it is free to plan again.
+        let back: Vec<String> = rows.iter().filter(|r| !flags.contains_key(&r.id)).map(|r| r.card_id.clone()).collect();
+        crate::db::routes::leave_open_routes(conn, &back)?;
+    }
     Ok(rows.into_iter().filter_map(|r| flags.get(&r.id).map(|why| (r.card_id, why.clone()))).collect())
 }
 

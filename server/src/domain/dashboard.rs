@@ -8,8 +8,8 @@ use crate::api::error::ApiError;
 use crate::config::zone_offset_hours;
 use crate::db::{cards, events, offices::Office, routes, users, DbConnection};
 use crate::domain::routes::day_reports;
+use antar_shared::tally::Group;
 use antar_shared::wire::{ClearsOn, DashCourier, Dashboard, DayCount, Forecast, KecamatanCounts, RouteStatus};
-use antar_shared::Status;
 use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 use std::collections::{BTreeMap, HashMap};
 
@@ -167,12 +167,8 @@ pub fn forecast(conn: &mut DbConnection, office: &Office, now: NaiveDateTime) ->
     });
     let delivered_per_day = per_day(today, delivered.into_values());
     let printed_per_day = per_day(today, printed);
-    let waiting = cards::count_in(conn, &office.id, &[Status::Printed, Status::ReturnedToOffice])?;
-    let backlog = cards::count_in(
-        conn,
-        &office.id,
-        &[Status::Printed, Status::ReturnedToOffice, Status::Assigned, Status::WithCourier],
-    )?;
+    let waiting = cards::count_in(conn, &office.id, Group::Waiting.statuses())?;
+    let backlog = cards::count_in(conn, &office.id, Group::Backlog.statuses())?;
     let (delivery_rate, printing_rate) = (mean(&delivered_per_day), mean(&printed_per_day));
     let at =
         |printing: f64| clears_on(today, backlog, delivery_rate, printing).map(|d| d.format("%Y-%m-%d").to_string());

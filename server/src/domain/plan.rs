@@ -8,9 +8,9 @@ use crate::config::office_today;
 use crate::db::{cards, offices::Office, routes, DbConnection};
 use crate::domain::planner::{self, geo::Point, PlanCard, PlanInput};
 use antar_shared::codes::unplanned;
+use antar_shared::tally::Group;
 use antar_shared::wire::RouteStatus;
 use antar_shared::wire::{self, PlanRequest, PlanResponse, PlanRoute, PlanStop, PlanUnassigned};
-use antar_shared::Status;
 use std::collections::HashSet;
 
 /// The largest pool one plan takes.
@@ -78,9 +78,8 @@ pub fn plan(conn: &mut DbConnection, office: &Office, req: &PlanRequest) -> Resu
                     .filter(|id| !known.contains(id.as_str()) && seen.insert(id.as_str()))
                     .map(|id| unassigned(id, unplanned::NOT_FOUND)),
             );
-            let (plannable, not): (Vec<_>, Vec<_>) = found.into_iter().partition(|c| {
-                !busy.contains(&c.id) && matches!(c.status(), Status::Printed | Status::ReturnedToOffice)
-            });
+            let (plannable, not): (Vec<_>, Vec<_>) =
+                found.into_iter().partition(|c| !busy.contains(&c.id) && Group::Waiting.contains(c.status()));
             out_of_pool.extend(not.iter().map(|c| {
                 unassigned(
                     &c.id,

@@ -36,11 +36,9 @@ fn load(
     let courier = users::names(conn, std::slice::from_ref(&route.courier_id))?
         .remove(&route.courier_id)
         .unwrap_or_else(|| route.courier_id.clone());
-    let cards = routes::stops_with_cards(conn, &route.id)?
-        .into_iter()
-        .filter(|(stop, _)| stop.active)
-        .map(|(_, card)| card)
-        .collect();
+    // Every stop, whatever the route's state: a closed or cancelled route,
+    // or a card already received back, prints as the route was.
+    let cards = routes::stops_with_cards(conn, &route.id)?.into_iter().map(|(_, card)| card).collect();
     Ok((route, courier, cards))
 }
 

@@ -8,6 +8,7 @@
 use crate::api::error::ApiError;
 use crate::db::{self, cards, events, offices::Office, routes, users, DbConnection};
 use crate::domain::custody;
+use antar_shared::tally::Group;
 use antar_shared::wire::{DayReport, Role, Route, RouteStatus, Stop, StopCard};
 use antar_shared::{EventKind, Status};
 
@@ -467,7 +468,7 @@ fn tally(
     summary.failed_attempts = i32::try_from(folded.state.failed_attempts).unwrap_or(i32::MAX);
     match folded.state.status {
         Status::Delivered => report.delivered.push(summary),
-        Status::ReturnedToOffice | Status::HeldForPickup if picked => report.returned.push(summary),
+        status if picked && Group::Returned.contains(status) => report.returned.push(summary),
         Status::LeftAtVillageOffice => report.left_at_village_office.push(summary),
         Status::WithCourier => {
             if folded.state.handed_back {

@@ -16,8 +16,6 @@ use std::sync::Arc;
 const CLAIM: i64 = 32;
 /// Sends in flight at most; a round claims no more than there is room for.
 const IN_FLIGHT: usize = 128;
-/// What is kept of a gateway's answer: enough to read an error.
-const ANSWER_BYTES: usize = 2048;
 
 pub struct Settings {
     pub metrics: Arc<crate::metrics::Metrics>,
@@ -153,7 +151,10 @@ pub async fn round(
         started += 1;
         tokio::spawn(async move {
             let answer = match channel {
-                None => Answer::Permanent(None, "the office's channel changed or was turned off".into()),
+                None => Answer::Permanent(
+                    None,
+                    "saluran kantor diubah atau dimatikan / the office's channel changed or was turned off".into(),
+                ),
                 Some(channel) => {
                     let link = row.link_token.as_ref().map(|t| format!("{}/t/{t}", settings.public_url));
                     let out = Outgoing {
@@ -215,33 +216,28 @@ fn record(
     Ok(())
 }
 
-/// Sends one request and reads how the gateway took it.
+/// Sends one request and reads how the gateway took it: its status only.
+/// What the gateway said in its body is never kept nor shown: staff read
+/// the status and a fixed text, so the send cannot echo another service's
+/// answer to anyone.
 pub async fn send(request: reqwest::RequestBuilder) -> Answer {
-    let mut response = match request.send().await {
+    let response = match request.send().await {
         Ok(r) => r,
-        Err(e) if e.is_timeout() => return Answer::Transient(None, "the gateway did not answer in time".into()),
-        Err(e) => return Answer::Transient(None, format!("could not reach the gateway: {e}")),
-    };
-    let status = response.status();
-    // Keep the start of the answer, never a whole (possibly huge) body.
-    let mut body = Vec::new();
-    while body.len() < ANSWER_BYTES {
-        match response.chunk().await {
-            Ok(Some(chunk)) => body.extend_from_slice(&chunk),
-            _ => break,
+        Err(e) if e.is_timeout() => {
+            return Answer::Transient(
+                None,
+                "gateway tidak menjawab tepat waktu / the gateway did not answer in time".into(),
+            )
         }
-    }
-    body.truncate(ANSWER_BYTES);
-    let text = String::from_utf8_lossy(&body).trim().chars().take(300).collect::<String>();
-    let code = i32::from(status.as_u16());
-    let said = if text.is_empty() {
-        format!("the gateway answered {code}")
-    } else {
-        format!("the gateway answered {code}: {text}")
+        Err(_) => return Answer::Transient(None, "gateway tidak dapat dihubungi / could not reach the gateway".into()),
     };
+    let code = i32::from(response.status().as_u16());
+    let said = format!("gateway menjawab {code} / the gateway answered {code}");
     match code {
         200..=299 => Answer::Sent(code),
-        410 => Answer::Gone(format!("{said} — the channel was turned off; set it again in the settings")),
+        410 => Answer::Gone(format!(
+            "{said}: saluran dimatikan, atur lagi di pengaturan / the channel was turned off; set it again in the settings"
+        )),
         408 | 429 | 500..=599 => Answer::Transient(Some(code), said),
         _ => Answer::Permanent(Some(code), said),
     }

@@ -159,10 +159,15 @@ pub fn after_events<R>(
         }
         let (status, error, link_token) = match &phone {
             Some(_) => ("pending", None, tokens.get(&card.id).cloned()),
-            None if card.phone.as_deref().is_some_and(|p| !p.trim().is_empty()) => {
-                ("skipped", Some("the phone number is not an Indonesian mobile number".to_owned()), None)
-            }
-            None => ("skipped", Some("the card has no phone number".to_owned()), None),
+            None if card.phone.as_deref().is_some_and(|p| !p.trim().is_empty()) => (
+                "skipped",
+                Some(
+                    "nomor HP bukan nomor seluler Indonesia / the phone number is not an Indonesian mobile number"
+                        .to_owned(),
+                ),
+                None,
+            ),
+            None => ("skipped", Some("kartu tidak punya nomor HP / the card has no phone number".to_owned()), None),
         };
         rows.push(notifications::NotificationRow {
             id: db::new_id(),

@@ -178,6 +178,8 @@ fn SettingsForm(p: &Props) -> Html {
     let settings = use_state(|| None::<Result<Settings, ApiError>>);
     let outcome = use_state(|| None::<Result<(), ApiError>>);
     let form = use_node_ref();
+    // Changed since loaded or saved: leaving would lose it.
+    crate::leave::use_leave_guard();
     {
         let settings = settings.clone();
         use_effect_with((), move |_| {
@@ -219,6 +221,7 @@ fn SettingsForm(p: &Props) -> Html {
                 ..before.clone()
             };
             let (settings, outcome) = (settings.clone(), outcome.clone());
+            let typed = mine.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 // The message settings stay as they are now: the form beside
                 // this one may have saved them meanwhile.
@@ -235,16 +238,37 @@ fn SettingsForm(p: &Props) -> Html {
                     Ok(saved) => {
                         settings.set(Some(Ok(saved)));
                         outcome.set(Some(Ok(())));
+                        crate::leave::mark_unsaved(false);
                     }
-                    Err(e) => outcome.set(Some(Err(e))),
+                    // What was typed stays in the form (rendered again from
+                    // it, not from what the server holds), with why it was
+                    // refused.
+                    Err(e) => {
+                        settings.set(Some(Ok(typed)));
+                        outcome.set(Some(Err(e)));
+                    }
                 }
             });
         })
     };
+    // Why the server refused a field, said next to it in the console's words.
+    let refused: Vec<String> = match &*outcome {
+        Some(Err(ApiError::Problem(pd))) => pd.errors.iter().map(|f| f.field.clone()).collect(),
+        _ => Vec::new(),
+    };
+    let error_at = |name: &'static str| {
+        html! {
+            if refused.iter().any(|f| f == name) {
+                <p class="error" data-testid={format!("settings-error-{name}")}>{ settings_field_text(l, name) }</p>
+            }
+        }
+    };
     let number = |name: &'static str, label: T, value: i32, min: i32, max: i32| {
         html! {
             <label>{ t(l, label) }
-                <input type="number" name={name} data-testid={format!("settings-{name}")} min={min.to_string()} max={max.to_string()} value={value.to_string()} />
+                <input type="number" name={name} data-testid={format!("settings-{name}")} min={min.to_string()} max={max.to_string()} value={value.to_string()}
+                    aria-invalid={refused.iter().any(|f| f == name).to_string()} />
+                { error_at(name) }
             </label>
         }
     };
@@ -255,10 +279,13 @@ fn SettingsForm(p: &Props) -> Html {
     };
     let coordinate = |v: Option<f64>| v.map(|v| format!("{v:.6}")).unwrap_or_default();
     html! {
-        <form class="card settings" ref={form} onsubmit={on_save} data-testid="settings-form">
+        <form class="card settings" ref={form} onsubmit={on_save} data-testid="settings-form"
+            oninput={Callback::from(|_: InputEvent| crate::leave::mark_unsaved(true))}
+            onchange={Callback::from(|_: Event| crate::leave::mark_unsaved(true))}>
             <h2>{ t(l, T::Settings) }</h2>
             <label>{ t(l, T::OfficeName) }
                 <input name="office_name" data-testid="settings-office_name" value={s.office_name.clone()} required=true />
+                { error_at("office_name") }
             </label>
             <fieldset>
                 <legend>{ t(l, T::ProofRules) }</legend>
@@ -274,9 +301,33 @@ fn SettingsForm(p: &Props) -> Html {
                 <legend>{ t(l, T::OfficeLocation) }</legend>
                 <label>{ "Lintang / latitude" }<input name="office_lat" data-testid="settings-office_lat" inputmode="decimal" value={coordinate(s.office_lat)} /></label>
                 <label>{ "Bujur / longitude" }<input name="office_lon" data-testid="settings-office_lon" inputmode="decimal" value={coordinate(s.office_lon)} /></label>
+                { error_at("office_lat") }
+                { error_at("office_lon") }
             </fieldset>
             <crate::net::SaveBar lang={l} outcome={(*outcome).clone()} form="settings" />
         </form>
+    }
+}
+
+/// What a settings field must hold, said next to it when the server refused
+/// it (the server's own words are English; these are the console's).
+pub fn settings_field_text(l: Lang, field: &str) -> &'static str {
+    let (id, en) = match field {
+        "office_name" => ("Nama kantor wajib diisi.", "The office's name is required."),
+        "max_failed_attempts" => ("Isi angka antara 1 dan 20.", "A number from 1 to 20."),
+        "link_lifetime_days" => ("Isi angka antara 1 dan 365 hari.", "A number of days from 1 to 365."),
+        "max_stops_per_route" => ("Isi angka antara 1 dan 500.", "A number from 1 to 500."),
+        "office_lat" => ("Lintang harus antara -90 dan 90.", "The latitude must be from -90 to 90."),
+        "office_lon" => (
+            "Bujur harus antara -180 dan 180; isi lintang dan bujur, atau kosongkan keduanya.",
+            "The longitude must be from -180 to 180; give both latitude and longitude, or neither.",
+        ),
+        _ => ("Isian ini tidak diterima server.", "The server did not accept this value."),
+    };
+    if l == Lang::Id {
+        id
+    } else {
+        en
     }
 }
 
@@ -306,9 +357,74 @@ fn action_text(l: Lang, action: &str) -> String {
         "user.change" => T::AuditUserChange,
         "settings.change" => T::Settings,
         "review.resolve" => T::Resolve,
+        "route.reassign" => T::AuditRouteReassign,
+        "route.move" => T::AuditRouteMove,
+        "desk.handout" => T::ScanHandedOut,
+        "desk.receive" => T::ScanReceived,
         other => return other.to_owned(),
     };
     t(l, key).to_owned()
+}
+
+/// An audit entry's details as a person reads them: `name: value` pairs in
+/// the console's language (ids shortened, lists counted, yes and no).
+pub fn detail_text(l: Lang, detail: &serde_json::Value) -> String {
+    use serde_json::Value;
+    let Value::Object(map) = detail else { return String::new() };
+    let yes_no = |b: bool| {
+        if l == Lang::Id {
+            if b {
+                "ya"
+            } else {
+                "tidak"
+            }
+        } else if b {
+            "yes"
+        } else {
+            "no"
+        }
+    };
+    map.iter()
+        .filter(|(_, v)| !v.is_null())
+        .map(|(k, v)| {
+            let value = match v {
+                Value::Bool(b) => yes_no(*b).to_owned(),
+                Value::Array(items) => items.len().to_string(),
+                Value::String(s) if k.ends_with("_id") => s.chars().take(8).collect(),
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            format!("{}: {value}", detail_key(l, k))
+        })
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+fn detail_key(l: Lang, key: &str) -> String {
+    let (id, en) = match key {
+        "cards" => ("kartu", "cards"),
+        "routes" => ("rute", "routes"),
+        "courier_id" => ("kurir", "courier"),
+        "date" => ("tanggal", "date"),
+        "disabled" => ("nonaktif", "disabled"),
+        "display_name" => ("nama", "name"),
+        "password_reset" => ("kata sandi baru", "new password"),
+        "role" => ("peran", "role"),
+        "username" => ("nama pengguna", "username"),
+        "imported" => ("diimpor", "imported"),
+        "duplicates" => ("ganda", "duplicates"),
+        "rejected" => ("ditolak", "rejected"),
+        "handed_out" => ("dibawa", "handed out"),
+        "delivered" => ("terantar", "delivered"),
+        "returned" => ("kembali", "returned"),
+        "left_at_village_office" => ("di kantor desa", "at the village office"),
+        "still_out" => ("masih dibawa", "still out"),
+        "already" => ("sudah sebelumnya", "already"),
+        "reason" => ("alasan", "reason"),
+        "note" => ("catatan", "note"),
+        other => return other.replace('_', " "),
+    };
+    (if l == Lang::Id { id } else { en }).to_owned()
 }
 
 /// The office's audit trail, newest first, with whether its chain holds.
@@ -359,8 +475,8 @@ fn AuditTrail(p: &Props) -> Html {
                                     <td>{ crate::time::stamp(i.at) }</td>
                                     <td>{ &i.actor_name }</td>
                                     <td>{ action_text(l, &i.action) }</td>
-                                    <td><code>{ &i.target }</code></td>
-                                    <td><code class="detail">{ i.detail.to_string() }</code></td>
+                                    <td title={i.target.clone()}>{ i.target_name.clone().unwrap_or_else(|| i.target.clone()) }</td>
+                                    <td class="detail">{ detail_text(l, &i.detail) }</td>
                                 </tr>
                             }) }
                         </tbody>
@@ -382,5 +498,25 @@ fn AuditTrail(p: &Props) -> Html {
             <p class="muted">{ t(l, T::AuditHint) }</p>
             <div class="scroll">{ body }</div>
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn audit_details_read_as_words_not_json() {
+        let d = serde_json::json!({
+            "courier_id": "01a25260-cca6-7448", "date": "2026-12-08", "cards": 12,
+            "password_reset": true, "routes": ["a", "b"], "display_name": null,
+        });
+        let text = detail_text(Lang::Id, &d);
+        assert_eq!(text, "kartu: 12 · kurir: 01a25260 · tanggal: 2026-12-08 · kata sandi baru: ya · rute: 2");
+        assert!(!text.contains('{') && !text.contains('"'));
+        assert_eq!(detail_text(Lang::En, &serde_json::json!({"already": false})), "already: no");
+        assert_eq!(detail_text(Lang::Id, &serde_json::Value::Null), "");
+        assert_eq!(action_text(Lang::Id, "desk.receive"), t(Lang::Id, T::ScanReceived));
+        assert_eq!(action_text(Lang::Id, "something.new"), "something.new");
     }
 }

@@ -88,8 +88,24 @@ pub fn CardScreen(p: &Props) -> Html {
     };
     let act = |kind: &'static str, reason: Option<NodeRef>| {
         let (path, card, failed) = (path.clone(), card.clone(), action_failed.clone());
+        let (pick, sure) = (t(l, T::VoidPickReason), t(l, T::VoidConfirm));
         Callback::from(move |_: MouseEvent| {
-            let body = StaffAction { kind, reason: reason.as_ref().map(value_of) };
+            let reason = reason.as_ref().map(value_of);
+            // A void ends the card's life: it takes a reason and a second yes.
+            if kind == "void" {
+                let ask =
+                    |text: &str| web_sys::window().and_then(|w| w.confirm_with_message(text).ok()).unwrap_or(false);
+                if reason.as_deref().is_none_or(str::is_empty) {
+                    if let Some(w) = web_sys::window() {
+                        let _ = w.alert_with_message(pick);
+                    }
+                    return;
+                }
+                if !ask(sure) {
+                    return;
+                }
+            }
+            let body = StaffAction { kind, reason };
             let (path, card, failed) = (path.clone(), card.clone(), failed.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 match api::post::<_, CardDetail>(&format!("{path}/events"), &body).await {
@@ -136,6 +152,7 @@ pub fn CardScreen(p: &Props) -> Html {
                     <button class="secondary" data-testid="card-collected" onclick={act("collected", None)}>{ t(l, T::ActCollected) }</button>
                     <button class="secondary" data-testid="card-held" onclick={act("held_for_pickup", None)}>{ t(l, T::ActHeld) }</button>
                     <select ref={void_reason.clone()} data-testid="card-void-reason" aria-label={t(l, T::VoidReason)}>
+                        <option value="" selected=true>{ format!("{}…", t(l, T::VoidReason)) }</option>
                         <option value="reprinted">{ t(l, T::VoidReprinted) }</option>
                         <option value="damaged">{ t(l, T::VoidDamaged) }</option>
                         <option value="deceased">{ t(l, T::VoidDeceased) }</option>
@@ -254,16 +271,12 @@ pub fn details(l: Lang, ev: &EventView, name_of: &dyn Fn(&str) -> String) -> Vec
 }
 
 fn void_reason(l: Lang, code: &str) -> &str {
-    match (code, l) {
-        ("reprinted", Lang::Id) => "dicetak ulang",
-        ("reprinted", Lang::En) => "reprinted",
-        ("damaged", Lang::Id) => "rusak",
-        ("damaged", Lang::En) => "damaged",
-        ("deceased", Lang::Id) => "pemilik meninggal dunia",
-        ("deceased", Lang::En) => "the holder died",
-        ("other", Lang::Id) => "lainnya",
-        ("other", Lang::En) => "other",
-        (other, _) => other,
+    match code {
+        "reprinted" => t(l, T::VoidReprinted),
+        "damaged" => t(l, T::VoidDamaged),
+        "deceased" => t(l, T::VoidDeceased),
+        "other" => t(l, T::VoidOther),
+        other => other,
     }
 }
 
@@ -396,7 +409,7 @@ mod tests {
         );
         let mut void = ev(None, serde_json::json!({"reason": "damaged"}));
         void.kind = EventKind::Void;
-        assert_eq!(details(Lang::Id, &void, &name_of)[0].1, "Alasan: rusak");
+        assert_eq!(details(Lang::Id, &void, &name_of)[0].1, format!("Alasan: {}", t(Lang::Id, T::VoidDamaged)));
     }
 
     #[test]

@@ -151,7 +151,12 @@ pub fn CardList(props: &Props) -> Html {
                 </select>
                 <select onchange={set(|f, v| f.status = v)} aria-label={t(l, T::Status)} data-testid="card-status-filter">
                     <option value="" selected=true>{ t(l, T::AllStatuses) }</option>
-                    { for Status::ALL.iter().map(|s| html! { <option value={s.as_str()}>{ status_label(l, *s) }</option> }) }
+                    <optgroup label={t(l, T::StatusGroups)}>
+                        { for antar_shared::tally::Group::ALL.iter().map(|g| html! { <option value={g.as_str()}>{ group_label(l, *g) }</option> }) }
+                    </optgroup>
+                    <optgroup label={t(l, T::Status)}>
+                        { for Status::ALL.iter().map(|s| html! { <option value={s.as_str()}>{ status_label(l, *s) }</option> }) }
+                    </optgroup>
                 </select>
                 <select onchange={set(|f, v| f.batch = v)} aria-label={t(l, T::Batch)} data-testid="card-batch-filter">
                     <option value="" selected={filters.batch.is_empty()}>{ t(l, T::AllBatches) }</option>
@@ -162,6 +167,22 @@ pub fn CardList(props: &Props) -> Html {
             { list }
         </section>
     }
+}
+
+/// A group of states as the backlog and the dashboard name it.
+fn group_label(l: Lang, g: antar_shared::tally::Group) -> &'static str {
+    use antar_shared::tally::Group;
+    t(
+        l,
+        match g {
+            Group::Waiting => T::GroupWaiting,
+            Group::OnItsWay => T::GroupOnItsWay,
+            Group::Backlog => T::GroupBacklog,
+            Group::ToCollect => T::GroupToCollect,
+            Group::Returned => T::GroupReturned,
+            Group::WithResident => T::GroupWithResident,
+        },
+    )
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ pub mod desk;
 pub mod forecast;
 pub mod i18n;
 pub mod import;
+pub mod leave;
 pub mod messages;
 pub mod net;
 pub mod notify_settings;
@@ -130,8 +131,12 @@ fn Nav(p: &NavProps) -> Html {
         let navigator = navigator.clone();
         let current = here == to;
         let href = format!("/console{}", to.to_path());
+        let question = t(l, T::LeaveUnsaved);
         let onclick = Callback::from(move |e: MouseEvent| {
             e.prevent_default();
+            if !crate::leave::may_leave(question) {
+                return;
+            }
             if let Some(n) = &navigator {
                 n.push(&to);
             }

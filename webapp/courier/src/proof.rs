@@ -28,6 +28,32 @@ impl IdCheck {
 }
 
 /// A delivery as entered on the form.
+/// A delivery form half filled in, kept on the phone (IndexedDB, beside
+/// the outbox) as it is typed, so a reload or a closed tab does not lose
+/// it. Never the NIK typed at the door, and not the signature: those are
+/// asked again.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FormDraft {
+    pub card_id: String,
+    pub recipient_name: String,
+    /// `self`, `family` or `other`.
+    pub relation: String,
+    pub relationship: String,
+    pub photo_sha256: Option<String>,
+    pub landmark: String,
+}
+
+impl FormDraft {
+    /// Whether anything was typed or taken: an empty form keeps no draft.
+    pub fn is_blank(&self) -> bool {
+        self.recipient_name.trim().is_empty()
+            && self.relationship.trim().is_empty()
+            && self.landmark.trim().is_empty()
+            && self.photo_sha256.is_none()
+            && matches!(self.relation.as_str(), "" | "self")
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Draft {
     pub recipient_name: String,
@@ -127,6 +153,21 @@ pub fn navigation_url(stop: &antar_shared::wire::DoorstepStop) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_untouched_delivery_form_keeps_no_draft() {
+        let blank = FormDraft { card_id: "c".into(), relation: "self".into(), ..FormDraft::default() };
+        assert!(blank.is_blank());
+        for typed in [
+            FormDraft { recipient_name: "Siti".into(), ..blank.clone() },
+            FormDraft { relation: "family".into(), ..blank.clone() },
+            FormDraft { landmark: "depan masjid".into(), ..blank.clone() },
+            FormDraft { photo_sha256: Some("ab".into()), ..blank.clone() },
+        ] {
+            assert!(!typed.is_blank(), "{typed:?}");
+        }
+        assert!(FormDraft { recipient_name: "   ".into(), ..blank }.is_blank(), "spaces are not a name");
+    }
 
     fn draft() -> Draft {
         Draft {

@@ -27,6 +27,7 @@ pub mod idb {
     use super::{load, remove, OUTBOX, ROUTES};
     use crate::device;
     use crate::outbox::{answers, Answer, Outbox, Rejected};
+    use crate::proof::FormDraft;
     use antar_shared::wire::{CourierRoute, ProofRules, SyncEvent, SyncResult};
     use js_sys::Uint8Array;
     use serde::de::DeserializeOwned;
@@ -133,6 +134,34 @@ pub mod idb {
         for entry in pending_entries(events) {
             ops.add("pending", entry);
         }
+        // A delivery saved ends its draft, in the same transaction.
+        if events.iter().any(|e| e.kind == "delivered") {
+            ops.delete("kv", DRAFT);
+        }
+        ops.commit().await
+    }
+
+    const DRAFT: &str = "draft";
+
+    /// Keeps the delivery form as it is being filled in (a blank one: none).
+    pub async fn save_draft(draft: &FormDraft) -> Result<(), StoreError> {
+        let mut ops = Ops::default();
+        if draft.is_blank() {
+            ops.delete("kv", DRAFT);
+        } else {
+            put_kv(&mut ops, DRAFT, draft);
+        }
+        ops.commit().await
+    }
+
+    pub async fn load_draft() -> Result<Option<FormDraft>, StoreError> {
+        kv(DRAFT).await
+    }
+
+    /// The form was closed without saving: its draft goes.
+    pub async fn clear_draft() -> Result<(), StoreError> {
+        let mut ops = Ops::default();
+        ops.delete("kv", DRAFT);
         ops.commit().await
     }
 

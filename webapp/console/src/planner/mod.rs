@@ -167,6 +167,9 @@ pub fn PlannerScreen(p: &Props) -> Html {
         None => html! { <code>{ id }</code> },
     };
 
+    // A plan on screen that is not saved would be lost by leaving.
+    crate::leave::use_leave_guard();
+    crate::leave::mark_unsaved(s.total_stops() > 0 && saved.is_none());
     let routes = s.routes.iter().enumerate().map(|(i, r)| {
         let km = s.distance_m(r) / 1000.0;
         let full = r.card_ids.len() + r.saved >= s.cap;

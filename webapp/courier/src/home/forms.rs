@@ -5,7 +5,7 @@ use super::Action;
 use crate::device;
 use crate::gps::{self, use_gps, Gps};
 use crate::i18n::{t, Lang, C, T};
-use crate::proof::{self, Draft, IdCheck, Missing};
+use crate::proof::{self, Draft, FormDraft, IdCheck, Missing};
 use crate::storage::idb;
 use antar_shared::wire::{DoorstepStop, ProofRules};
 use antar_web::forms::value_of;
@@ -22,6 +22,9 @@ pub struct DeliverProps {
     pub lang: Lang,
     pub stop: DoorstepStop,
     pub proof: ProofRules,
+    /// What was typed into this form before a reload, to fill it in again.
+    #[prop_or_default]
+    pub draft: Option<FormDraft>,
     pub on_cancel: Callback<MouseEvent>,
     pub on_record: Callback<Action>,
 }
@@ -105,6 +108,80 @@ pub fn DeliverForm(p: &DeliverProps) -> Html {
     let unsaved = use_state(|| false);
     let gps = use_gps();
     let landmark = use_node_ref();
+    let relation_select = use_node_ref();
+
+    // What the form holds now, kept on the phone as it is typed.
+    let keep_draft = {
+        let (name, relationship, landmark, relation_select, card) =
+            (name.clone(), relationship.clone(), landmark.clone(), relation_select.clone(), p.stop.card_id.clone());
+        Callback::from(move |photo_sha256: Option<String>| {
+            let relation =
+                relation_select.cast::<web_sys::HtmlSelectElement>().map_or_else(|| "self".to_owned(), |s| s.value());
+            let draft = FormDraft {
+                card_id: card.clone(),
+                recipient_name: value_of(&name),
+                relation,
+                relationship: value_of(&relationship),
+                photo_sha256,
+                landmark: value_of(&landmark),
+            };
+            wasm_bindgen_futures::spawn_local(async move {
+                // A draft the phone cannot keep only costs the retyping.
+                drop(idb::save_draft(&draft).await);
+            });
+        })
+    };
+    let photo_sha = |photo: &Photo| match photo {
+        Photo::Ready { sha, .. } => Some(sha.clone()),
+        _ => None,
+    };
+    let on_edit = {
+        let (keep_draft, photo) = (keep_draft.clone(), photo.clone());
+        Callback::from(move |_: Event| keep_draft.emit(photo_sha(&photo)))
+    };
+    let on_typed = {
+        let (keep_draft, photo) = (keep_draft.clone(), photo.clone());
+        Callback::from(move |_: InputEvent| keep_draft.emit(photo_sha(&photo)))
+    };
+    // Filled in again from the draft kept before a reload.
+    {
+        let (name, relationship, landmark, relation, photo, draft) =
+            (name.clone(), relationship.clone(), landmark.clone(), relation.clone(), photo.clone(), p.draft.clone());
+        use_effect_with((), move |_| {
+            if let Some(d) = draft {
+                for (node, text) in
+                    [(&name, &d.recipient_name), (&relationship, &d.relationship), (&landmark, &d.landmark)]
+                {
+                    if let Some(input) = node.cast::<web_sys::HtmlInputElement>() {
+                        input.set_value(text);
+                    }
+                }
+                if !d.relation.is_empty() {
+                    relation.set(d.relation.clone());
+                }
+                if let Some(sha) = d.photo_sha256 {
+                    wasm_bindgen_futures::spawn_local(async move {
+                        if let Ok(Some((bytes, _))) = idb::media(&sha).await {
+                            photo.set(Photo::Ready {
+                                sha,
+                                kb: (bytes.length() as usize).div_ceil(1024),
+                                preview: String::new(),
+                            });
+                        }
+                    });
+                }
+            }
+        });
+    }
+    let on_cancel = {
+        let cancel = p.on_cancel.clone();
+        Callback::from(move |e: MouseEvent| {
+            wasm_bindgen_futures::spawn_local(async move {
+                drop(idb::clear_draft().await);
+            });
+            cancel.emit(e);
+        })
+    };
 
     {
         let (canvas, pad) = (canvas.clone(), pad.clone());
@@ -120,7 +197,7 @@ pub fn DeliverForm(p: &DeliverProps) -> Html {
         Callback::from(move |e: InputEvent| id_check.set(IdCheck::of(&super::event_value(&e), &check)))
     };
     let on_photo = {
-        let photo = photo.clone();
+        let (photo, keep_draft) = (photo.clone(), keep_draft.clone());
         Callback::from(move |e: Event| {
             let file = e
                 .target()
@@ -129,8 +206,12 @@ pub fn DeliverForm(p: &DeliverProps) -> Html {
                 .and_then(|files| files.get(0));
             let Some(file) = file else { return };
             photo.set(Photo::Working);
-            let photo = photo.clone();
-            wasm_bindgen_futures::spawn_local(async move { photo.set(take_photo(file).await) });
+            let (photo, keep_draft) = (photo.clone(), keep_draft.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let taken = take_photo(file).await;
+                keep_draft.emit(photo_sha(&taken));
+                photo.set(taken);
+            });
         })
     };
     let clear_signature = {
@@ -240,9 +321,9 @@ pub fn DeliverForm(p: &DeliverProps) -> Html {
         IdCheck::DoesNotMatch => ("mismatch", format!("✗ {}", t(l, T::IdMismatch))),
     };
     html! {
-        <form class="panel" {onsubmit} novalidate=true>
+        <form class="panel" {onsubmit} novalidate=true data-testid="delivery-form" onchange={on_edit} oninput={on_typed}>
             <label for="relation">{ t(l, T::Recipient) }</label>
-            <select id="relation" data-testid="recipient-relation"
+            <select id="relation" ref={relation_select} data-testid="recipient-relation"
                 onchange={{ let relation = relation.clone(); Callback::from(move |e: Event| relation.set(super::event_value(&e))) }}>
                 <option value="self" selected={*relation == "self"}>{ t(l, T::RelSelf) }</option>
                 <option value="family" selected={*relation == "family"}>{ t(l, T::RelFamily) }</option>
@@ -269,7 +350,9 @@ pub fn DeliverForm(p: &DeliverProps) -> Html {
             <p class="muted" data-testid="photo-status" data-state={photo_line.0} role="status">{ photo_line.1 }</p>
             <div>
                 if let Photo::Ready { preview, .. } = &*photo {
-                    <img class="thumb" src={preview.clone()} alt={t(l, T::PhotoReady)} data-testid="photo-preview" />
+                    if !preview.is_empty() {
+                        <img class="thumb" src={preview.clone()} alt={t(l, T::PhotoReady)} data-testid="photo-preview" />
+                    }
                 }
             </div>
             <label>{ format!("{}{}", t(l, T::Signature), required(l, rules.require_signature)) }</label>
@@ -288,7 +371,7 @@ pub fn DeliverForm(p: &DeliverProps) -> Html {
             </div>
             <div class="actions">
                 <button type="submit" class="primary" data-testid="delivery-submit" disabled={*saving}>{ t(l, T::Save) }</button>
-                <button type="button" class="secondary" onclick={p.on_cancel.clone()}>{ t(l, T::Cancel) }</button>
+                <button type="button" class="secondary" data-testid="delivery-cancel" onclick={on_cancel}>{ t(l, T::Cancel) }</button>
             </div>
         </form>
     }

@@ -9,6 +9,7 @@ mod sync;
 use crate::i18n::{status_label, t, Lang, C, T};
 use crate::outbox::{check_count, is_open, local_state, retry_delay_ms, CountProblem, Outbox};
 use crate::proof::navigation_url;
+use crate::proof::FormDraft;
 use crate::stops::{day_to_show, door_code, find_door_stop, shows, wish_text, DoorCode, Show};
 use crate::storage::{self, idb};
 use antar_shared::wire::{DoorstepStop, ProofRules, SyncEvent, User};
@@ -75,6 +76,8 @@ pub fn CourierHome(props: &Props) -> Html {
     let syncing = use_state(|| false);
     let persisted = use_state(|| true);
     let open = use_state(|| None::<(String, Form)>);
+    // A delivery form half filled in before a reload, opened again with it.
+    let draft = use_state(|| None::<FormDraft>);
     // What was just kept on the phone, said for a few seconds.
     let saved = use_state(|| None::<(u32, usize)>);
     let query = use_state(String::new);
@@ -131,11 +134,20 @@ pub fn CourierHome(props: &Props) -> Html {
     {
         let (view, loaded, persisted, sync, schedule) =
             (view.clone(), loaded.clone(), persisted.clone(), sync.clone(), schedule.clone());
+        let (open, draft) = (open.clone(), draft.clone());
         use_effect_with((), move |_| {
             {
                 let sync = sync.clone();
                 wasm_bindgen_futures::spawn_local(async move {
                     view.load_stored().await;
+                    if let Ok(Some(kept)) = idb::load_draft().await {
+                        let routes = idb::load_routes().await.unwrap_or_default();
+                        let on_route = routes.iter().any(|r| r.stops.iter().any(|s| s.card_id == kept.card_id));
+                        if on_route {
+                            open.set(Some((kept.card_id.clone(), Form::Deliver)));
+                            draft.set(Some(kept));
+                        }
+                    }
                     loaded.set(true);
                     view.refresh_routes().await;
                     sync.emit(());
@@ -167,7 +179,7 @@ pub fn CourierHome(props: &Props) -> Html {
 
     // Every action is written to the phone first, then sent.
     let record_many = {
-        let (view, open, sync, saved) = (view.clone(), open.clone(), sync.clone(), saved.clone());
+        let (view, open, sync, saved, draft) = (view.clone(), open.clone(), sync.clone(), saved.clone(), draft.clone());
         Callback::from(move |actions: Vec<Action>| {
             let Ok(occurred_at) = chrono::DateTime::parse_from_rfc3339(&storage::now_iso()) else { return };
             let events: Vec<SyncEvent> = actions
@@ -180,7 +192,8 @@ pub fn CourierHome(props: &Props) -> Html {
                     payload,
                 })
                 .collect();
-            let (view, open, sync, saved) = (view.clone(), open.clone(), sync.clone(), saved.clone());
+            let (view, open, sync, saved, draft) =
+                (view.clone(), open.clone(), sync.clone(), saved.clone(), draft.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 match idb::record(&events).await {
                     Ok(()) => {
@@ -197,6 +210,7 @@ pub fn CourierHome(props: &Props) -> Html {
                         .forget();
                         // The form closes on a screen that already counts the action.
                         view.reload().await;
+                        draft.set(None);
                         open.set(None);
                         sync.emit(());
                     }
@@ -357,9 +371,10 @@ pub fn CourierHome(props: &Props) -> Html {
                 <ol class="stops">
                     { for stops.iter().zip(states.iter()).filter(|(stop, state)| shows(stop, state.status, &query, *show)).map(|(stop, state)| {
                         let form = open.as_ref().filter(|(id, _)| *id == stop.card_id).map(|(_, f)| *f);
+                        let kept = draft.as_ref().filter(|d| d.card_id == stop.card_id).cloned();
                         let scanned = found.as_ref().is_some_and(|(_, card)| *card == stop.card_id);
-                        html! { <StopRow key={stop.card_id.clone()} lang={l} stop={stop.clone()} status={state.status} handed_back={state.handed_back} failed={state.failed_attempts} form={form} proof={*view.proof} {scanned}
-                            on_open={{ let open = open.clone(); let id = stop.card_id.clone(); Callback::from(move |f: Option<Form>| open.set(f.map(|f| (id.clone(), f)))) }}
+                        html! { <StopRow key={stop.card_id.clone()} lang={l} stop={stop.clone()} status={state.status} handed_back={state.handed_back} failed={state.failed_attempts} form={form} draft={kept} proof={*view.proof} {scanned}
+                            on_open={{ let (open, draft) = (open.clone(), draft.clone()); let id = stop.card_id.clone(); Callback::from(move |f: Option<Form>| { draft.set(None); open.set(f.map(|f| (id.clone(), f))) }) }}
                             on_record={record.clone()} /> }
                     }) }
                 </ol>
@@ -494,6 +509,8 @@ struct StopProps {
     status: Status,
     /// The courier said it went back to the office; not received yet.
     handed_back: bool,
+    /// The delivery form as it was before a reload.
+    draft: Option<FormDraft>,
     /// Failed attempts so far, the phone's own unsent ones included.
     failed: u32,
     form: Option<Form>,
@@ -566,7 +583,7 @@ fn StopRow(p: &StopProps) -> Html {
                 </div>
             }
             { match p.form {
-                Some(Form::Deliver) => html! { <DeliverForm lang={l} stop={s.clone()} proof={p.proof} on_cancel={cancel} on_record={p.on_record.clone()} /> },
+                Some(Form::Deliver) => html! { <DeliverForm lang={l} stop={s.clone()} proof={p.proof} draft={p.draft.clone()} on_cancel={cancel} on_record={p.on_record.clone()} /> },
                 Some(Form::Failed) => html! { <FailedForm lang={l} card_id={s.card_id.clone()} on_cancel={cancel} on_record={p.on_record.clone()} /> },
                 Some(Form::Village) => html! { <VillageForm lang={l} card_id={s.card_id.clone()} on_cancel={cancel} on_record={p.on_record.clone()} /> },
                 None => html! {},
@@ -618,7 +635,7 @@ fn SyncBar(p: &SyncBarProps) -> Html {
             { for p.outbox.rejected.iter().map(|r| {
                 let id = r.event.id.clone();
                 html! {
-                    <p class="error" data-testid="sync-rejected">
+                    <p class="error" data-testid="sync-rejected" data-code={r.code.clone()}>
                         { format!("{}: {}", t(l, T::Rejected), rejected_text(l, r)) }
                         <button class="link" onclick={p.on_dismiss.reform(move |_: MouseEvent| id.clone())}>{ t(l, T::Dismiss) }</button>
                     </p>
