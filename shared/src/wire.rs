@@ -943,6 +943,20 @@ pub struct ReviewQueue {
     pub rejected: Vec<RejectedEvent>,
     /// Residents' reports and early confirmations, oldest first.
     pub resident: Vec<ResidentItem>,
+    /// Each card the items name, as staff know it: the resident's name and
+    /// the label number on its latest route (no NIK).
+    #[serde(default)]
+    pub cards: Vec<ReviewCard>,
+}
+
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReviewCard {
+    pub id: String,
+    pub name: String,
+    pub kelurahan: String,
+    /// Its stop number (the envelope label's) on its latest route.
+    pub seq: Option<i32>,
 }
 
 /// What a resident's answer asks of the office.

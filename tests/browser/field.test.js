@@ -134,6 +134,12 @@ async function storedDraft(page) {
 
 test("a half-filled delivery form survives a reload, and goes when it is cancelled", async () => {
   const { context, page } = await openCourier();
+  // The list says whose day it shows, and counts only deliveries as done.
+  assert.equal(await page.getByTestId("route-date").getAttribute("data-date"), localDay(0));
+  const progress = page.getByTestId("progress");
+  const [delivered, other, left] = await Promise.all(["data-delivered", "data-other", "data-left"].map((a) => progress.getAttribute(a)));
+  assert.equal(Number(delivered) + Number(other) + Number(left), cards.length, "every stop counted once");
+  assert.match(await progress.textContent(), new RegExp(`^${delivered} terantar`));
   const id = cards[7];
   await stopRow(page, id).getByTestId("stop-deliver").click();
   const form = stopRow(page, id).getByTestId("delivery-form");

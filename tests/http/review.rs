@@ -25,6 +25,18 @@ async fn a_flagged_delivery_and_a_rejected_event_are_resolved_with_a_note_and_le
     let flagged = queue["flagged"][0]["id"].as_str().unwrap().to_owned();
     let rejected = queue["rejected"][0]["id"].as_str().unwrap().to_owned();
     assert_eq!(queue["flagged"][0]["flag"], "missing_proof");
+    // Items name the resident and the card's label number, not an id.
+    let named: Vec<(String, Option<i64>)> = queue["cards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["name"].as_str().unwrap().to_owned(), c["seq"].as_i64()))
+        .collect();
+    let first = app.get(&format!("/api/v1/cards/{}", s.cards[0]), &s.staff).await.body;
+    let second = app.get(&format!("/api/v1/cards/{}", s.cards[1]), &s.staff).await.body;
+    assert!(named.contains(&(first["name"].as_str().unwrap().to_owned(), Some(1))), "{named:?}");
+    assert!(named.contains(&(second["name"].as_str().unwrap().to_owned(), None)), "never on a route: {named:?}");
+    assert!(!queue.to_string().contains(first["nik"].as_str().unwrap()), "no NIK");
 
     let long = app
         .post(&format!("/api/v1/review/flagged/{flagged}/resolve"), &s.staff, json!({"note": "x".repeat(1001)}))

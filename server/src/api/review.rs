@@ -12,7 +12,7 @@ use crate::db::{cards, events, links, review};
 use actix_web::web::{self, Json};
 use antar_shared::wire::ProblemDetails;
 use antar_shared::wire::{
-    FlaggedEvent, RejectedEvent, ResidentItem, ResidentItemKind, ResolveReview, ReviewCounts, ReviewQueue,
+    FlaggedEvent, RejectedEvent, ResidentItem, ResidentItemKind, ResolveReview, ReviewCard, ReviewCounts, ReviewQueue,
 };
 
 const LIMIT: i64 = 500;
@@ -21,11 +21,11 @@ const LIMIT: i64 = 500;
 pub async fn list(state: web::Data<AppState>, staff: Staff) -> Result<Json<ReviewQueue>, ApiError> {
     state
         .db(move |conn| {
-            let flagged = review::flagged_open(conn, &staff.office_id, LIMIT)?
+            let flagged: Vec<FlaggedEvent> = review::flagged_open(conn, &staff.office_id, LIMIT)?
                 .into_iter()
                 .filter_map(|row| Some(FlaggedEvent { card_id: row.card_id.clone(), event: row.view()? }))
                 .collect();
-            let rejected = events::rejected_open(conn, &staff.office_id, LIMIT)?
+            let rejected: Vec<RejectedEvent> = events::rejected_open(conn, &staff.office_id, LIMIT)?
                 .into_iter()
                 .map(|r| RejectedEvent {
                     id: r.id,
@@ -43,7 +43,7 @@ pub async fn list(state: web::Data<AppState>, staff: Staff) -> Result<Json<Revie
             let ids: Vec<String> = reports.iter().map(|r| r.card_id.clone()).collect();
             let couriers: std::collections::HashMap<String, Option<String>> =
                 cards::by_ids(conn, &staff.office_id, &ids)?.into_iter().map(|c| (c.id, c.courier_id)).collect();
-            let resident = reports
+            let resident: Vec<ResidentItem> = reports
                 .into_iter()
                 .map(|r| ResidentItem {
                     courier_id: couriers.get(&r.card_id).cloned().flatten(),
@@ -54,7 +54,20 @@ pub async fn list(state: web::Data<AppState>, staff: Staff) -> Result<Json<Revie
                     created_at: r.created_at.and_utc(),
                 })
                 .collect();
-            Ok(Json(ReviewQueue { flagged, rejected, resident }))
+            let mut ids: Vec<String> = flagged
+                .iter()
+                .map(|f| f.card_id.clone())
+                .chain(rejected.iter().filter_map(|r| r.card_id.clone()))
+                .chain(resident.iter().map(|r| r.card_id.clone()))
+                .collect();
+            ids.sort();
+            ids.dedup();
+            let seqs = crate::db::routes::latest_seqs(conn, &ids)?;
+            let cards = cards::by_ids(conn, &staff.office_id, &ids)?
+                .into_iter()
+                .map(|c| ReviewCard { seq: seqs.get(&c.id).copied(), id: c.id, name: c.name, kelurahan: c.kelurahan })
+                .collect();
+            Ok(Json(ReviewQueue { flagged, rejected, resident, cards }))
         })
         .await
 }

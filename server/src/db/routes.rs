@@ -6,6 +6,7 @@ use super::DbConnection;
 use antar_shared::wire::RouteStatus;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use std::collections::HashMap;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = routes)]
@@ -87,6 +88,21 @@ pub fn leave_open_routes(conn: &mut DbConnection, card_ids: &[String]) -> QueryR
         .set(route_stops::active.eq(false))
         .execute(conn)
         .map(drop)
+}
+
+/// Each card's stop number on the latest route it was put on.
+pub fn latest_seqs(conn: &mut DbConnection, card_ids: &[String]) -> QueryResult<HashMap<String, i32>> {
+    if card_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows: Vec<(String, i32)> = route_stops::table
+        .inner_join(routes::table)
+        .filter(route_stops::card_id.eq_any(card_ids))
+        .order(routes::created_at.asc())
+        .select((route_stops::card_id, route_stops::seq))
+        .load(conn)?;
+    // The latest route's number wins: later rows overwrite earlier ones.
+    Ok(rows.into_iter().collect())
 }
 
 /// Gives the route to another courier (its cards are reassigned apart).

@@ -128,6 +128,8 @@ antar_web::texts! {
     GroupWithResident => ("Sudah di tangan warga", "With the resident"),
     AuditRouteReassign => ("Rute diserahkan ke kurir lain", "Route given to another courier"),
     AuditRouteMove => ("Alamat dipindah ke rute lain", "Stops moved to another route"),
+    MsgQuietHours => ("Menunggu jam tenang kantor berakhir; dikirim", "Waiting for the office's quiet hours to end; goes at"),
+    MsgNextTry => ("Dicoba lagi", "Tried again at"),
     LeaveUnsaved => ("Perubahan di layar ini belum disimpan. Tinggalkan dan buang perubahan?", "This screen has changes not saved. Leave and lose them?"),
     NavRoutes => ("Papan rute", "Routes board"),
     BoardTitle => ("Papan rute: rute tersimpan per hari", "Routes board: the day's saved routes"),

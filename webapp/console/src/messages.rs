@@ -99,6 +99,9 @@ pub fn MessagesScreen(p: &Props) -> Html {
                             <td>
                                 <span class={classes!("badge", n.status.clone())}>{ t(l, status_text(&n.status)) }</span>
                                 if n.attempts > 0 { <div class="muted">{ format!("{} × {}", n.attempts, t(l, T::MsgAttempts)) }</div> }
+                                if let Some((why, at)) = waiting(n, chrono::Utc::now()) {
+                                    <div class="muted" data-testid="msg-waiting">{ format!("{} {}", t(l, why), crate::time::stamp(at)) }</div>
+                                }
                             </td>
                             <td>
                                 if let Some(m) = &n.message { <div>{ m }</div> }
@@ -133,5 +136,45 @@ pub fn MessagesScreen(p: &Props) -> Html {
             if let Some(e) = &*acting { <Failure lang={l} error={e.clone()} /> }
             { body }
         </section>
+    }
+}
+/// Why a message that waits has not gone yet: the office's quiet hours
+/// (not tried yet, due later), or the next try after a failed one.
+pub fn waiting(
+    n: &antar_shared::wire::Notification,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Option<(T, chrono::DateTime<chrono::Utc>)> {
+    let next = n.next_attempt_at.filter(|at| n.status == "pending" && *at > now)?;
+    Some((if n.attempts == 0 { T::MsgQuietHours } else { T::MsgNextTry }, next))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_message_held_for_quiet_hours_says_so_and_a_retry_says_when() {
+        let now = chrono::DateTime::from_timestamp(1_764_000_000, 0).unwrap();
+        let later = now + chrono::Duration::hours(9);
+        let mut n = antar_shared::wire::Notification {
+            id: "n".into(),
+            card_id: "c".into(),
+            moment: "scheduled".into(),
+            channel: "webhook".into(),
+            status: "pending".into(),
+            attempts: 0,
+            last_error: None,
+            message: None,
+            whatsapp_url: None,
+            created_at: now,
+            next_attempt_at: Some(later),
+            sent_at: None,
+        };
+        assert_eq!(waiting(&n, now), Some((T::MsgQuietHours, later)));
+        n.attempts = 2;
+        assert_eq!(waiting(&n, now), Some((T::MsgNextTry, later)));
+        assert_eq!(waiting(&n, later), None, "due now: nothing to say");
+        n.status = "sent".into();
+        assert_eq!(waiting(&n, now), None);
     }
 }

@@ -7,7 +7,7 @@ use crate::i18n::{code_text, t, Lang, T};
 use crate::net::Failure;
 use crate::Screen;
 use antar_shared::codes::sync::MISSING_PROOF;
-use antar_shared::wire::{Items, ResidentItemKind, ResolveReview, ReviewQueue, User};
+use antar_shared::wire::{Items, ResidentItemKind, ResolveReview, ReviewCard, ReviewQueue, User};
 use antar_web::api::{self, ApiError};
 use antar_web::forms::{event_value, value_of};
 use yew::prelude::*;
@@ -27,6 +27,8 @@ pub struct Item {
     /// The id its resolve call takes.
     pub id: String,
     pub card_id: Option<String>,
+    /// The card as staff know it: the resident's name, the label number.
+    pub card: Option<ReviewCard>,
     pub courier_id: Option<String>,
     pub at: chrono::DateTime<chrono::Utc>,
     /// The code behind it (a flag or a refusal), if any.
@@ -88,6 +90,7 @@ pub fn items(q: &ReviewQueue) -> Vec<Item> {
         kind: if f.event.flag.as_deref() == Some(MISSING_PROOF) { Kind::MissingProof } else { Kind::Flagged },
         id: f.event.id.clone(),
         card_id: Some(f.card_id.clone()),
+        card: None,
         courier_id: f.event.actor.clone(),
         at: f.event.received_at,
         code: f.event.flag.clone(),
@@ -97,6 +100,7 @@ pub fn items(q: &ReviewQueue) -> Vec<Item> {
         kind: Kind::Rejected,
         id: r.id.clone(),
         card_id: r.card_id.clone(),
+        card: None,
         courier_id: Some(r.actor.clone()),
         at: r.received_at,
         code: Some(r.code.clone()),
@@ -110,13 +114,30 @@ pub fn items(q: &ReviewQueue) -> Vec<Item> {
         },
         id: r.id.clone(),
         card_id: Some(r.card_id.clone()),
+        card: None,
         courier_id: r.courier_id.clone(),
         at: r.created_at,
         code: None,
         text: r.message.clone(),
     }));
+    for item in &mut all {
+        item.card = item.card_id.as_ref().and_then(|id| q.cards.iter().find(|c| &c.id == id)).cloned();
+    }
     all.sort_by(|a, b| a.at.cmp(&b.at).then_with(|| a.id.cmp(&b.id)));
     all
+}
+
+/// How an item names its card: the resident and the label number, else
+/// the id's start.
+pub fn card_name(l: Lang, item: &Item) -> Option<String> {
+    match (&item.card, &item.card_id) {
+        (Some(c), _) => Some(match c.seq {
+            Some(n) => format!("{} (#{n}, {})", c.name, c.kelurahan),
+            None => format!("{} ({})", c.name, c.kelurahan),
+        }),
+        (None, Some(id)) => Some(format!("{} {}", t(l, T::Card), &id[..id.len().min(8)])),
+        (None, None) => None,
+    }
 }
 
 /// The items a filter keeps: a kind code (or all), a courier id (or all).
@@ -246,8 +267,8 @@ fn ReviewRow(p: &RowProps) -> Html {
                 <span class={classes!("badge", item.kind.code())}>{ t(l, item.kind.label()) }</span>
                 <span class="muted">{ crate::time::stamp(item.at) }</span>
                 if let Some(c) = &p.courier { <span>{ format!("{}: {c}", t(l, T::Courier)) }</span> }
-                if let Some(card) = &item.card_id {
-                    <span data-testid="review-card"><Link<Screen> to={Screen::Card { id: card.clone() }}>{ format!("{} {}", t(l, T::Card), &card[..card.len().min(8)]) }</Link<Screen>></span>
+                if let (Some(card), Some(name)) = (&item.card_id, card_name(l, item)) {
+                    <span data-testid="review-card"><Link<Screen> to={Screen::Card { id: card.clone() }}>{ name }</Link<Screen>></span>
                 }
             </div>
             if let Some(r) = reason { <p>{ r }</p> }
@@ -310,8 +331,20 @@ mod tests {
                 created_at: at(40),
                 courier_id: Some("kurir-b".into()),
             }],
+            cards: vec![ReviewCard {
+                id: "card-f1".into(),
+                name: "SITI".into(),
+                kelurahan: "RAJABASA".into(),
+                seq: Some(7),
+            }],
         };
         let all = items(&q);
+        let named: Vec<Option<String>> = all.iter().map(|i| card_name(Lang::Id, i)).collect();
+        assert_eq!(
+            named,
+            [Some("Kartu card-f2".into()), None, Some("SITI (#7, RAJABASA)".into()), Some("Kartu c".into())],
+            "the resident and the label number where the server named the card"
+        );
         let kinds: Vec<Kind> = all.iter().map(|i| i.kind).collect();
         assert_eq!(kinds, [Kind::Flagged, Kind::Rejected, Kind::MissingProof, Kind::EarlyConfirmation]);
         assert_eq!(filtered(&all, "missing_proof", "").len(), 1);

@@ -276,6 +276,7 @@ pub fn CourierHome(props: &Props) -> Html {
     // A card the courier said they handed back is no longer to do, though
     // it stays theirs until the office receives it.
     let left = states.iter().filter(|s| is_open(s.status) && !s.handed_back).count();
+    let delivered = states.iter().filter(|s| s.status == Status::Delivered).count();
     let with_status = |wanted: Status, handed_back: bool| -> Vec<String> {
         stops
             .iter()
@@ -310,6 +311,9 @@ pub fn CourierHome(props: &Props) -> Html {
                 }
             </div>
             <h1>{ t(l, T::MyStops) }</h1>
+            if let Some(d) = &shown_day {
+                <p class="muted" data-testid="route-date" data-date={d.clone()}>{ format!("{} {d}", t(l, T::RouteOf)) }</p>
+            }
             <div>
                 if days.len() > 1 {
                     <label for="day">{ t(l, T::Day) }</label>
@@ -327,8 +331,11 @@ pub fn CourierHome(props: &Props) -> Html {
                         <PickupPanel lang={l} waiting={waiting.clone()} on_confirm={on_each_card(&record_many, "picked_up")} />
                     }
                 </div>
-                <p class="progress" data-testid="progress" data-done={(stops.len() - left).to_string()} data-left={left.to_string()}>
-                    { format!("{} {} · {} {}", stops.len() - left, t(l, T::Done), left, t(l, T::Left)) }
+                // "Done" is delivered only; a card otherwise off the list
+                // (left at the village office, handed back) is counted apart.
+                <p class="progress" data-testid="progress" data-delivered={delivered.to_string()}
+                    data-other={(stops.len() - left - delivered).to_string()} data-left={left.to_string()}>
+                    { format!("{delivered} {} · {} {} · {left} {}", t(l, T::Done), stops.len() - left - delivered, t(l, T::OtherDone), t(l, T::Left)) }
                 </p>
                 <div>
                     if *scanning {
