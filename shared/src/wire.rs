@@ -1139,6 +1139,23 @@ pub struct Forecast {
     pub delivery_rate: f64,
     pub printing_rate: f64,
     pub clears_on: ClearsOn,
+    /// What the office controls: with this many couriers taking this many
+    /// stops a day each, at the share of handed-out cards delivered over the
+    /// four weeks, how many cards go out a day and when the backlog clears
+    /// (printing at the current rate). The first is the office as it is.
+    #[serde(default)]
+    pub scenarios: Vec<Scenario>,
+}
+
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Scenario {
+    pub couriers: i64,
+    pub stops_per_courier: i64,
+    /// Cards delivered a day: couriers × stops × the delivered share.
+    pub per_day: f64,
+    /// `null`: the backlog grows.
+    pub clears_on: Option<String>,
 }
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -396,6 +396,16 @@ test("the backlog screen shows what waits, when it clears, and both charts", asy
   const projection = page.locator('[data-testid="forecast-backlog"] polyline.projection');
   assert.ok((await projection.getAttribute("points")).split(" ").length >= 2, "the backlog's projection is drawn");
   assert.match(await projection.evaluate((el) => getComputedStyle(el).strokeDasharray), /\d/, "dashed");
+  // The values are written on the charts: today's backlog among them.
+  const values = await page.locator('[data-testid="forecast-backlog"] [data-testid="chart-value"]').evaluateAll((els) => els.map((e) => e.dataset.value));
+  assert.equal(values[0], String(f.backlog), "today's backlog, written at its point");
+  // What the office controls: couriers and stops a day, the office as it is first.
+  const rows = page.getByTestId("forecast-scenario");
+  assert.equal(await rows.count(), f.scenarios.length);
+  assert.equal(f.scenarios.length, 6);
+  assert.equal(await rows.first().getAttribute("data-couriers"), String(f.scenarios[0].couriers));
+  const couriers = (await api(server.base, "GET", "/api/v1/users?role=courier", staff)).json.items.filter((u) => !u.disabled).length;
+  assert.equal(f.scenarios[0].couriers, Math.max(couriers, 1), "the office's own couriers first");
   await context.close();
 });
 

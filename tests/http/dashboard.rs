@@ -118,6 +118,18 @@ async fn the_forecast_projects_when_the_backlog_clears(app: TestApp) {
     let expected = (today + chrono::Duration::days(28)).format("%Y-%m-%d").to_string();
     assert_eq!(f["clears_on"]["current_rate"], expected.as_str());
     assert_eq!(f["clears_on"]["at_250"], json!(null), "printing 250 a day outpaces 3 deliveries in 4 weeks");
+    // What the office controls: its one courier, then two and five more,
+    // each at 40 stops and 50; every card handed out was delivered.
+    let grid: Vec<(i64, i64, f64)> = f["scenarios"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (s["couriers"].as_i64().unwrap(), s["stops_per_courier"].as_i64().unwrap(), s["per_day"].as_f64().unwrap())
+        })
+        .collect();
+    assert_eq!(grid, [(1, 40, 40.0), (1, 50, 50.0), (3, 40, 120.0), (3, 50, 150.0), (6, 40, 240.0), (6, 50, 300.0)]);
+    assert_eq!(f["scenarios"][0]["clears_on"], (today + chrono::Duration::days(1)).format("%Y-%m-%d").to_string());
 }
 
 on_both_backends!(

@@ -337,3 +337,14 @@ pub fn delivered_since(conn: &mut DbConnection, office_id: &str, since: NaiveDat
         .select(EventRow::as_select())
         .load(conn)
 }
+
+/// How many of the office's cards were handed out to a courier (a pick-up,
+/// said or implied by a handover) since `since`: each card once.
+pub fn picked_up_cards_since(conn: &mut DbConnection, office_id: &str, since: NaiveDateTime) -> QueryResult<i64> {
+    card_events::table
+        .filter(card_events::office_id.eq(office_id))
+        .filter(card_events::kind.eq(EventKind::PickedUp.as_str()))
+        .filter(card_events::occurred_at.ge(since))
+        .select(diesel::dsl::count(card_events::card_id).aggregate_distinct())
+        .get_result(conn)
+}

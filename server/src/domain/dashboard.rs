@@ -9,7 +9,9 @@ use crate::config::zone_offset_hours;
 use crate::db::{cards, events, offices::Office, routes, users, DbConnection};
 use crate::domain::routes::day_reports;
 use antar_shared::tally::Group;
-use antar_shared::wire::{ClearsOn, DashCourier, Dashboard, DayCount, Forecast, KecamatanCounts, RouteStatus};
+use antar_shared::wire::{
+    ClearsOn, DashCourier, Dashboard, DayCount, Forecast, KecamatanCounts, RouteStatus, Scenario,
+};
 use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 use std::collections::{BTreeMap, HashMap};
 
@@ -65,6 +67,28 @@ pub fn clears_on(today: NaiveDate, backlog: i64, delivery_rate: f64, printing_ra
     // so that 2 cards at 2/28 a day take 28 days, not 29.
     let days = (backlog as f64 / net - 1e-9).ceil();
     (days <= HORIZON_DAYS).then(|| today + Duration::days(days as i64))
+}
+
+/// The office's staffing choices: the couriers it has and two and five more,
+/// each at the cap of stops and ten more; the first is the office as it is.
+pub fn scenarios(
+    today: NaiveDate,
+    backlog: i64,
+    printing_rate: f64,
+    couriers: i64,
+    stops: i64,
+    delivered_share: f64,
+) -> Vec<Scenario> {
+    let couriers = couriers.max(1);
+    let mut out = Vec::new();
+    for c in [couriers, couriers + 2, couriers + 5] {
+        for s in [stops, stops + 10] {
+            let per_day = (c * s) as f64 * delivered_share;
+            let clears = clears_on(today, backlog, per_day, printing_rate).map(|d| d.format("%Y-%m-%d").to_string());
+            out.push(Scenario { couriers: c, stops_per_courier: s, per_day, clears_on: clears });
+        }
+    }
+    out
 }
 
 /// Counts per day over the `HISTORY_DAYS` ending `today`, oldest first;
@@ -170,6 +194,21 @@ pub fn forecast(conn: &mut DbConnection, office: &Office, now: NaiveDateTime) ->
     let waiting = cards::count_in(conn, &office.id, Group::Waiting.statuses())?;
     let backlog = cards::count_in(conn, &office.id, Group::Backlog.statuses())?;
     let (delivery_rate, printing_rate) = (mean(&delivered_per_day), mean(&printed_per_day));
+    // Of the cards handed out over the window, the share delivered; with no
+    // history yet, every stop counts as a delivery.
+    let delivered_total: i64 = delivered_per_day.iter().map(|d| d.n).sum();
+    let handed_out = events::picked_up_cards_since(conn, &office.id, since)?;
+    let share = if handed_out > 0 { (delivered_total as f64 / handed_out as f64).min(1.0) } else { 1.0 };
+    let couriers =
+        users::list(conn, &office.id, Some(antar_shared::wire::Role::Courier))?.iter().filter(|u| !u.disabled).count();
+    let scenarios = scenarios(
+        today,
+        backlog,
+        printing_rate,
+        i64::try_from(couriers).unwrap_or(i64::MAX),
+        i64::from(office.max_stops_per_route),
+        share,
+    );
     let at =
         |printing: f64| clears_on(today, backlog, delivery_rate, printing).map(|d| d.format("%Y-%m-%d").to_string());
     Ok(Forecast {
@@ -187,6 +226,7 @@ pub fn forecast(conn: &mut DbConnection, office: &Office, now: NaiveDateTime) ->
             at_700: at(700.0),
             at_1000: at(1000.0),
         },
+        scenarios,
     })
 }
 
@@ -239,6 +279,21 @@ mod tests {
         assert_eq!(clears_on(today, 1000, 400.0, 500.0), None);
         assert_eq!(clears_on(today, 0, 0.0, 700.0), Some(today), "nothing waiting");
         assert_eq!(clears_on(today, 25_000, 10.001, 10.0), None, "not within ten years");
+    }
+
+    #[test]
+    fn staffing_scenarios_vary_couriers_and_stops_and_clear_sooner_with_more() {
+        let today = d("2026-12-03");
+        let all = scenarios(today, 3000, 100.0, 2, 40, 0.75);
+        let grid: Vec<(i64, i64)> = all.iter().map(|s| (s.couriers, s.stops_per_courier)).collect();
+        assert_eq!(grid, [(2, 40), (2, 50), (4, 40), (4, 50), (7, 40), (7, 50)]);
+        assert_eq!(all[0].per_day, 60.0, "2 couriers × 40 stops × 75 % delivered");
+        assert_eq!(all[0].clears_on, None, "60 a day against 100 printed: the backlog grows");
+        // 4 × 50 × 0.75 = 150 a day, 50 more than printed: 3000 / 50 = 60 days.
+        assert_eq!(all[3].clears_on.as_deref(), Some("2027-02-01"));
+        let days = |s: &Scenario| s.clears_on.as_deref().map(|c| (d(c) - today).num_days());
+        assert!(days(&all[5]) < days(&all[3]), "more couriers clear it sooner");
+        assert_eq!(scenarios(today, 10, 0.0, 0, 40, 1.0)[0].couriers, 1, "an office with no courier yet plans for one");
     }
 
     #[test]

@@ -54,17 +54,31 @@ pub fn projection(f: &Forecast) -> Vec<f64> {
 /// SVG points for values from day `start` on, on an x axis of `days` days
 /// and a y axis up to `top`.
 pub fn points(values: &[f64], start: usize, days: usize, top: f64) -> String {
-    let step = (W - 2.0 * PAD) / (days.max(2) - 1) as f64;
     values
         .iter()
         .enumerate()
         .map(|(i, v)| {
-            let x = PAD + (start + i) as f64 * step;
-            let y = H - PAD - (v / top.max(1.0)) * (H - 2.0 * PAD);
+            let (x, y) = at(start + i, *v, days, top);
             format!("{x:.1},{y:.1}")
         })
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// Where day `i` of `days` at value `v` sits on the plot.
+fn at(i: usize, v: f64, days: usize, top: f64) -> (f64, f64) {
+    let step = (W - 2.0 * PAD) / (days.max(2) - 1) as f64;
+    (PAD + i as f64 * step, H - PAD - (v / top.max(1.0)) * (H - 2.0 * PAD))
+}
+
+/// A series' value written at its point (today's, the projection's end), so
+/// the chart reads without counting grid lines.
+fn value_at(i: usize, v: f64, days: usize, top: f64, class: &'static str) -> Html {
+    let (x, y) = at(i, v, days, top);
+    html! {
+        <text class={classes!("value", class)} data-testid="chart-value" data-value={format!("{v:.0}")}
+            x={format!("{:.1}", x + 3.0)} y={format!("{:.1}", (y - 4.0).max(10.0))}>{ format!("{v:.0}") }</text>
+    }
 }
 
 /// A round number at or above `max` for the top of the y axis.
@@ -104,6 +118,8 @@ fn flow_chart(l: Lang, f: &Forecast) -> Html {
                 <polyline class="delivered" data-series="delivered" points={points(&delivered, 0, span, top)} />
                 <polyline class="printed projection" points={ahead(f.printing_rate)} />
                 <polyline class="delivered projection" points={ahead(f.delivery_rate)} />
+                { value_at(span - 1, f.printing_rate, span, top, "printed") }
+                { value_at(span - 1, f.delivery_rate, span, top, "delivered") }
             </svg>
             <div class="legend">
                 <span><span class="swatch series-printed"></span>{ t(l, T::PrintedLegend) }</span>
@@ -130,6 +146,8 @@ fn backlog_chart(l: Lang, f: &Forecast) -> Html {
                 { axes(top, first, &format!("+{PROJECTION_DAYS}")) }
                 <polyline class="backlog" data-series="backlog" points={points(&history, 0, span, top)} />
                 <polyline class="backlog projection" data-series="projection" points={points(&projected, history.len().saturating_sub(1), span, top)} />
+                { value_at(history.len().saturating_sub(1), f.backlog as f64, span, top, "backlog") }
+                { value_at(span - 1, projected.last().copied().unwrap_or_default(), span, top, "backlog") }
             </svg>
         </figure>
     }
@@ -168,6 +186,33 @@ fn clears(l: Lang, f: &Forecast) -> Html {
     }
 }
 
+/// What the office controls: couriers and stops a day, and when each
+/// choice clears the backlog.
+fn staffing(l: Lang, f: &Forecast) -> Html {
+    html! {
+        <div class="card">
+            <h2>{ t(l, T::StaffingTitle) }</h2>
+            <p class="muted">{ t(l, T::StaffingHint) }</p>
+            <table data-testid="forecast-staffing">
+                <thead><tr>
+                    <th>{ t(l, T::StaffingCouriers) }</th><th>{ t(l, T::MaxStops) }</th>
+                    <th>{ t(l, T::StaffingPerDay) }</th><th>{ t(l, T::ClearsTitle) }</th>
+                </tr></thead>
+                <tbody>
+                    { for f.scenarios.iter().enumerate().map(|(i, s)| html! {
+                        <tr data-testid="forecast-scenario" data-couriers={s.couriers.to_string()} data-stops={s.stops_per_courier.to_string()}
+                            class={classes!((i == 0).then_some("current"))}>
+                            <td>{ s.couriers }</td><td>{ s.stops_per_courier }</td><td>{ format!("{:.0}", s.per_day) }</td>
+                            <td class={classes!(s.clears_on.is_none().then_some("error"))}>
+                                { s.clears_on.clone().unwrap_or_else(|| t(l, T::Never).to_owned()) }</td>
+                        </tr>
+                    }) }
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
 #[component]
 pub fn ForecastScreen(p: &Props) -> Html {
     let l = p.lang;
@@ -195,7 +240,10 @@ pub fn ForecastScreen(p: &Props) -> Html {
                     <div class="figure"><strong>{ format!("{:.0}", f.printing_rate) }</strong>{ t(l, T::PrintingRate) }</div>
                 </div>
                 <div class="forecast">
-                    { clears(l, f) }
+                    <div>
+                        { clears(l, f) }
+                        { staffing(l, f) }
+                    </div>
                     <div>
                         { backlog_chart(l, f) }
                         { flow_chart(l, f) }
