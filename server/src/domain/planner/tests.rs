@@ -226,7 +226,9 @@ fn no_card_is_left_out_while_a_courier_has_room() {
 
 #[test]
 fn a_couriers_saved_route_counts_against_the_cap_and_a_full_one_takes_nothing() {
-    let cards: Vec<PlanCard> = (0..30).map(|i| card(&format!("c{i:02}"), "KEL", "1", &i.to_string(), None)).collect();
+    // More cards than the free courier can carry: the one with a saved
+    // route takes only what its room allows, the full one nothing.
+    let cards: Vec<PlanCard> = (0..44).map(|i| card(&format!("c{i:02}"), "KEL", "1", &i.to_string(), None)).collect();
     let taken = [("a".to_owned(), 35), ("b".to_owned(), 40)].into_iter().collect();
     let input = PlanInput {
         office: Some(OFFICE),
@@ -238,7 +240,7 @@ fn a_couriers_saved_route_counts_against_the_cap_and_a_full_one_takes_nothing() 
     };
     let p = plan(&input);
     let load = |c: &str| p.routes.iter().find(|r| r.courier_id == c).map_or(0, |r| r.stops.len());
-    assert_eq!((load("a"), load("b"), load("c")), (5, 0, 25), "a has room for 5, b for none");
+    assert_eq!((load("a"), load("b"), load("c")), (5, 0, 39), "a has room for 5, b for none, c for 40");
     assert!(p.unassigned.is_empty());
 }
 
