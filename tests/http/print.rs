@@ -241,7 +241,36 @@ async fn the_handover_report_balances_the_day_and_lists_each_card_under_its_outc
     assert_eq!(app.get_bytes(&bad, &s.staff).await.0, StatusCode::BAD_REQUEST);
 }
 
+/// A long name, address and kelurahan are printed whole, on more lines, on
+/// the sheet and the label: never cut with "…".
+async fn long_names_and_places_print_whole_on_the_sheet_and_the_label(app: TestApp) {
+    let (_, staff) = app.user("petugas1", "staff").await;
+    let (courier_id, _) = app.user("kurir1", "courier").await;
+    let name = "SITI NURHALIZA BINTI MUHAMMAD ABDURRAHMAN WAHYUDI";
+    let address = "JL. PANGERAN ANTASARI GANG MAWAR MERAH NO. 123 BLOK C";
+    let kelurahan = "TANJUNG KARANG TIMUR BAGIAN UTARA";
+    let csv =
+        format!("NIK;NAMA;ALAMAT;KELURAHAN;KECAMATAN\n1871010101900001;{name};{address};{kelurahan};TANJUNG KARANG\n");
+    assert_eq!(app.post_csv("/api/v1/cards/import", &staff, csv).await.body["imported"], 1);
+    let card = app.get("/api/v1/cards", &staff).await.body["items"][0]["id"].as_str().unwrap().to_owned();
+    let route = app
+        .post("/api/v1/routes", &staff, json!({"courier_id": courier_id, "date": "2026-12-04", "card_ids": [card]}))
+        .await;
+    let id = route.body["id"].as_str().unwrap().to_owned();
+    for doc in ["sheet", "labels"] {
+        let (status, _, pdf) = app.get_bytes(&format!("/api/v1/routes/{id}/{doc}.pdf"), &staff).await;
+        assert_eq!(status, StatusCode::OK);
+        let text = pdf_text(&pdf);
+        let words: Vec<&str> = text.split_whitespace().map(|w| w.trim_end_matches(',')).collect();
+        for word in name.split(' ').chain(address.split(' ')).chain(kelurahan.split(' ')) {
+            assert!(words.contains(&word), "{doc}: {word:?} printed whole in\n{text}");
+        }
+        assert!(!words.iter().any(|w| w.ends_with('…')), "{doc}: nothing cut\n{text}");
+    }
+}
+
 on_both_backends!(
+    long_names_and_places_print_whole_on_the_sheet_and_the_label,
     the_handover_report_balances_the_day_and_lists_each_card_under_its_outcome,
     the_route_sheet_lists_every_stop_in_order_with_only_the_niks_last_digits,
     labels_carry_the_stop_and_a_code_holding_only_the_door_link,

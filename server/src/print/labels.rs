@@ -3,7 +3,7 @@
 //! name, the address, RT/RW and kelurahan, and a QR code that holds only
 //! `{ANTAR_PUBLIC_URL}/s/{card_id}`: nothing personal is in the code.
 
-use super::{fit, mm, wrap, Addressee, Pdf, PrintError, A4_H, A4_W};
+use super::{mm, wrap, Addressee, Pdf, PrintError, A4_H, A4_W};
 
 pub const COLUMNS: usize = 3;
 pub const ROWS: usize = 8;
@@ -28,6 +28,35 @@ pub fn door_url(public_url: &str, card_id: &str) -> String {
     format!("{}/s/{card_id}", public_url.trim_end_matches('/'))
 }
 
+/// The lines of a label's address block, each with its size and weight.
+struct LabelText {
+    lines: Vec<(String, f32, bool)>,
+}
+
+impl LabelText {
+    /// The name (up to three lines), the address (up to three), the RT/RW
+    /// and the kelurahan (up to two), at the largest size whose lines fit in
+    /// `height` whole; only past the smallest size is a line cut.
+    fn fitting(to: &Addressee, width: f32, height: f32) -> LabelText {
+        let at = |scale: f32| {
+            let (name, small) = (8.5 * scale, 7.5 * scale);
+            let mut lines: Vec<(String, f32, bool)> =
+                wrap(&to.name, name, true, width, 3).into_iter().map(|l| (l, name, true)).collect();
+            lines.extend(wrap(&to.address, small, false, width, 3).into_iter().map(|l| (l, small, false)));
+            let rtrw = to.rt_rw();
+            if !rtrw.is_empty() {
+                lines.push((rtrw, small, false));
+            }
+            lines.extend(wrap(&to.kelurahan, small, false, width, 2).into_iter().map(|l| (l, small, false)));
+            LabelText { lines }
+        };
+        let tall = |t: &LabelText| t.lines.iter().map(|(_, size, _)| size * 1.2).sum::<f32>();
+        // `wrap` ends a line it had to cut with "…".
+        let whole = |t: &LabelText| !t.lines.iter().any(|(l, ..)| l.ends_with('…'));
+        [1.0, 0.9, 0.8, 0.7].into_iter().map(at).find(|t| tall(t) <= height && whole(t)).unwrap_or_else(|| at(0.7))
+    }
+}
+
 pub fn render(set: &Labels) -> Result<Vec<u8>, PrintError> {
     let mut pdf = Pdf::new(&format!("Label amplop {} {}", set.courier, set.date));
     let (w, h) = (A4_W / COLUMNS as f32, A4_H / ROWS as f32);
@@ -44,19 +73,14 @@ pub fn render(set: &Labels) -> Result<Vec<u8>, PrintError> {
                 c.text(x + pad, y + pad + 12.0, 13.0, true, &number);
                 let after = super::text_width(&number, 13.0, true) + 6.0;
                 c.text_fit(x + pad + after, y + pad + 11.0, 6.5, false, text_w - after, &set.courier);
-                let mut line = y + pad + 24.0;
-                c.text(x + pad, line, 8.5, true, &fit(&label.to.name, 8.5, true, text_w));
-                for part in wrap(&label.to.address, 7.5, false, text_w, 2) {
-                    line += 9.5;
-                    c.text(x + pad, line, 7.5, false, &part);
+                // A long name, address or kelurahan takes more lines, in a
+                // smaller size if the label needs it, rather than being cut.
+                let text = LabelText::fitting(&label.to, text_w, h - 2.0 * pad - 14.5);
+                let mut line = y + pad + 14.5;
+                for (part, size, bold) in &text.lines {
+                    line += size * 1.2;
+                    c.text(x + pad, line, *size, *bold, part);
                 }
-                let rtrw = label.to.rt_rw();
-                if !rtrw.is_empty() {
-                    line += 9.5;
-                    c.text(x + pad, line, 7.5, false, &rtrw);
-                }
-                line += 9.5;
-                c.text_fit(x + pad, line, 7.5, false, text_w, &label.to.kelurahan);
                 c.qr(x + w - qr - pad / 2.0, y + (h - qr) / 2.0, qr, &label.url)?;
             }
             Ok(())
