@@ -117,8 +117,7 @@ impl Item<'_> {
     fn height(&self) -> f32 {
         match self {
             Item::Section(..) => SECTION_H,
-            Item::Card(_, card) if card.note.is_some() => CARD_H + NOTE_H,
-            Item::Card(..) => CARD_H,
+            Item::Card(_, card) => CardText::of(card).height(),
             Item::Sign => SIGN_H,
         }
     }
@@ -233,27 +232,71 @@ fn head(c: &mut Canvas<'_, '_>, h: &Handover) {
     }
 }
 
-fn row(c: &mut Canvas<'_, '_>, y: f32, n: usize, card: &HandoverCard) {
-    let x = [MARGIN, MARGIN + 26.0, MARGIN + 210.0, MARGIN + 440.0];
-    c.text(x[0] + 2.0, y + 10.0, 9.0, false, &n.to_string());
-    c.text_fit(x[1], y + 10.0, 9.0, true, 178.0, &card.to.name);
-    c.text(x[1], y + 20.0, 8.0, false, &format!("NIK …{}", card.nik_last4));
-    let address = wrap(&card.to.address, 8.5, false, 224.0, 1);
-    c.text(x[2], y + 10.0, 8.5, false, address.first().map_or("", String::as_str));
-    let place = [card.to.rt_rw(), card.to.kelurahan.clone(), card.to.kecamatan.clone()]
-        .into_iter()
-        .filter(|p| !p.is_empty())
-        .collect::<Vec<_>>()
-        .join(", ");
-    c.text_fit(x[2], y + 20.0, 8.0, false, 224.0, &place);
-    c.text_fit(x[3], y + 10.0, 8.0, false, A4_W - MARGIN - x[3], card.batch.as_deref().unwrap_or(""));
-    let bottom = match &card.note {
-        Some(note) => {
-            c.text_fit(x[1], y + 31.0, 8.0, false, A4_W - MARGIN - x[1], note);
-            y + CARD_H + NOTE_H
+/// A card's lines in the report: the name (up to two lines, then the NIK's
+/// last digits) and the address (up to two) with its place (up to two):
+/// more lines rather than a cut.
+struct CardText {
+    name: Vec<String>,
+    address: Vec<String>,
+    place: Vec<String>,
+    noted: bool,
+}
+
+const NAME_W: f32 = 178.0;
+const ADDRESS_W: f32 = 224.0;
+const LINE_H: f32 = 10.0;
+
+impl CardText {
+    fn of(card: &HandoverCard) -> CardText {
+        let place = [card.to.rt_rw(), card.to.kelurahan.clone(), card.to.kecamatan.clone()]
+            .into_iter()
+            .filter(|p| !p.is_empty())
+            .collect::<Vec<_>>()
+            .join(", ");
+        CardText {
+            name: wrap(&card.to.name, 9.0, true, NAME_W, 2),
+            address: wrap(&card.to.address, 8.5, false, ADDRESS_W, 2),
+            place: wrap(&place, 8.0, false, ADDRESS_W, 2),
+            noted: card.note.is_some(),
         }
-        None => y + CARD_H,
-    };
+    }
+
+    /// The name column's and the address column's lines, whichever is
+    /// longer; the note below them.
+    fn lines(&self) -> usize {
+        (self.name.len() + 1).max(self.address.len() + self.place.len()).max(2)
+    }
+
+    /// Where the note goes, from the row's top.
+    fn note_at(&self) -> f32 {
+        CARD_H + (self.lines() - 2) as f32 * LINE_H
+    }
+
+    fn height(&self) -> f32 {
+        self.note_at() + if self.noted { NOTE_H } else { 0.0 }
+    }
+}
+
+fn row(c: &mut Canvas<'_, '_>, y: f32, n: usize, card: &HandoverCard) {
+    let text = CardText::of(card);
+    let x = [MARGIN, MARGIN + 26.0, MARGIN + 210.0, MARGIN + 440.0];
+    let line = |i: usize| y + LINE_H * (i as f32 + 1.0);
+    c.text(x[0] + 2.0, line(0), 9.0, false, &n.to_string());
+    for (i, part) in text.name.iter().enumerate() {
+        c.text(x[1], line(i), 9.0, true, part);
+    }
+    c.text(x[1], line(text.name.len()), 8.0, false, &format!("NIK …{}", card.nik_last4));
+    for (i, part) in text.address.iter().enumerate() {
+        c.text(x[2], line(i), 8.5, false, part);
+    }
+    for (i, part) in text.place.iter().enumerate() {
+        c.text(x[2], line(text.address.len() + i), 8.0, false, part);
+    }
+    c.text_fit(x[3], line(0), 8.0, false, A4_W - MARGIN - x[3], card.batch.as_deref().unwrap_or(""));
+    if let Some(note) = &card.note {
+        c.text_fit(x[1], y + text.note_at() + 6.0, 8.0, false, A4_W - MARGIN - x[1], note);
+    }
+    let bottom = y + text.height();
     c.line(MARGIN, bottom - 1.0, A4_W - MARGIN, bottom - 1.0, 0.3, 170);
 }
 
@@ -293,6 +336,20 @@ mod tests {
             note: None,
             batch: Some("B-01".into()),
         }
+    }
+
+    #[test]
+    fn a_long_name_and_place_take_more_lines_in_the_report_not_a_cut() {
+        let usual = CardText::of(&card(1));
+        assert_eq!((usual.lines(), usual.height()), (2, CARD_H));
+        let mut long = card(2);
+        long.to.name = "SITI NURHALIZA BINTI MUHAMMAD ABDURRAHMAN".into();
+        long.to.kelurahan = "TANJUNG KARANG TIMUR BAGIAN UTARA YANG PANJANG SEKALI".into();
+        long.note = Some("Alasan: sudah pindah; diterima oleh: Petugas".into());
+        let text = CardText::of(&long);
+        assert_eq!(text.name.join(" "), long.to.name, "the whole name");
+        assert!(!text.place.iter().any(|l| l.ends_with('…')), "{:?}", text.place);
+        assert!(text.lines() > 2 && text.height() > CARD_H + NOTE_H, "the row grows");
     }
 
     fn report(delivered: usize, still_out: usize) -> Handover {
