@@ -18,6 +18,7 @@ use serde::Deserialize;
 pub struct ListQuery {
     /// One state, or a group of them as every screen counts it: `waiting`,
     /// `on_its_way`, `backlog`, `to_collect`, `returned`, `with_resident`.
+    #[param(schema_with = status_filter_schema)]
     pub status: Option<String>,
     pub kecamatan: Option<String>,
     pub kelurahan: Option<String>,
@@ -28,6 +29,16 @@ pub struct ListQuery {
     pub page: Option<i64>,
     #[param(minimum = 1, maximum = 100)]
     pub per_page: Option<i64>,
+}
+
+/// The card list's `status`: a state's word or a group's, every one listed.
+fn status_filter_schema() -> utoipa::openapi::schema::Object {
+    use antar_shared::tally::Group;
+    let words = antar_shared::Status::ALL.iter().map(|s| s.as_str()).chain(Group::ALL.iter().map(|g| g.as_str()));
+    utoipa::openapi::schema::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .enum_values(Some(words))
+        .build()
 }
 
 #[utoipa::path(get, path = "/api/v1/cards", tag = "cards", security(("bearer" = [])), params(ListQuery), responses((status = 200, body = Page<CardSummary>), (status = 400, description = "invalid request (the field and the reason)", body = ProblemDetails, content_type = "application/problem+json"), (status = 401, description = "no valid token", body = ProblemDetails, content_type = "application/problem+json"), (status = 403, description = "not allowed for this role", body = ProblemDetails, content_type = "application/problem+json")))]
