@@ -111,6 +111,30 @@ async fn a_failing_gateway_is_retried_with_the_same_id_and_a_resent_sync_queues_
     assert_eq!(gateway.received().len(), 3, "nothing sent after the 200");
 }
 
+/// A card's messages carry one live link: the second reuses the first's, so
+/// the link the resident already holds keeps working.
+async fn a_cards_later_message_reuses_its_live_link(app: TestApp) {
+    let gateway = Gateway::start(vec![]).await;
+    let s = app.seed(1).await;
+    let admin = gateway.serve(&app, "webhook", json!({})).await;
+    let mut settings = app.get("/api/v1/settings", &admin).await.body;
+    settings["notify_moments"] = json!(["scheduled", "out_for_delivery"]);
+    assert_eq!(app.call(Method::PUT, "/api/v1/settings", Some(&admin), Some(settings)).await.status, StatusCode::OK);
+    app.route(&s, DAY, &s.cards).await;
+    gateway.wait_for(1, Duration::from_secs(10)).await;
+    app.sync(&s.courier, vec![event(&s.cards[0], "picked_up", 1, json!({}))]).await;
+    let got = gateway.wait_for(2, Duration::from_secs(10)).await;
+    let links: Vec<String> = got
+        .iter()
+        .map(|r| serde_json::from_str::<Value>(&r.body).unwrap()["data"]["link"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(links.len(), 2);
+    assert_eq!(links[0], links[1], "one live link per card");
+    let path = &links[0][links[0].find("/t/").unwrap()..];
+    let page = app.http.get(format!("{}{path}", app.base)).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK, "the first message's link still opens");
+}
+
 async fn a_refused_message_fails_at_once_and_staff_can_send_it_again(app: TestApp) {
     // The gateway says why in its body ("xxx…"): never kept nor shown.
     let gateway = Gateway::start(vec![Reply::Huge(400, 64)]).await;
@@ -358,6 +382,7 @@ async fn manual_messages_wait_for_staff_to_send_them_from_whatsapp(app: TestApp)
 }
 
 on_both_backends!(
+    a_cards_later_message_reuses_its_live_link,
     a_saved_route_sends_each_resident_with_a_phone_one_signed_message,
     a_failing_gateway_is_retried_with_the_same_id_and_a_resent_sync_queues_nothing_new,
     a_refused_message_fails_at_once_and_staff_can_send_it_again,
