@@ -99,7 +99,7 @@ pub fn MessagesScreen(p: &Props) -> Html {
                             <td>
                                 <span class={classes!("badge", n.status.clone())}>{ t(l, status_text(&n.status)) }</span>
                                 if n.attempts > 0 { <div class="muted">{ format!("{} × {}", n.attempts, t(l, T::MsgAttempts)) }</div> }
-                                if let Some((why, at)) = waiting(n, chrono::Utc::now()) {
+                                if let Some((why, at)) = waiting(n, crate::time::now()) {
                                     <div class="muted" data-testid="msg-waiting">{ format!("{} {}", t(l, why), crate::time::stamp(at)) }</div>
                                 }
                             </td>

@@ -41,6 +41,12 @@ pub fn day_from_today(days: u32) -> String {
 }
 
 /// `HH:MM` on the office's clock for an instant.
+/// Now, by the browser's clock: chrono's own clock is not built for the
+/// browser (it would panic there).
+pub fn now() -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::from_timestamp_millis(js_sys::Date::now() as i64).unwrap_or_default()
+}
+
 pub fn clock(at: chrono::DateTime<chrono::Utc>) -> String {
     let (.., h, m) = fields(at.timestamp_millis() as f64);
     format!("{h:02}:{m:02}")
