@@ -248,11 +248,7 @@ const LINE_H: f32 = 10.0;
 
 impl CardText {
     fn of(card: &HandoverCard) -> CardText {
-        let place = [card.to.rt_rw(), card.to.kelurahan.clone(), card.to.kecamatan.clone()]
-            .into_iter()
-            .filter(|p| !p.is_empty())
-            .collect::<Vec<_>>()
-            .join(", ");
+        let place = card.to.place();
         CardText {
             name: wrap(&card.to.name, 9.0, true, NAME_W, 2),
             address: wrap(&card.to.address, 8.5, false, ADDRESS_W, 2),

@@ -44,6 +44,16 @@ impl Addressee {
             (None, None) => String::new(),
         }
     }
+
+    /// "RT 001/RW 002, KELURAHAN, KECAMATAN": the place line under the
+    /// address, of what is known.
+    pub fn place(&self) -> String {
+        [self.rt_rw(), self.kelurahan.clone(), self.kecamatan.clone()]
+            .into_iter()
+            .filter(|p| !p.is_empty())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
 }
 
 /// A4 in PDF points.

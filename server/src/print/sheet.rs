@@ -55,11 +55,7 @@ struct RowText {
 impl RowText {
     fn of(s: &SheetStop) -> RowText {
         let width = COLS[2] - 6.0;
-        let place = [s.to.rt_rw(), s.to.kelurahan.clone(), s.to.kecamatan.clone()]
-            .into_iter()
-            .filter(|p| !p.is_empty())
-            .collect::<Vec<_>>()
-            .join(", ");
+        let place = s.to.place();
         let mut address: Vec<(String, f32)> =
             wrap(&s.to.address, 8.5, false, width, 3).into_iter().map(|l| (l, 8.5)).collect();
         address.extend(wrap(&place, 8.5, false, width, 2).into_iter().map(|l| (l, 8.5)));
