@@ -2,6 +2,7 @@
 //! test) or PostgreSQL (a database per test on a throwaway cluster), and an
 //! HTTP client that logs in like the clients do.
 
+pub mod cvrplib;
 pub mod gateway;
 pub mod pg;
 pub mod process;

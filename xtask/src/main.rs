@@ -31,7 +31,7 @@ fn main() -> Result<()> {
         Some("build-web") => web::build(&root, !args.iter().any(|a| a == "--dev")),
         Some("bench") => bench(&root, &args[1..]),
         Some("bench-web") => bench_web(&root),
-        Some("bench-plan") => bench_plan(&root),
+        Some("bench-plan") => bench_plan(&root, &args[1..]),
         Some("fuzz") => fuzz::run(&root, args.get(1).map_or("60", String::as_str), args.get(2..).unwrap_or_default()),
         Some("chaos") => chaos(&root, args.get(1).map_or("200", String::as_str)),
         Some("schemathesis") => {
@@ -39,7 +39,7 @@ fn main() -> Result<()> {
             schemathesis(&root, args.get(1).map_or("20", String::as_str))
         }
         _ => {
-            eprintln!("usage: cargo xtask run [ARGS…] | test | build-web [--dev] | bench | bench-web | bench-plan | schemathesis [EXAMPLES] | chaos [CYCLES] | fuzz [SECONDS] [TARGET…]");
+            eprintln!("usage: cargo xtask run [ARGS…] | test | build-web [--dev] | bench | bench-web | bench-plan [A|B|X] | schemathesis [EXAMPLES] | chaos [CYCLES] | fuzz [SECONDS] [TARGET…]");
             std::process::exit(2);
         }
     }
@@ -158,20 +158,16 @@ fn chaos(root: &Path, cycles: &str) -> Result<()> {
         .args(["test", "--release", "--package", "antar-tests", "--test", "chaos", "--", "--nocapture"]))
 }
 
-/// The planner's tours and time beside OR-Tools on the same instances
-/// (OR-Tools from PyPI, in a virtualenv of its own).
-fn bench_plan(root: &Path) -> Result<()> {
-    let python = python_env("ortools", "ortools, vroom", &["ortools", "pyvroom"])?;
-    sh(cargo().current_dir(root).env("ORTOOLS_PYTHON", python).args([
-        "run",
-        "--release",
-        "--package",
-        "antar-tests",
-        "--features",
-        "vrp",
-        "--bin",
-        "antar-plan-bench",
-    ]))
+/// The planner on the CVRPLIB instances beside PyVRP and OR-Tools (both
+/// from PyPI, in a virtualenv of their own); extra arguments (`A`, `B`,
+/// `X`) pick one set.
+fn bench_plan(root: &Path, extra: &[String]) -> Result<()> {
+    let python = python_env("plan-bench", "pyvrp, ortools", &["pyvrp==0.14.1", "ortools==9.15.6755"])?;
+    sh(cargo()
+        .current_dir(root)
+        .env("PLAN_BENCH_PYTHON", python)
+        .args(["run", "--release", "--package", "antar-tests", "--bin", "antar-plan-bench", "--"])
+        .args(extra))
 }
 
 /// The web app on the wire: sizes, load times on slow 4G with a slower CPU,

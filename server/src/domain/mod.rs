@@ -10,7 +10,6 @@ pub mod import;
 pub mod links;
 pub mod media;
 pub mod plan;
-pub mod planner;
 pub mod print;
 pub mod routes;
 pub mod sync;

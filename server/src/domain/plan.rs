@@ -6,7 +6,7 @@
 use crate::api::error::ApiError;
 use crate::config::office_today;
 use crate::db::{cards, offices::Office, routes, DbConnection};
-use crate::domain::planner::{self, geo::Point, PlanCard, PlanInput};
+use antar_planner::{self as planner, geo::Point, PlanCard, PlanInput};
 use antar_shared::codes::unplanned;
 use antar_shared::tally::Group;
 use antar_shared::wire::RouteStatus;

@@ -240,105 +240,94 @@ fn a_couriers_saved_route_counts_against_the_cap_and_a_full_one_takes_nothing() 
     };
     let p = plan(&input);
     let load = |c: &str| p.routes.iter().find(|r| r.courier_id == c).map_or(0, |r| r.stops.len());
-    assert_eq!((load("a"), load("b"), load("c")), (5, 0, 39), "a has room for 5, b for none, c for 40");
+    assert!(load("a") <= 5 && load("c") <= 40, "a has room for 5, c for 40");
+    assert_eq!(load("b"), 0, "b has no room");
+    assert_eq!(load("a") + load("c"), 44);
     assert!(p.unassigned.is_empty());
 }
 
-/// Loads as the sweep leaves them: one block per card, `per` blocks a
-/// courier; cards whose index `approx` picks are located only at their
-/// kelurahan's centre.
-fn loads_of(points: &[Point], per: usize, approx: impl Fn(usize) -> bool) -> Vec<Vec<Block>> {
-    points
-        .chunks(per)
-        .enumerate()
-        .map(|(r, chunk)| {
-            chunk
-                .iter()
-                .enumerate()
-                .map(|(k, &p)| {
-                    let i = r * per + k;
-                    let located = if approx(i) { Located::Kelurahan } else { Located::Pin };
-                    Block {
-                        key: ("K".into(), format!("KEL{r}"), "1".into(), i.to_string()),
-                        stops: vec![PlannedStop { card_id: format!("c{i:03}"), seq: 0, point: Some(p), located }],
-                    }
-                })
-                .collect()
-        })
-        .collect()
-}
-
-/// The plan's length for these loads, as its routes would report it.
-fn total(loads: &[Vec<Block>]) -> f64 {
-    loads.iter().map(|l| route(String::new(), l.clone(), Some(OFFICE)).distance_m).sum()
-}
-
-proptest! {
-    #[test]
-    fn moves_between_routes_never_lengthen_the_plan_nor_break_the_cap_and_leave_approximate_cards_be(
-        raw in prop::collection::vec((-0.06f64..0.06, -0.06f64..0.06), 2..80),
-        couriers in 2usize..5,
-        spare in 0usize..4,
-        approx_every in 2usize..7,
-    ) {
-        let points: Vec<Point> = raw.iter().map(|(a, b)| Point { lat: OFFICE.lat + a, lon: OFFICE.lon + b }).collect();
-        let per = points.len().div_ceil(couriers);
-        let cap = per + spare;
-        let approx = |i: usize| i.is_multiple_of(approx_every);
-        let mut loads = loads_of(&points, per, approx);
-        let before = total(&loads);
-        let home: HashMap<String, usize> = loads
-            .iter()
-            .enumerate()
-            .flat_map(|(r, l)| l.iter().map(move |b| (b.stops[0].card_id.clone(), r)))
-            .collect();
-        let caps = vec![cap; loads.len()];
-    exchange::improve(&mut loads, OFFICE, &caps);
-        prop_assert!(total(&loads) <= before + 1e-6, "{} m after, {} m before", total(&loads), before);
-        let mut ids: Vec<String> = loads.iter().flatten().map(|b| b.stops[0].card_id.clone()).collect();
-        ids.sort();
-        prop_assert_eq!(ids.len(), points.len());
-        ids.dedup();
-        prop_assert_eq!(ids.len(), points.len(), "every card once");
-        for (r, l) in loads.iter().enumerate() {
-            prop_assert!(l.len() <= cap);
-            for b in l.iter().filter(|b| b.stops[0].located == Located::Kelurahan) {
-                prop_assert_eq!(home[&b.stops[0].card_id], r, "a card placed only by its kelurahan stays put");
-            }
-        }
-    }
-}
-
 #[test]
-fn two_couriers_sent_criss_cross_end_up_with_a_side_each() {
-    // The sweep gave each courier one home on each side of the office.
+fn two_couriers_end_up_with_a_side_of_the_office_each() {
     let west = |d: f64| Point { lat: OFFICE.lat + d, lon: OFFICE.lon - 0.05 };
     let east = |d: f64| Point { lat: OFFICE.lat + d, lon: OFFICE.lon + 0.05 };
     let points = [west(0.0), east(0.0), west(0.002), east(0.002)];
-    let mut loads = loads_of(&points, 2, |_| false);
-    let before = total(&loads);
-    let caps = vec![2; loads.len()];
-    exchange::improve(&mut loads, OFFICE, &caps);
-    let sides: Vec<Vec<bool>> =
-        loads.iter().map(|l| l.iter().map(|b| b.centre().is_some_and(|p| p.lon < OFFICE.lon)).collect()).collect();
-    assert!(sides.iter().all(|s| s.iter().all(|&w| w == s[0])), "each courier on one side: {sides:?}");
-    assert!(total(&loads) < before * 0.75, "{} m against {before} m", total(&loads));
+    let cards: Vec<PlanCard> = points
+        .iter()
+        .enumerate()
+        .map(|(i, p)| card(&format!("c{i}"), &format!("KEL{i}"), "1", "1", Some((p.lat, p.lon))))
+        .collect();
+    let input = PlanInput {
+        office: Some(OFFICE),
+        couriers: vec!["a".into(), "b".into()],
+        cards,
+        neighbours: vec![],
+        max_stops: 2,
+        taken: Default::default(),
+    };
+    let p = plan(&input);
+    assert_eq!(p.routes.len(), 2);
+    for r in &p.routes {
+        let west: Vec<bool> = r.stops.iter().map(|s| s.point.is_some_and(|p| p.lon < OFFICE.lon)).collect();
+        assert!(west.iter().all(|&w| w == west[0]), "a courier on both sides: {west:?}");
+    }
 }
 
-#[test]
-fn a_pool_past_the_moves_limit_keeps_the_sweeps_partition() {
-    // 1,501 homes criss-crossed between two couriers: moves would untangle
-    // them (see above), but the distance matrix alone would be 18 MB.
-    let n = exchange::MAX_BLOCKS + 1;
-    let points: Vec<Point> = (0..n)
-        .map(|i| Point { lat: OFFICE.lat + 0.0001 * i as f64, lon: OFFICE.lon + if i % 2 == 0 { -0.05 } else { 0.05 } })
-        .collect();
-    let mut loads = loads_of(&points, n.div_ceil(2), |_| false);
-    let before: Vec<Vec<String>> =
-        loads.iter().map(|l| l.iter().map(|b| b.stops[0].card_id.clone()).collect()).collect();
-    let caps = vec![n; loads.len()];
-    exchange::improve(&mut loads, OFFICE, &caps);
-    let after: Vec<Vec<String>> =
-        loads.iter().map(|l| l.iter().map(|b| b.stops[0].card_id.clone()).collect()).collect();
-    assert_eq!(after, before);
+/// Couriers' rooms cut into RTs: a pool that provably fits.
+fn fitting_pool() -> impl Strategy<Value = PlanInput> {
+    (
+        prop::collection::vec((0usize..30, prop::collection::vec(0.0f64..1.0, 0..6)), 1..7),
+        prop::collection::vec((-0.05f64..0.05, -0.05f64..0.05, 0usize..5, any::<bool>()), 40),
+        20usize..60,
+    )
+        .prop_map(|(couriers, places, max_stops)| {
+            let mut cards = Vec::new();
+            let mut taken = BTreeMap::new();
+            let mut rt = 0;
+            for (k, (used, cuts)) in couriers.iter().enumerate() {
+                let used = (*used).min(max_stops - 1);
+                if used > 0 {
+                    taken.insert(format!("k{k}"), used);
+                }
+                let room = max_stops - used;
+                let mut points: Vec<usize> =
+                    cuts.iter().map(|f| (f * room as f64) as usize).filter(|&p| p > 0 && p < room).collect();
+                points.sort_unstable();
+                points.dedup();
+                let mut last = 0;
+                for p in points.into_iter().chain(std::iter::once(room)) {
+                    let (dlat, dlon, kel, pinned) = places[rt % places.len()];
+                    for j in 0..p - last {
+                        let pin = pinned.then_some((OFFICE.lat + dlat, OFFICE.lon + dlon + 0.0001 * j as f64));
+                        cards.push(card(&format!("c{rt:03}-{j:02}"), &format!("KEL{kel}"), "1", &rt.to_string(), pin));
+                    }
+                    rt += 1;
+                    last = p;
+                }
+            }
+            PlanInput {
+                office: Some(OFFICE),
+                couriers: (0..couriers.len()).map(|k| format!("k{k}")).collect(),
+                cards,
+                neighbours: vec![],
+                max_stops,
+                taken,
+            }
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(40))]
+    #[test]
+    fn a_pool_whose_rts_fit_the_couriers_room_is_planned_whole(input in fitting_pool()) {
+        let p = plan(&input);
+        prop_assert!(p.unassigned.is_empty(), "{} of {} left out", p.unassigned.len(), input.cards.len());
+        let mut ids: Vec<&str> = p.routes.iter().flat_map(|r| r.stops.iter().map(|s| s.card_id.as_str())).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        prop_assert_eq!(ids.len(), input.cards.len(), "every card once");
+        for r in &p.routes {
+            let room = input.max_stops - input.taken.get(&r.courier_id).copied().unwrap_or(0);
+            prop_assert!(r.stops.len() <= room, "{} stops for a room of {}", r.stops.len(), room);
+        }
+    }
 }
