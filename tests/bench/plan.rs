@@ -100,16 +100,21 @@ fn scale() {
         seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
         (seed >> 11) as f64 / (1u64 << 53) as f64
     };
+    // An RT is a few neighbouring homes; RTs anywhere in a 22 km square.
+    let centres: Vec<Point> = (0..1_000)
+        .map(|_| Point { lat: office.lat + (next() - 0.5) * 0.2, lon: office.lon + (next() - 0.5) * 0.2 })
+        .collect();
     let cards: Vec<PlanCard> = (0..5_000)
         .map(|i| {
             let rt = i / 5;
+            let c = centres[rt];
             PlanCard {
                 id: format!("c{i:04}"),
                 kecamatan: "K".into(),
                 kelurahan: format!("KEL{}", rt % 40),
                 rw: Some((rt % 7).to_string()),
                 rt: Some(rt.to_string()),
-                pin: Some(Point { lat: office.lat + (next() - 0.5) * 0.2, lon: office.lon + (next() - 0.5) * 0.2 }),
+                pin: Some(Point { lat: c.lat + (next() - 0.5) * 0.002, lon: c.lon + (next() - 0.5) * 0.002 }),
                 batch: None,
             }
         })
@@ -137,6 +142,10 @@ fn main() {
     let python = std::env::var("PLAN_BENCH_PYTHON").unwrap_or_else(|_| "python3".into());
     let seconds = std::env::var("PLAN_BENCH_SECONDS").unwrap_or_else(|_| "1".into());
     let only = std::env::args().nth(1);
+    if only.as_deref() == Some("scale") {
+        scale();
+        return;
+    }
     let mut summary = Vec::new();
     for (set, prefix) in [("A", "A-"), ("B", "B-"), ("X ≤ 200 customers", "X-")] {
         if only.as_deref().is_some_and(|o| !prefix.starts_with(o)) {

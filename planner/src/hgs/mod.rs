@@ -332,7 +332,8 @@ pub fn solve(problem: &Problem, start: Option<&[Vec<usize>]>, budget: &Budget) -
         }
     };
     improve_and_add(split::individual(&data, sweep(&data), penalty), &mut pop, &mut rng, penalty);
-    let initial = 4 * PARAMS.mu;
+    // Fewer random starts for a large pool: each costs a whole local search.
+    let initial = (4 * PARAMS.mu).min((10_000 / n).max(2));
     for _ in 0..initial {
         if over(budget) {
             break;
