@@ -191,6 +191,22 @@ pub(crate) struct Individual {
 }
 
 impl Individual {
+    /// An individual of `routes` (one per vehicle), evaluated at `penalty`;
+    /// its giant tour is `giant`, or the routes in order when empty.
+    pub fn new(giant: Vec<usize>, routes: Vec<Vec<usize>>, data: &Data, penalty: f64) -> Individual {
+        let mut ind = Individual {
+            giant,
+            routes,
+            distance: 0.0,
+            excess: 0.0,
+            penalised: 0.0,
+            succ: Vec::new(),
+            pred: Vec::new(),
+        };
+        ind.evaluate(data, penalty);
+        ind
+    }
+
     pub fn feasible(&self) -> bool {
         self.excess <= 0.0
     }
@@ -280,6 +296,28 @@ fn sweep(data: &Data) -> Vec<usize> {
     order
 }
 
+/// Improves a new individual by local search and adds it; an infeasible
+/// one is, every other time, repaired at ten times the price and added
+/// again when that makes it feasible. True when it gave the best feasible
+/// solution so far.
+fn educate(
+    search: &mut LocalSearch<'_>,
+    pop: &mut Population,
+    rng: &mut Rng,
+    mut ind: Individual,
+    penalty: f64,
+) -> bool {
+    search.run(&mut ind, penalty, rng);
+    let mut better = pop.add(ind.clone(), true);
+    if !ind.feasible() && rng.below(2) == 0 {
+        search.run(&mut ind, penalty * 10.0, rng);
+        if ind.feasible() {
+            better |= pop.add(ind, false);
+        }
+    }
+    better
+}
+
 /// Solves `problem` within `budget`, starting from `start` too when given
 /// (routes per vehicle, by client index): the best solution that respects
 /// every capacity, or `None` when the search found none.
@@ -301,37 +339,19 @@ pub fn solve(problem: &Problem, start: Option<&[Vec<usize>]>, budget: &Budget) -
     let mut pop = Population::new(PARAMS.mu, PARAMS.lambda, PARAMS.elite, PARAMS.close);
     let over = |budget: &Budget| budget.deadline.is_some_and(|d| Instant::now() >= d);
 
+    // A way to place every client within capacity, when the caller has
+    // one, is kept whatever the search finds: the plan never gets worse
+    // than a packing that fits.
     if let Some(routes) = start {
-        let mut ind = Individual {
-            giant: Vec::new(),
-            routes: routes.iter().map(|r| r.iter().map(|&c| c + 1).collect()).collect(),
-            distance: 0.0,
-            excess: 0.0,
-            penalised: 0.0,
-            succ: Vec::new(),
-            pred: Vec::new(),
-        };
-        ind.routes.resize(fleet, Vec::new());
-        ind.evaluate(&data, penalty);
+        let mut routes: Vec<Vec<usize>> = routes.iter().map(|r| r.iter().map(|&c| c + 1).collect()).collect();
+        routes.resize(fleet, Vec::new());
+        let mut ind = Individual::new(Vec::new(), routes, &data, penalty);
         // A high price keeps it within capacity while it improves.
         search.run(&mut ind, 1e9, &mut rng);
         ind.evaluate(&data, penalty);
         pop.add(ind, false);
     }
-    // A way to place every client within capacity, when the caller has
-    // one, is kept whatever the search finds: the plan never gets worse
-    // than a packing that fits.
-    let mut improve_and_add = |mut ind: Individual, pop: &mut Population, rng: &mut Rng, penalty: f64| {
-        search.run(&mut ind, penalty, rng);
-        pop.add(ind.clone(), true);
-        if !ind.feasible() && rng.below(2) == 0 {
-            search.run(&mut ind, penalty * 10.0, rng);
-            if ind.feasible() {
-                pop.add(ind, false);
-            }
-        }
-    };
-    improve_and_add(split::individual(&data, sweep(&data), penalty), &mut pop, &mut rng, penalty);
+    educate(&mut search, &mut pop, &mut rng, split::individual(&data, sweep(&data), penalty), penalty);
     // Fewer random starts for a large pool: each costs a whole local search.
     let initial = (4 * PARAMS.mu).min((10_000 / n).max(2));
     for _ in 0..initial {
@@ -340,7 +360,7 @@ pub fn solve(problem: &Problem, start: Option<&[Vec<usize>]>, budget: &Budget) -
         }
         let mut giant: Vec<usize> = (1..=n).collect();
         rng.shuffle(&mut giant);
-        improve_and_add(split::individual(&data, giant, penalty), &mut pop, &mut rng, penalty);
+        educate(&mut search, &mut pop, &mut rng, split::individual(&data, giant, penalty), penalty);
     }
     let mut stale = 0;
     for iteration in 1..=budget.iterations {
@@ -349,15 +369,7 @@ pub fn solve(problem: &Problem, start: Option<&[Vec<usize>]>, budget: &Budget) -
         }
         let (a, b) = (pop.tournament(&mut rng), pop.tournament(&mut rng));
         let child = crossover(&pop.get(a).giant, &pop.get(b).giant, &mut rng);
-        let mut ind = split::individual(&data, child, penalty);
-        search.run(&mut ind, penalty, &mut rng);
-        let mut better = pop.add(ind.clone(), true);
-        if !ind.feasible() && rng.below(2) == 0 {
-            search.run(&mut ind, penalty * 10.0, &mut rng);
-            if ind.feasible() {
-                better |= pop.add(ind, false);
-            }
-        }
+        let better = educate(&mut search, &mut pop, &mut rng, split::individual(&data, child, penalty), penalty);
         stale = if better { 0 } else { stale + 1 };
         if iteration % 100 == 0 {
             penalty = pop.manage_penalty(penalty, PARAMS.target_feasible);

@@ -137,22 +137,17 @@ impl Population {
     }
 
     /// Member `i` of the union: feasible ones first.
-    pub fn get(&self, i: usize) -> &Individual {
+    fn member(&self, i: usize) -> &Member {
         let f = self.feasible.members.len();
         if i < f {
-            &self.feasible.members[i].ind
+            &self.feasible.members[i]
         } else {
-            &self.infeasible.members[i - f].ind
+            &self.infeasible.members[i - f]
         }
     }
 
-    fn fitness(&self, i: usize) -> f64 {
-        let f = self.feasible.members.len();
-        if i < f {
-            self.feasible.members[i].fitness
-        } else {
-            self.infeasible.members[i - f].fitness
-        }
+    pub fn get(&self, i: usize) -> &Individual {
+        &self.member(i).ind
     }
 
     /// The fitter of two members drawn at random.
@@ -161,7 +156,7 @@ impl Population {
         self.infeasible.update_fitness(self.elite, self.close);
         let size = self.len();
         let (a, b) = (rng.below(size), rng.below(size));
-        if self.fitness(a) <= self.fitness(b) {
+        if self.member(a).fitness <= self.member(b).fitness {
             a
         } else {
             b

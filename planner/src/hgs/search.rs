@@ -420,18 +420,25 @@ impl<'a> LocalSearch<'a> {
         self.nodes[b].route = ar;
     }
 
-    /// The penalised change for two routes whose loads become `new_u` and
-    /// `new_v`, or `None` when even removing both penalties cannot pay for
-    /// the distance added.
-    fn inter(&self, cost_u: f64, cost_v: f64, new_u: f64, new_v: f64) -> Option<f64> {
+    /// The penalised change of the move under test, when it improves: the
+    /// distance changes by `cost_u` in u's route and `cost_v` in v's, and
+    /// `into_u` units of load go from v's route to u's (none within one
+    /// route). Between routes, a move whose added distance even removing
+    /// both penalties cannot pay for is refused before the loads are priced.
+    fn improving(&self, cost_u: f64, cost_v: f64, into_u: f64) -> Option<f64> {
         let (ru, rv) = (self.nodes[self.u].route, self.nodes[self.v].route);
-        if cost_u + cost_v >= self.routes[ru].penalty + self.routes[rv].penalty {
-            return None;
-        }
-        Some(
-            cost_u + self.excess_cost(new_u, ru) - self.routes[ru].penalty + cost_v + self.excess_cost(new_v, rv)
-                - self.routes[rv].penalty,
-        )
+        let total = if ru == rv {
+            cost_u + cost_v
+        } else {
+            let (pen_u, pen_v) = (self.routes[ru].penalty, self.routes[rv].penalty);
+            if cost_u + cost_v >= pen_u + pen_v {
+                return None;
+            }
+            cost_u + cost_v + self.excess_cost(self.routes[ru].load + into_u, ru) - pen_u
+                + self.excess_cost(self.routes[rv].load - into_u, rv)
+                - pen_v
+        };
+        (total <= -EPS).then_some(total)
     }
 
     /// Move 1: u after v.
@@ -444,18 +451,10 @@ impl<'a> LocalSearch<'a> {
         let cu = self.d(pu, x) - self.d(pu, u) - self.d(u, x);
         let cv = self.d(v, u) + self.d(u, y) - self.d(v, y);
         let (ru, rv) = (self.nodes[u].route, self.nodes[v].route);
-        let total = if ru == rv {
-            cu + cv
-        } else {
-            let lu = self.demand(u);
-            match self.inter(cu, cv, self.routes[ru].load - lu, self.routes[rv].load + lu) {
-                Some(c) => c,
-                None => return false,
-            }
-        };
-        if total > -EPS {
+        let lu = self.demand(u);
+        let Some(total) = self.improving(cu, cv, -lu) else {
             return false;
-        }
+        };
         self.insert_after(u, v);
         self.moved(ru, rv, "relocate", total);
         true
@@ -478,18 +477,10 @@ impl<'a> LocalSearch<'a> {
             (self.d(pu, xx) - self.d(pu, u) - self.d(x, xx), self.d(v, u) + self.d(x, y) - self.d(v, y))
         };
         let (ru, rv) = (self.nodes[u].route, self.nodes[v].route);
-        let total = if ru == rv {
-            cu + cv
-        } else {
-            let l = self.demand(u) + self.demand(x);
-            match self.inter(cu, cv, self.routes[ru].load - l, self.routes[rv].load + l) {
-                Some(c) => c,
-                None => return false,
-            }
-        };
-        if total > -EPS {
+        let l = self.demand(u) + self.demand(x);
+        let Some(total) = self.improving(cu, cv, -l) else {
             return false;
-        }
+        };
         if reversed {
             self.insert_after(x, v);
             self.insert_after(u, x);
@@ -512,18 +503,10 @@ impl<'a> LocalSearch<'a> {
         let cu = self.d(pu, v) + self.d(v, x) - self.d(pu, u) - self.d(u, x);
         let cv = self.d(pv, u) + self.d(u, y) - self.d(pv, v) - self.d(v, y);
         let (ru, rv) = (self.nodes[u].route, self.nodes[v].route);
-        let total = if ru == rv {
-            cu + cv
-        } else {
-            let (lu, lv) = (self.demand(u), self.demand(v));
-            match self.inter(cu, cv, self.routes[ru].load + lv - lu, self.routes[rv].load + lu - lv) {
-                Some(c) => c,
-                None => return false,
-            }
-        };
-        if total > -EPS {
+        let (lu, lv) = (self.demand(u), self.demand(v));
+        let Some(total) = self.improving(cu, cv, lv - lu) else {
             return false;
-        }
+        };
         self.swap_nodes(u, v);
         self.moved(ru, rv, "swap", total);
         true
@@ -541,18 +524,10 @@ impl<'a> LocalSearch<'a> {
         let cu = self.d(pu, v) + self.d(v, xx) - self.d(pu, u) - self.d(x, xx);
         let cv = self.d(pv, u) + self.d(x, y) - self.d(pv, v) - self.d(v, y);
         let (ru, rv) = (self.nodes[u].route, self.nodes[v].route);
-        let total = if ru == rv {
-            cu + cv
-        } else {
-            let (l, lv) = (self.demand(u) + self.demand(x), self.demand(v));
-            match self.inter(cu, cv, self.routes[ru].load + lv - l, self.routes[rv].load + l - lv) {
-                Some(c) => c,
-                None => return false,
-            }
-        };
-        if total > -EPS {
+        let (l, lv) = (self.demand(u) + self.demand(x), self.demand(v));
+        let Some(total) = self.improving(cu, cv, lv - l) else {
             return false;
-        }
+        };
         self.swap_nodes(u, v);
         self.insert_after(x, u);
         self.moved(ru, rv, "swap_pair_one", total);
@@ -575,18 +550,10 @@ impl<'a> LocalSearch<'a> {
         let cu = self.d(pu, v) + self.d(y, xx) - self.d(pu, u) - self.d(x, xx);
         let cv = self.d(pv, u) + self.d(x, yy) - self.d(pv, v) - self.d(y, yy);
         let (ru, rv) = (self.nodes[u].route, self.nodes[v].route);
-        let total = if ru == rv {
-            cu + cv
-        } else {
-            let (l, lv) = (self.demand(u) + self.demand(x), self.demand(v) + self.demand(y));
-            match self.inter(cu, cv, self.routes[ru].load + lv - l, self.routes[rv].load + l - lv) {
-                Some(c) => c,
-                None => return false,
-            }
-        };
-        if total > -EPS {
+        let (l, lv) = (self.demand(u) + self.demand(x), self.demand(v) + self.demand(y));
+        let Some(total) = self.improving(cu, cv, lv - l) else {
             return false;
-        }
+        };
         self.swap_nodes(u, v);
         self.swap_nodes(x, y);
         self.moved(ru, rv, "swap_pairs", total);
@@ -628,20 +595,12 @@ impl<'a> LocalSearch<'a> {
         if ru == rv {
             return false;
         }
-        let mut cost = self.d(u, v) + self.d(x, y)
-            - self.d(u, x)
-            - self.d(v, y)
-            - self.routes[ru].penalty
-            - self.routes[rv].penalty;
-        if cost >= 0.0 {
-            return false;
-        }
+        // u's route becomes its head up to u and v's head reversed.
         let (cu, cv) = (self.nodes[u].cum_load, self.nodes[v].cum_load);
-        let total = self.routes[ru].load + self.routes[rv].load;
-        cost += self.excess_cost(cu + cv, ru) + self.excess_cost(total - cu - cv, rv);
-        if cost > -EPS {
+        let dist = self.d(u, v) + self.d(x, y) - self.d(u, x) - self.d(v, y);
+        let Some(cost) = self.improving(dist, 0.0, cu + cv - self.routes[ru].load) else {
             return false;
-        }
+        };
         let (depot_u, depot_v) = (self.start_depot(ru), self.start_depot(rv));
         let (end_u, end_v) = (self.end_depot(ru), self.end_depot(rv));
         let depot_v_next = self.nodes[depot_v].next;
@@ -694,20 +653,12 @@ impl<'a> LocalSearch<'a> {
         if ru == rv {
             return false;
         }
-        let mut cost = self.d(u, y) + self.d(v, x)
-            - self.d(u, x)
-            - self.d(v, y)
-            - self.routes[ru].penalty
-            - self.routes[rv].penalty;
-        if cost >= 0.0 {
-            return false;
-        }
+        // u's route becomes its head up to u and v's tail after v.
         let (cu, cv) = (self.nodes[u].cum_load, self.nodes[v].cum_load);
-        cost +=
-            self.excess_cost(cu + self.routes[rv].load - cv, ru) + self.excess_cost(cv + self.routes[ru].load - cu, rv);
-        if cost > -EPS {
+        let dist = self.d(u, y) + self.d(v, x) - self.d(u, x) - self.d(v, y);
+        let Some(cost) = self.improving(dist, 0.0, cu + self.routes[rv].load - cv - self.routes[ru].load) else {
             return false;
-        }
+        };
         let (end_u, end_v) = (self.end_depot(ru), self.end_depot(rv));
         let end_u_pred = self.nodes[end_u].prev;
         let mut i = y;
