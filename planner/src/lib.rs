@@ -13,7 +13,9 @@
 //! 3. Which units fit in the couriers' room is decided before any route is
 //!    drawn (`pack.rs`, bin packing: best fit, then an exact search), so no
 //!    card is left out that fits; only what fits in no packing the search
-//!    finds is `no_capacity`.
+//!    finds is `no_capacity`. The day is kept even: no courier takes more
+//!    than a quarter above an even share, unless that alone leaves cards
+//!    out.
 //! 4. The routes come from a hybrid genetic search over the units (`hgs/`,
 //!    after Vidal 2022 and PyVRP), seeded with that packing, two searches
 //!    from fixed seeds at once, within a fixed number of iterations (a
@@ -248,15 +250,31 @@ pub fn plan(input: &PlanInput) -> Plan {
 
     // What goes together: a located RT alone, the unlocated RTs of a
     // kelurahan together (in RW → RT runs no larger than a courier's room).
+    // An even day: the couriers named for it all work, none past a quarter
+    // above an even share of the day's cards (saved stops included).
+    let day = size(&blocks) + couriers.iter().map(taken).sum::<usize>();
+    let even = (day * 5).div_ceil(4 * couriers.len());
+    let balanced: Vec<usize> =
+        couriers.iter().zip(&caps).map(|(c, &room)| room.min(even.saturating_sub(taken(c)))).collect();
+    // Which units fit in the couriers' room, decided before any route:
+    // within the even day, or the whole room when that alone leaves cards
+    // out.
+    let fit = |sizes: &[usize]| {
+        let packing = pack::pack(sizes, &balanced);
+        if packing.left.is_empty() {
+            (packing, balanced.clone())
+        } else {
+            (pack::pack(sizes, &caps), caps.clone())
+        }
+    };
     let mut units = units(blocks, cap);
     let mut sizes: Vec<usize> = units.iter().map(|u| size(u)).collect();
-    // Which units fit in the couriers' room, decided before any route.
-    let mut packing = pack::pack(&sizes, &caps);
+    let (mut packing, mut rooms) = fit(&sizes);
     if !packing.left.is_empty() && units.iter().any(|u| u.len() > 1) {
         // Keeping a kelurahan together costs cards: RT by RT instead.
         units = units.into_iter().flatten().map(|b| vec![b]).collect();
         sizes = units.iter().map(|u| size(u)).collect();
-        packing = pack::pack(&sizes, &caps);
+        (packing, rooms) = fit(&sizes);
     }
     for &i in &packing.left {
         unassigned
@@ -275,7 +293,7 @@ pub fn plan(input: &PlanInput) -> Plan {
         depot: at(office),
         clients: kept.iter().map(|&u| at(unit_centre(&units[u]))).collect(),
         demand: kept.iter().map(|&u| u32::try_from(sizes[u]).unwrap_or(u32::MAX)).collect(),
-        caps: caps.iter().map(|&c| u32::try_from(c).unwrap_or(u32::MAX)).collect(),
+        caps: rooms.iter().map(|&c| u32::try_from(c).unwrap_or(u32::MAX)).collect(),
     };
     let start: Vec<Vec<usize>> =
         packing.bins.iter().map(|bin| bin.iter().filter_map(|u| place.get(u).copied()).collect()).collect();
@@ -319,7 +337,7 @@ fn budget(clients: usize, seed: u64) -> hgs::Budget {
     // An iteration costs about in proportion to the clients: 1,500 of them
     // for the benchmark's smaller instances, fewer as they grow, so a plan
     // ends well within a second here and the deadline rarely decides.
-    let iterations = if clients <= 300 { (60_000 / clients.max(1)).clamp(200, 1_500) } else { 10 };
+    let iterations = if clients <= 300 { (50_000 / clients.max(1)).clamp(200, 1_500) } else { 10 };
     hgs::Budget {
         iterations,
         stale: 800,

@@ -272,6 +272,42 @@ fn two_couriers_end_up_with_a_side_of_the_office_each() {
     }
 }
 
+#[test]
+fn the_couriers_named_for_a_day_share_it_evenly_unless_that_leaves_cards_out() {
+    // 59 homes close together: one courier could carry 40 and leave the
+    // other 19, the shortest total; the day is kept even instead.
+    let cards: Vec<PlanCard> = (0..59)
+        .map(|i| {
+            let pin = (OFFICE.lat + 0.01 + 0.0002 * f64::from(i % 8), OFFICE.lon + 0.0002 * f64::from(i / 8));
+            card(&format!("c{i:02}"), "KEL", "1", &i.to_string(), Some(pin))
+        })
+        .collect();
+    let mut input = PlanInput {
+        office: Some(OFFICE),
+        couriers: vec!["a".into(), "b".into()],
+        cards,
+        neighbours: vec![],
+        max_stops: 40,
+        taken: Default::default(),
+    };
+    let p = plan(&input);
+    assert!(p.unassigned.is_empty());
+    let loads: Vec<usize> = p.routes.iter().map(|r| r.stops.len()).collect();
+    // A quarter above an even share: 59 × 5/4 / 2 rounds up to 37.
+    assert!(loads.len() == 2 && loads.iter().all(|&l| l <= 37), "{loads:?}");
+    // An RT of 35 is more than an even share of a 40-card day (25): it
+    // goes whole to one courier rather than nowhere.
+    input.cards = (0..40)
+        .map(|i| {
+            let rt = if i < 35 { "1" } else { "2" };
+            card(&format!("c{i:02}"), "KEL", "1", rt, Some((OFFICE.lat + 0.01, OFFICE.lon + 0.0001 * f64::from(i))))
+        })
+        .collect();
+    let p = plan(&input);
+    assert!(p.unassigned.is_empty(), "{} left out", p.unassigned.len());
+    assert!(p.routes.iter().any(|r| r.stops.len() >= 35));
+}
+
 /// Couriers' rooms cut into RTs: a pool that provably fits.
 fn fitting_pool() -> impl Strategy<Value = PlanInput> {
     (
